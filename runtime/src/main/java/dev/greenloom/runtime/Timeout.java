@@ -1,0 +1,143 @@
+package dev.greenloom.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A deadline for the code of one thread, gevent's {@code Timeout}:
+ *
+ * <pre>{@code
+ * try (var timeout = Timeout.start(Duration.ofSeconds(2))) {
+ *     page = fetch(url);               // any blocking call
+ * } catch (Timeout.Expired e) {
+ *     page = null;
+ * }
+ * }</pre>
+ *
+ * <p>At the deadline the thread that started the timeout is interrupted. A blocking greenloom call
+ * ({@link Green#sleep}, {@link Greenlet#join()}, queue and event waits, ...) then throws
+ * {@link Expired}; JDK calls throw what they throw on interrupt (a socket read on a virtual thread
+ * closes the socket, {@code Thread.sleep} throws {@code InterruptedException}), and
+ * {@link #close()} throws {@link Expired} if nothing else did. Leaving the block always cancels the
+ * timer and leaves no stray interrupt behind. Timeouts nest: the earliest deadline wins. Code that
+ * ignores interrupts (a busy loop, a native DNS lookup) is not stopped.
+ *
+ * <p>A timeout belongs to the thread that started it; close it on that thread.
+ */
+public final class Timeout implements AutoCloseable {
+    private static final ThreadLocal<Timeout> INNERMOST = new ThreadLocal<>();
+    private static final int ACTIVE = 0, FIRED = 1, DELIVERED = 2, CLOSED = 3;
+
+    private final Thread owner = Thread.currentThread();
+    private final Duration duration;
+    private final Timeout outer;
+    private final ScheduledFuture<?> timer;
+    /** Guarded by this. */
+    private int state = ACTIVE;
+
+    private Timeout(Duration duration) {
+        this.duration = duration;
+        this.outer = INNERMOST.get();
+        INNERMOST.set(this);
+        this.timer = Timers.schedule(this::fire, Durations.nanos(duration));
+    }
+
+    /** Starts a timeout of {@code duration} for the calling thread; close it to cancel. */
+    public static Timeout start(Duration duration) {
+        return new Timeout(duration);
+    }
+
+    /** The length of this timeout. */
+    public Duration duration() {
+        return duration;
+    }
+
+    private synchronized void fire() {
+        if (state == ACTIVE) {
+            state = FIRED;
+            owner.interrupt();
+        }
+    }
+
+    /**
+     * Cancels the timeout. If it fired and no call reported it yet, clears the interrupt it caused and
+     * throws {@link Expired}.
+     *
+     * @throws Expired if the deadline passed and nothing has thrown for it
+     */
+    @Override
+    public void close() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a Timeout must be closed by the thread that started it");
+        }
+        if (INNERMOST.get() == this) {
+            if (outer == null) {
+                INNERMOST.remove();
+            } else {
+                INNERMOST.set(outer);
+            }
+        }
+        int was;
+        synchronized (this) {
+            was = state;
+            state = CLOSED;
+        }
+        timer.cancel(false);
+        if (was == FIRED) {
+            Thread.interrupted();
+            Greenlet<?> current = Greenlet.current();
+            if (current != null && current.killRequested()) {
+                Thread.currentThread().interrupt();
+                throw new GreenletExit(current.name() + " killed");
+            }
+            throw expired();
+        }
+    }
+
+    /** The outermost fired, unreported timeout of the calling thread, now marked reported; its interrupt is cleared. */
+    static Timeout takeFired() {
+        Timeout found = null;
+        for (Timeout t = INNERMOST.get(); t != null; t = t.outer) {
+            synchronized (t) {
+                if (t.state == FIRED) {
+                    found = t;
+                }
+            }
+        }
+        if (found == null) {
+            return null;
+        }
+        synchronized (found) {
+            found.state = DELIVERED;
+        }
+        Thread.interrupted();
+        return found;
+    }
+
+    Expired expired() {
+        return new Expired("timed out after " + duration, this);
+    }
+
+    /**
+     * Thrown when a {@link Timeout} expires, or a timed wait such as {@link Greenlet#get(Duration)}
+     * runs out. Not a {@link GreenletExit}: the thread was not killed and its interrupt status is clear.
+     */
+    public static final class Expired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Timeout timeout;
+
+        Expired(String message) {
+            this(message, null);
+        }
+
+        Expired(String message, Timeout timeout) {
+            super(message);
+            this.timeout = timeout;
+        }
+
+        /** The timeout that expired, to tell yours from an outer one's; null for a timed wait. */
+        public Timeout timeout() {
+            return timeout;
+        }
+    }
+}
