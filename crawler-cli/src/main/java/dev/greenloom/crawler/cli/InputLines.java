@@ -1,0 +1,131 @@
+package dev.greenloom.crawler.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * The input lines of a command, read lazily from files and/or standard input ({@code -}), in order,
+ * so that a 1,000,000-line input is never held in memory. Blank lines and {@code #} comments are
+ * skipped; leading and trailing white space is trimmed. Not thread-safe: iterate from one thread.
+ */
+public final class InputLines implements Iterable<InputLines.Line>, AutoCloseable {
+    /** One input line: where it came from, its 1-based line number there, and its trimmed text. */
+    public record Line(String source, long number, String text) {
+    }
+
+    private final List<String> sources;
+    private final InputStream stdin;
+    private BufferedReader open;
+    private boolean openIsStdin;
+
+    /**
+     * @param sources file paths, or {@code -} for {@code stdin}
+     * @param stdin what {@code -} reads
+     */
+    public InputLines(List<String> sources, InputStream stdin) {
+        this.sources = List.copyOf(sources);
+        this.stdin = Objects.requireNonNull(stdin, "stdin == null");
+    }
+
+    /**
+     * The sources that are neither {@code -} nor a readable regular file, each with the reason;
+     * check this before iterating so that a typo is a usage error, not a crash mid-run.
+     */
+    public List<String> problems() {
+        return sources.stream()
+                .filter(source -> !source.equals("-"))
+                .map(source -> {
+                    Path path = Path.of(source);
+                    if (!Files.exists(path)) {
+                        return source + ": no such file";
+                    }
+                    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                        return source + ": not a readable file";
+                    }
+                    return null;
+                })
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    /**
+     * Iterates once over all lines of all sources.
+     *
+     * @throws UncheckedIOException from {@code hasNext()} if a source cannot be read
+     */
+    @Override
+    public Iterator<Line> iterator() {
+        return new Iterator<>() {
+            private int sourceIndex = -1;
+            private long number;
+            private Line next;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    while (next == null) {
+                        if (open == null) {
+                            if (++sourceIndex >= sources.size()) {
+                                return false;
+                            }
+                            open = reader(sources.get(sourceIndex));
+                            number = 0;
+                        }
+                        String text = open.readLine();
+                        if (text == null) {
+                            closeOpen();
+                            continue;
+                        }
+                        number++;
+                        text = text.strip();
+                        if (!text.isEmpty() && !text.startsWith("#")) {
+                            next = new Line(sources.get(sourceIndex), number, text);
+                        }
+                    }
+                    return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + sources.get(sourceIndex) + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Line next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Line line = next;
+                next = null;
+                return line;
+            }
+        };
+    }
+
+    private BufferedReader reader(String source) throws IOException {
+        openIsStdin = source.equals("-");
+        InputStream in = openIsStdin ? stdin : Files.newInputStream(Path.of(source));
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** Closes the file being read; standard input stays open, it is not ours. */
+    private void closeOpen() throws IOException {
+        if (open != null && !openIsStdin) {
+            open.close();
+        }
+        open = null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeOpen();
+    }
+}

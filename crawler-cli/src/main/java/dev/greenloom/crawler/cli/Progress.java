@@ -1,0 +1,71 @@
+package dev.greenloom.crawler.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * A status line on stderr, redrawn in place at most every {@code interval} while a run goes on, and
+ * only when stderr is a terminal (so logs and pipes stay clean). Call {@link #tick()} as often as
+ * you like from any thread; {@link #finish()} erases the line. Safe for concurrent use.
+ */
+public final class Progress {
+    private static final long INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
+    private final PrintWriter err;
+    private final boolean enabled;
+    private final Supplier<String> status;
+    private long lastDrawn = System.nanoTime() - INTERVAL_NANOS;
+    private int lastWidth;
+
+    /**
+     * @param err where to draw
+     * @param enabled whether to draw at all; pass {@link #stderrIsTerminal()} from commands
+     * @param status the current status, without a line break; called under this object's lock
+     */
+    public Progress(PrintWriter err, boolean enabled, Supplier<String> status) {
+        this.err = err;
+        this.enabled = enabled;
+        this.status = status;
+    }
+
+    /**
+     * True when stderr is an interactive terminal. Java cannot test stderr itself, so the launcher
+     * script exports {@code GREENLOOM_STDERR_TTY=1} or {@code 0} from {@code [ -t 2 ]}; without it,
+     * the JVM's console (stdin and stdout) decides.
+     */
+    public static boolean stderrIsTerminal() {
+        String fromLauncher = System.getenv("GREENLOOM_STDERR_TTY");
+        if (fromLauncher != null) {
+            return fromLauncher.equals("1");
+        }
+        var console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    /** Redraws the line if the last draw is older than the interval. */
+    public void tick() {
+        if (!enabled) {
+            return;
+        }
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (now - lastDrawn < INTERVAL_NANOS) {
+                return;
+            }
+            lastDrawn = now;
+            String line = status.get();
+            err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
+            err.flush();
+            lastWidth = line.length();
+        }
+    }
+
+    /** Erases the line, so the summary that follows starts clean. */
+    public synchronized void finish() {
+        if (enabled && lastWidth > 0) {
+            err.print("\r" + " ".repeat(lastWidth) + "\r");
+            err.flush();
+            lastWidth = 0;
+        }
+    }
+}
