@@ -30,7 +30,6 @@ import java.util.function.Consumer;
 public final class Greenlet<T> extends Outcome<T> {
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
     private static final AtomicLong IDS = new AtomicLong();
-    private static final ScopedValue<Greenlet<?>> CURRENT = ScopedValue.newInstance();
     private static final VarHandle FLAGS;
     /** Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was requested. */
     private static final int STARTED = 1, KILLED = 2;
@@ -60,15 +59,16 @@ public final class Greenlet<T> extends Outcome<T> {
     Greenlet<T> start() {
         int was = (int) FLAGS.getAndBitwiseOr(this, STARTED);
         if ((was & STARTED) == 0) {
-            Live.add(this);
-            VIRTUAL.newThread(this::run).start();
+            Thread virtual = VIRTUAL.newThread(this::run);
+            Live.add(virtual, this);
+            virtual.start();
         }
         return this;
     }
 
     /** The greenlet running the calling code, or null when called outside any greenlet. */
     public static Greenlet<?> current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        return Live.of(Thread.currentThread());
     }
 
     /** A name for logs and debugging, unique in this JVM: {@code greenlet-<n>}. */
@@ -181,7 +181,7 @@ public final class Greenlet<T> extends Outcome<T> {
         T result = null;
         Throwable thrown = null;
         try {
-            result = ScopedValue.where(CURRENT, this).call(work::call);
+            result = work.call();
         } catch (Throwable t) {
             thrown = t;
         }
@@ -200,11 +200,14 @@ public final class Greenlet<T> extends Outcome<T> {
             callbacks = links;
             links = null;
         }
-        if (Thread.currentThread() == thread) {
-            // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
-            Thread.interrupted();
+        Thread running = thread;
+        if (running != null) {
+            Live.remove(running);
+            if (running == Thread.currentThread()) {
+                // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
+                Thread.interrupted();
+            }
         }
-        Live.remove(this);
         if (owner != null) {
             owner.discard(this);
         }
