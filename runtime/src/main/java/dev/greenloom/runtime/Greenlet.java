@@ -44,14 +44,26 @@ public final class Greenlet<T> extends Outcome<T> {
 
     private final long id = IDS.incrementAndGet();
     private final Group owner;
-    private Callable<T> task;
+    /** A {@link Callable}, or a {@link Runnable} if {@link #runnable}; null once running. */
+    private Object task;
+    private final boolean runnable;
     private volatile Thread thread;
     private volatile int flags;
     /** Callbacks to run when finished; null until the first link. Guarded by this. */
     private List<Consumer<? super Greenlet<T>>> links;
 
     Greenlet(Callable<T> task, Group owner) {
+        this(task, false, owner);
+    }
+
+    /** A greenlet whose value is null; the Runnable runs as it is, no adapter allocated per spawn. */
+    Greenlet(Runnable task, Group owner) {
+        this(task, true, owner);
+    }
+
+    private Greenlet(Object task, boolean runnable, Group owner) {
         this.task = Objects.requireNonNull(task, "task == null");
+        this.runnable = runnable;
         this.owner = owner;
     }
 
@@ -170,18 +182,23 @@ public final class Greenlet<T> extends Outcome<T> {
         runLink(callback);
     }
 
+    @SuppressWarnings("unchecked")
     private void run() {
         thread = Thread.currentThread();
         if (killRequested()) {
             finish(null, new GreenletExit(name() + " killed before it started"));
             return;
         }
-        Callable<T> work = task;
+        Object work = task;
         task = null;
         T result = null;
         Throwable thrown = null;
         try {
-            result = work.call();
+            if (runnable) {
+                ((Runnable) work).run();
+            } else {
+                result = ((Callable<T>) work).call();
+            }
         } catch (Throwable t) {
             thrown = t;
         }

@@ -48,21 +48,16 @@ public final class Pool extends Group {
         return slots.availablePermits();
     }
 
-    /**
-     * Spawns {@code task}, first waiting for a free slot while the pool is full.
-     *
-     * @throws GreenletExit if the spawning thread is interrupted while it waits (interrupt status kept)
-     */
+    /** Starts {@code greenlet} once a slot is free; {@link #spawn(Callable)} waits here while the pool is full. */
     @Override
-    public <T> Greenlet<T> spawn(Callable<T> task) {
-        Objects.requireNonNull(task, "task == null");
+    <T> Greenlet<T> launch(Greenlet<T> greenlet) {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
             throw Interruption.raise(e);
         }
         try {
-            return adopt(task).start();
+            return super.launch(greenlet);
         } catch (RuntimeException | Error e) {
             slots.release();
             throw e;
