@@ -67,13 +67,25 @@ public final class Greenlet<T> extends Outcome<T> {
         this.owner = owner;
     }
 
-    /** Starts the greenlet's virtual thread now, unless it was started or killed before. */
+    /**
+     * Starts the greenlet's virtual thread now, unless it was started or killed before. If no thread
+     * can be started (out of memory), the greenlet ends with that error, which is rethrown.
+     */
     Greenlet<T> start() {
         int was = (int) FLAGS.getAndBitwiseOr(this, STARTED);
         if ((was & STARTED) == 0) {
-            Thread virtual = VIRTUAL.newThread(this::run);
-            Live.add(virtual, this);
-            virtual.start();
+            Thread virtual = null;
+            try {
+                virtual = VIRTUAL.newThread(this::run);
+                Live.add(virtual, this);
+                virtual.start();
+            } catch (RuntimeException | Error e) {
+                if (virtual != null) {
+                    Live.remove(virtual);
+                }
+                finish(null, e);
+                throw e;
+            }
         }
         return this;
     }

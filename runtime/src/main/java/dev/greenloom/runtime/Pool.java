@@ -48,7 +48,11 @@ public final class Pool extends Group {
         return slots.availablePermits();
     }
 
-    /** Starts {@code greenlet} once a slot is free; {@link #spawn(Callable)} waits here while the pool is full. */
+    /**
+     * Starts {@code greenlet} once a slot is free; {@link #spawn(Callable)} waits here while the pool
+     * is full. The slot comes back in {@link #discard}, however the greenlet ends (even if it could
+     * not start).
+     */
     @Override
     <T> Greenlet<T> launch(Greenlet<T> greenlet) {
         try {
@@ -56,12 +60,7 @@ public final class Pool extends Group {
         } catch (InterruptedException e) {
             throw Interruption.raise(e);
         }
-        try {
-            return super.launch(greenlet);
-        } catch (RuntimeException | Error e) {
-            slots.release();
-            throw e;
-        }
+        return super.launch(greenlet);
     }
 
     @Override
