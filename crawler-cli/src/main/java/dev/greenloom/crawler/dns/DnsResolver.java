@@ -202,10 +202,53 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     }
 
     private static String format(Name name, InetAddress address) {
-        Record record = address.getAddress().length == 4
+        return text(address.getAddress().length == 4
                 ? new ARecord(name, DClass.IN, 0, address)
-                : new AAAARecord(name, DClass.IN, 0, address);
+                : new AAAARecord(name, DClass.IN, 0, address));
+    }
+
+    /** A record's data in presentation form, IPv6 addresses in RFC 5952's short form ({@code 2001:db8::1}). */
+    private static String text(Record record) {
+        if (record instanceof AAAARecord aaaa) {
+            byte[] bytes = aaaa.getAddress().getAddress();
+            // Java turns an IPv4-mapped address into an IPv4 one.
+            return bytes.length == 4 ? "::ffff:" + aaaa.getAddress().getHostAddress() : ipv6Text(bytes);
+        }
         return record.rdataToString();
+    }
+
+    /** The RFC 5952 text of a 16-byte address: lower-case hex, the longest run of two or more zero groups as {@code ::}. */
+    static String ipv6Text(byte[] address) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        int zerosStart = -1;
+        int zerosLength = 1;
+        for (int i = 0; i < 8; ) {
+            int end = i;
+            while (end < 8 && groups[end] == 0) {
+                end++;
+            }
+            if (end - i > zerosLength) {
+                zerosStart = i;
+                zerosLength = end - i;
+            }
+            i = Math.max(end, i + 1);
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == zerosStart) {
+                text.append("::");
+                i += zerosLength - 1;
+                continue;
+            }
+            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
     }
 
     /** Resolves one absolute name, following CNAMEs over as many queries as the server needs. */
@@ -237,7 +280,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             List<String> records = new ArrayList<>();
             for (Record record : answer.getSection(Section.ANSWER)) {
                 if (record.getType() == rrType && record.getName().equals(current)) {
-                    records.add(record.rdataToString());
+                    records.add(text(record));
                 }
             }
             if (rcode == Rcode.NXDOMAIN) {
