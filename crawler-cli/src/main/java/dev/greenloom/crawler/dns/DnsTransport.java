@@ -12,11 +12,11 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +29,8 @@ import org.xbill.DNS.Record;
  * Sends DNS queries and waits for their answers, the way bulk resolvers do: a few shared UDP
  * sockets, each with many queries in flight, answers matched to queries by id, source address and
  * question. One virtual thread per socket reads answers and completes the waiting query's future,
- * so a query costs no thread of its own. A truncated UDP answer is asked again over TCP.
+ * so a query costs no thread of its own; another virtual thread per socket sends the queries, so that
+ * no caller ever touches a shared channel. A truncated UDP answer is asked again over TCP.
  * dnsjava only encodes and decodes the messages.
  *
  * <p>Safe for concurrent use by many threads.
@@ -137,6 +138,11 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
+    /** A query to send, or {@link #CLOSE} to stop the sender. */
+    private record Outgoing(ByteBuffer wire, Pending pending) {
+        static final Outgoing CLOSE = new Outgoing(null, null);
+    }
+
     /** A query waiting for its answer on one socket. */
     private record Pending(Message query, InetSocketAddress server, CompletableFuture<Message> answer) {
         boolean answeredBy(SocketAddress from, Message message) {
@@ -144,10 +150,11 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    /** One UDP socket, its queries in flight indexed by id, and the virtual thread reading its answers. */
+    /** One UDP socket, its queries in flight indexed by id, and the virtual threads sending queries and reading answers. */
     private static final class UdpSocket {
         private final DatagramChannel channel;
         private final AtomicReferenceArray<Pending> inFlight = new AtomicReferenceArray<>(IDS);
+        private final LinkedBlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
 
         UdpSocket(int index) throws IOException {
             channel = DatagramChannel.open();
@@ -160,6 +167,7 @@ final class DnsTransport implements AutoCloseable {
                 throw e;
             }
             Thread.ofVirtual().name("dns-reader-" + index).start(this::readAnswers);
+            Thread.ofVirtual().name("dns-sender-" + index).start(this::sendQueries);
         }
 
         Message exchange(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
@@ -167,21 +175,44 @@ final class DnsTransport implements AutoCloseable {
             int id = reserveId(pending);
             try {
                 query.getHeader().setID(id);
-                channel.send(ByteBuffer.wrap(query.toWire()), server);
+                outgoing.add(new Outgoing(ByteBuffer.wrap(query.toWire()), pending));
                 return pending.answer().get(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 return null;
             } catch (InterruptedException e) {
                 throw interrupted(e);
-            } catch (ClosedChannelException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw interrupted(e);
-                }
-                throw new IllegalStateException("resolver closed", e);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException sendFailed && channel.isOpen()) {
+                    throw sendFailed;
+                }
                 throw new IllegalStateException("resolver closed", e.getCause());
             } finally {
                 inFlight.compareAndSet(id, pending, null);
+            }
+        }
+
+        /**
+         * Sends the queued queries. Only this thread touches the channel's send side: an interrupt
+         * (a killed greenlet) reaching a thread inside a channel operation would close the channel,
+         * and with it every other query on this socket.
+         */
+        private void sendQueries() {
+            while (true) {
+                Outgoing next;
+                try {
+                    next = outgoing.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (next == Outgoing.CLOSE) {
+                    return;
+                }
+                try {
+                    channel.send(next.wire(), next.pending().server());
+                } catch (IOException e) {
+                    next.pending().answer().completeExceptionally(e);
+                }
             }
         }
 
@@ -242,6 +273,7 @@ final class DnsTransport implements AutoCloseable {
         }
 
         void close() {
+            outgoing.add(Outgoing.CLOSE);
             try {
                 channel.close();
             } catch (IOException e) {
