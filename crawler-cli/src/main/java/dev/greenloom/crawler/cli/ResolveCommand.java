@@ -95,10 +95,12 @@ public final class ResolveCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--lookup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "2s", description = "How long one query waits for its answer (default: ${DEFAULT-VALUE}).")
+            defaultValue = "2s", description = "The longest one try of a query waits for its answer before it is sent "
+                    + "again; a server that has been answering gets the next try sooner, after its measured "
+                    + "round-trip time (default: ${DEFAULT-VALUE}).")
     Duration lookupTimeout;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
             description = "How often a query without an answer is sent again (default: ${DEFAULT-VALUE}).")
     int retries;
 

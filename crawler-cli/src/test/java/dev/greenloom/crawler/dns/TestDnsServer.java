@@ -43,7 +43,7 @@ public final class TestDnsServer implements AutoCloseable {
     private static final Name ZONE = name("test.");
 
     /** What the server does with queries for a name, instead of answering from the zone. */
-    public enum Behaviour { SERVFAIL, REFUSED, SILENT, TRUNCATE }
+    public enum Behaviour { SERVFAIL, REFUSED, SILENT, TRUNCATE, DROP_FIRST }
 
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
@@ -200,9 +200,9 @@ public final class TestDnsServer implements AutoCloseable {
     private Message answer(Message query, boolean udp) {
         Record question = query.getQuestion();
         Name asked = question.getName();
-        queries.computeIfAbsent(asked, n -> new AtomicInteger()).incrementAndGet();
+        int count = queries.computeIfAbsent(asked, n -> new AtomicInteger()).incrementAndGet();
         Behaviour behaviour = behaviours.get(asked);
-        if (behaviour == Behaviour.SILENT) {
+        if (behaviour == Behaviour.SILENT || (behaviour == Behaviour.DROP_FIRST && count == 1)) {
             return null;
         }
         Message answer = new Message(query.getHeader().getID());
