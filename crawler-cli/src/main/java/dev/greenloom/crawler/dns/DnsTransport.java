@@ -51,6 +51,8 @@ final class DnsTransport implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
     /** The shortest retransmission timeout, however fast a server has been. */
     private static final long MIN_RETRANSMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The retransmission timeout before a server has answered at all (RFC 6298's initial RTO). */
+    private static final long INITIAL_RETRANSMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final UdpSocket[] sockets;
     private final Map<InetSocketAddress, RoundTrip> roundTrips = new ConcurrentHashMap<>();
@@ -223,16 +225,14 @@ final class DnsTransport implements AutoCloseable {
         }
 
         /**
-         * How long to wait before sending again: {@code srtt + 4 × rttvar}, at least 250 ms, doubled
+         * How long to wait before sending again: {@code srtt + 4 × rttvar}, at least 250 ms (1 s
+         * before the first answer), doubled
          * for each earlier try (so a server that drops queries because it is overloaded is not
          * flooded), at most {@code max}.
          */
         long retransmitNanos(int attempt, long max) {
             long current = smoothed;
-            if (current < 0) {
-                return max;
-            }
-            long timeout = Math.max(MIN_RETRANSMIT_NANOS, current + 4 * variation);
+            long timeout = current < 0 ? INITIAL_RETRANSMIT_NANOS : Math.max(MIN_RETRANSMIT_NANOS, current + 4 * variation);
             return Math.min(max, timeout << Math.min(attempt, 20));
         }
     }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -67,6 +68,8 @@ public final class TestDnsServer implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; ; attempt++) {
             DatagramChannel udp = DatagramChannel.open();
+            // Room for bursts of thousands of queries, as production servers configure (NSD's so-rcvbuf).
+            udp.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             udp.bind(new InetSocketAddress(loopback, 0));
             int port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
             try {
