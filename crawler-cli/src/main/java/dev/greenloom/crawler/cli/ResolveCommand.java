@@ -288,7 +288,13 @@ public final class ResolveCommand implements Callable<Integer> {
 
         private long writeOrdered(PrintWriter out) {
             BlockingQueue<Entry> pending = new ArrayBlockingQueue<>(window);
-            Greenlet<Long> reader = Green.spawn(() -> read(entry -> put(pending, entry)));
+            Greenlet<Long> reader = Green.spawn(() -> {
+                try {
+                    return read(entry -> put(pending, entry));
+                } finally {
+                    put(pending, Entry.END);
+                }
+            });
             while (true) {
                 Entry entry = take(pending);
                 if (entry.end()) {
@@ -342,7 +348,7 @@ public final class ResolveCommand implements Callable<Integer> {
 
         /**
          * Reads every line, answering bad and late ones at once and spawning the lookups of new
-         * names (waiting while the pool is full); hands each line to {@code sink}, then an end marker.
+         * names (waiting while the pool is full); hands each line to {@code sink}.
          *
          * @return the number of lines
          */
@@ -378,9 +384,6 @@ public final class ResolveCommand implements Callable<Integer> {
                 }
             } catch (UncheckedIOException e) {
                 readFailure = e.getMessage();
-            }
-            if (!unordered) {
-                sink.accept(Entry.END);
             }
             return count;
         }
