@@ -12,14 +12,17 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,9 +34,9 @@ import org.xbill.DNS.Record;
 /**
  * Sends DNS queries and waits for their answers, the way bulk resolvers do: a few shared UDP
  * sockets, each with many queries in flight, answers matched to queries by id, source address and
- * question. One virtual thread per socket reads answers and completes the waiting query's future,
- * so a query costs no thread of its own; another virtual thread per socket sends the queries, so that
- * no caller ever touches a shared channel. A truncated UDP answer is asked again over TCP.
+ * question. Callers send their queries themselves; one thread per socket reads the answers in
+ * batches and completes the waiting queries' futures, so a query costs no thread of its own. A
+ * truncated UDP answer is asked again over TCP.
  * dnsjava only encodes and decodes the messages.
  *
  * <p>A query that gets no answer is sent again after a retransmission timeout adapted to each
@@ -59,7 +62,7 @@ final class DnsTransport implements AutoCloseable {
 
     /**
      * Opens {@code count} UDP sockets on ephemeral ports (the kernel picks them at random) and
-     * starts their readers and senders.
+     * starts their readers.
      */
     DnsTransport(int count) throws IOException {
         if (count <= 0) {
@@ -241,11 +244,6 @@ final class DnsTransport implements AutoCloseable {
     private record Received(Message message, Pending pending, long nanoTime) {
     }
 
-    /** A query to send, or {@link #CLOSE} to stop the sender. */
-    private record Outgoing(ByteBuffer wire, Pending pending) {
-        static final Outgoing CLOSE = new Outgoing(null, null);
-    }
-
     /** One try of a query, waiting for its answer on one socket under its own id. */
     private record Pending(int id, Record question, InetSocketAddress server, CompletableFuture<Received> answer,
             int attempt, long sentAt) {
@@ -254,11 +252,16 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    /** One UDP socket, its queries in flight indexed by id, and the virtual threads sending queries and reading answers. */
+    /**
+     * One UDP socket in non-blocking mode, its queries in flight indexed by id, and the platform
+     * thread reading its answers. Callers send on the channel themselves: in non-blocking mode an
+     * interrupt (a killed greenlet) does not close the channel, as it would in blocking mode, taking
+     * every other query on this socket with it.
+     */
     private static final class UdpSocket {
         private final DatagramChannel channel;
+        private final Selector selector;
         private final AtomicReferenceArray<Pending> inFlight = new AtomicReferenceArray<>(IDS);
-        private final LinkedBlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
 
         UdpSocket(int index) throws IOException {
             channel = DatagramChannel.open();
@@ -266,20 +269,30 @@ final class DnsTransport implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
                 channel.bind(null);
+                channel.configureBlocking(false);
+                selector = Selector.open();
+                channel.register(selector, SelectionKey.OP_READ);
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
-            Thread.ofVirtual().name("dns-reader-" + index).start(this::readAnswers);
-            Thread.ofVirtual().name("dns-sender-" + index).start(this::sendQueries);
+            // A platform thread: it drains answers in batches and must not wait behind thousands of greenlets.
+            Thread.ofPlatform().daemon().name("dns-reader-" + index).start(this::readAnswers);
         }
 
         boolean isOpen() {
             return channel.isOpen();
         }
 
-        /** Reserves a random free id for this try, sets it on {@code query} and queues the query's wire form. */
-        Pending send(Message query, InetSocketAddress server, CompletableFuture<Received> answer, int attempt) {
+        /**
+         * Reserves a random free id for this try, sets it on {@code query} and sends it. A full
+         * send buffer drops the query, like a lost packet: the next try covers it.
+         *
+         * @throws IOException if sending failed
+         * @throws IllegalStateException if the socket is closed
+         */
+        Pending send(Message query, InetSocketAddress server, CompletableFuture<Received> answer, int attempt)
+                throws IOException {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             while (true) {
                 int id = random.nextInt(IDS);
@@ -289,7 +302,15 @@ final class DnsTransport implements AutoCloseable {
                 Pending pending = new Pending(id, query.getQuestion(), server, answer, attempt, System.nanoTime());
                 if (inFlight.compareAndSet(id, null, pending)) {
                     query.getHeader().setID(id);
-                    outgoing.add(new Outgoing(ByteBuffer.wrap(query.toWire()), pending));
+                    try {
+                        channel.send(ByteBuffer.wrap(query.toWire()), server);
+                    } catch (ClosedChannelException e) {
+                        release(pending);
+                        throw new IllegalStateException("resolver closed", e);
+                    } catch (IOException e) {
+                        release(pending);
+                        throw e;
+                    }
                     return pending;
                 }
             }
@@ -299,44 +320,34 @@ final class DnsTransport implements AutoCloseable {
             inFlight.compareAndSet(pending.id(), pending, null);
         }
 
-        /**
-         * Sends the queued queries. Only this thread touches the channel's send side: an interrupt
-         * (a killed greenlet) reaching a thread inside a channel operation would close the channel,
-         * and with it every other query on this socket.
-         */
-        private void sendQueries() {
-            while (true) {
-                Outgoing next;
-                try {
-                    next = outgoing.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+        private void readAnswers() {
+            ByteBuffer buffer = ByteBuffer.allocate(MAX_UDP_ANSWER);
+            try (selector) {
+                while (channel.isOpen()) {
+                    selector.select();
+                    selector.selectedKeys().clear();
+                    drain(buffer);
                 }
-                if (next == Outgoing.CLOSE) {
-                    return;
-                }
-                try {
-                    channel.send(next.wire(), next.pending().server());
-                } catch (IOException e) {
-                    next.pending().answer().completeExceptionally(e);
-                }
+                failAll(new ClosedChannelException());
+            } catch (IOException | ClosedSelectorException e) {
+                failAll(e instanceof IOException io ? io : new ClosedChannelException());
             }
         }
 
-        private void readAnswers() {
-            ByteBuffer buffer = ByteBuffer.allocate(MAX_UDP_ANSWER);
+        /** Reads every answer waiting in the socket and completes the queries they answer. */
+        private void drain(ByteBuffer buffer) throws IOException {
             while (true) {
                 buffer.clear();
                 SocketAddress from;
                 try {
                     from = channel.receive(buffer);
+                } catch (ClosedChannelException e) {
+                    throw e;
                 } catch (IOException e) {
-                    if (!channel.isOpen()) {
-                        failAll(e);
-                        return;
-                    }
                     continue; // a transient error (an ICMP report) must not stop the other queries
+                }
+                if (from == null) {
+                    return;
                 }
                 long now = System.nanoTime();
                 buffer.flip();
@@ -371,11 +382,12 @@ final class DnsTransport implements AutoCloseable {
         }
 
         void close() {
-            outgoing.add(Outgoing.CLOSE);
             try {
                 channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                selector.wakeup();
             }
         }
     }

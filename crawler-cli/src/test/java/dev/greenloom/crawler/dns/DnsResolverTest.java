@@ -149,6 +149,19 @@ class DnsResolverTest {
     }
 
     @Test
+    void anInterruptWhileSendingLeavesTheSharedSocketWorking() {
+        try (DnsResolver oneSocket = DnsResolver.builder().servers(List.of(server.address())).sockets(1).build()) {
+            Greenlet<Resolution> interrupted = Green.spawn(() -> {
+                Thread.currentThread().interrupt();
+                return oneSocket.resolve("a.test", RecordType.A);
+            });
+            interrupted.join();
+            assertInstanceOf(GreenletExit.class, interrupted.exception());
+            assertEquals(Outcome.OK, oneSocket.resolve("a.test", RecordType.A).outcome());
+        }
+    }
+
+    @Test
     void followsCnameChainsAndReportsThem() {
         Resolution r = resolver.resolve("alias.test", RecordType.A);
         assertEquals(Outcome.OK, r.outcome());
