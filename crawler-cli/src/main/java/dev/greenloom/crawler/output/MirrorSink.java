@@ -68,17 +68,6 @@ public final class MirrorSink implements PageSink {
         }
     }
 
-    /** Where {@code url} was stored by this sink, or null: for tests and for callers that link to the mirror. */
-    Path pathOf(String url) {
-        lock.lock();
-        try {
-            return owners.entrySet().stream().filter(e -> e.getValue().equals(url))
-                    .map(e -> dir.resolve(e.getKey())).findFirst().orElse(null);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void place(Path temp, Path relative, String url) throws IOException {
         lock.lock();
         try {

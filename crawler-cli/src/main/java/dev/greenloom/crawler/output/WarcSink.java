@@ -41,8 +41,8 @@ import org.netpreserve.jwarc.Warcinfo;
  * the originals are kept as {@code X-Original-Content-Encoding} etc. The final response of a page that failed as
  * {@code too-large} carries {@code WARC-Truncated: length}. HTTP/2 responses are recorded as HTTP/1.1.
  *
- * <p>A name ending in {@code .gz} gives one gzip member per record. An existing file is appended to, after its torn
- * last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
+ * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
+ * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
  *
  * <p>Thread-safe: records of one page are written together under a lock, so a request is always followed by its
  * response. Each page is written before {@link #accept} returns (the operating system holds it; a process kill
@@ -59,15 +59,29 @@ public final class WarcSink implements PageSink {
     private final URI warcinfoId;
     private boolean closed;
 
-    /** Opens {@code file} for appending (creating it), repairing a torn tail first, and writes a warcinfo record. */
+    /** Same as {@code new WarcSink(file, true)}: appends to an existing file. */
     public WarcSink(Path file) throws IOException {
+        this(file, true);
+    }
+
+    /**
+     * Opens {@code file} (creating it) and writes a warcinfo record. With {@code append}, an existing file is
+     * continued after cutting off its torn last record; otherwise it is replaced.
+     *
+     * @throws IOException if appending to a non-empty file that does not start with a complete WARC record
+     *                     (it is left untouched rather than cut to nothing), or if the file cannot be opened
+     */
+    public WarcSink(Path file, boolean append) throws IOException {
         Objects.requireNonNull(file, "file == null");
         boolean gzip = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
-        if (Files.exists(file)) {
+        if (append && Files.exists(file)) {
+            if (Files.size(file) > 0 && WarcRepair.validLength(file, gzip) == 0) {
+                throw new IOException(file + " is not a " + (gzip ? "gzipped " : "") + "WARC file; not appending");
+            }
             WarcRepair.truncateTornTail(file, gzip);
         }
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         try {
             writer = new WarcWriter(channel, gzip ? WarcCompression.GZIP : WarcCompression.NONE);
             Warcinfo info = new Warcinfo.Builder()
