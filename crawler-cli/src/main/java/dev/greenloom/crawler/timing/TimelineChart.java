@@ -19,7 +19,7 @@ import java.util.Objects;
  */
 public final class TimelineChart {
     private static final int WIDTH = 960;
-    private static final int LEFT = 170;
+    private static final int LEFT = 200;
     private static final int RIGHT = 30;
     private static final int PLOT = WIDTH - LEFT - RIGHT;
     private static final int AXIS_Y = 78;
