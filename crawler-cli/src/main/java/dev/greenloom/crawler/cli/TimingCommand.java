@@ -7,6 +7,7 @@ import dev.greenloom.crawler.timing.LocalSite;
 import dev.greenloom.crawler.timing.Mode;
 import dev.greenloom.crawler.timing.ModeRun;
 import dev.greenloom.crawler.timing.SleepWorkload;
+import dev.greenloom.crawler.timing.Span;
 import dev.greenloom.crawler.timing.TextReport;
 import dev.greenloom.crawler.timing.TimelineChart;
 import dev.greenloom.crawler.timing.TimingRunner;
@@ -21,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -209,15 +213,17 @@ public final class TimingCommand implements Callable<Integer> {
         runner.warmUp(TextReport::doneLine);
         List<ModeRun> runs = new ArrayList<>(modes.size());
         for (Mode mode : modes) {
-            if (!json) {
-                out.println(mode.label() + ": " + workload.description() + ", " + mode.how(runner.concurrency(mode, workload)));
-                out.flush();
-            }
-            runs.add(runner.run(mode, workload, span -> {
+            // One printer thread per mode: tasks hand it their line and go on, so writing to a slow
+            // terminal or pipe never holds up the clock; closing it waits until every line is out.
+            try (ExecutorService printer = Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().name("timing-printer").factory())) {
+                Consumer<Span> finished = json ? span -> { } : span -> printer.execute(() -> printNow(out, TextReport.doneLine(span)));
                 if (!json) {
-                    printNow(out, TextReport.doneLine(span));
+                    String heading = mode.label() + ": " + workload.description() + ", " + mode.how(runner.concurrency(mode, workload));
+                    printer.execute(() -> printNow(out, heading));
                 }
-            }));
+                runs.add(runner.run(mode, workload, finished));
+            }
             if (!json) {
                 out.println();
             }
@@ -244,12 +250,10 @@ public final class TimingCommand implements Callable<Integer> {
         return allOk ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
     }
 
-    /** Prints one line and flushes it, so each task's line shows when it finished; safe from many threads. */
+    /** Prints one line and flushes it, so each task's line shows when it finished. */
     private static void printNow(PrintWriter out, String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
+        out.println(line);
+        out.flush();
     }
 
     private ParameterException usage(String message) {

@@ -27,9 +27,9 @@ import java.util.function.Consumer;
  * started before the clock, and waits for all. Call {@link #warmUp} once first, so that class
  * loading, the JIT and the runtime's scheduler do not count against whichever mode runs first.
  *
- * <p>Blocking methods throw {@link GreenletExit} if the calling thread is interrupted, with its
- * interrupt status kept; tasks still running then are left to end on their own (greenlets) or are
- * interrupted (platform threads, when their pool closes).
+ * <p>Each mode's clock runs in a greenlet of its own, as gevent's code runs in its main greenlet.
+ * Blocking methods throw {@link GreenletExit} if the calling thread is interrupted, with its
+ * interrupt status kept; that mode's tasks are then left to end on their own.
  */
 public final class TimingRunner {
     private final int greenletLimit;
@@ -76,11 +76,18 @@ public final class TimingRunner {
         Objects.requireNonNull(finished, "finished == null");
         workload.reset();
         int concurrency = concurrency(mode, workload);
-        return switch (mode) {
+        // The clock runs in a greenlet, as gevent's main greenlet: its wake-up at the end of a mode is
+        // then a virtual thread switch, not the OS rescheduling a parked platform thread.
+        Greenlet<ModeRun> clock = Green.spawn(() -> switch (mode) {
             case SYNC -> sync(workload, finished);
             case ASYNC -> async(workload, concurrency, finished);
             case THREADS -> threads(workload, concurrency, finished);
-        };
+        });
+        try {
+            return clock.get();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof CompletionException cause ? cause : e;
+        }
     }
 
     /**
