@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** How {@link TimingRunner} runs a workload's tasks. */
 public enum Mode {
-    /** One task after another on the calling thread. */
+    /** One task after another, in one thread. */
     SYNC,
     /** Every task in its own greenlet, all spawned, then joined (or through a {@code Pool}). */
     ASYNC,
