@@ -135,7 +135,8 @@ public final class TimingCommand implements Callable<Integer> {
             FetchWorkload.warmUp(client);
             int limit = concurrency == null ? DEFAULT_FETCH_CONCURRENCY : concurrency;
             if (!local) {
-                return run(new FetchWorkload(client, targets, MAX_BODY_BYTES, targets.size() + " URLs from " + urls), limit);
+                String description = targets.size() + " URLs from " + (urls.equals("-") ? "stdin" : urls);
+                return run(new FetchWorkload(client, targets, MAX_BODY_BYTES, description), limit);
             }
             int pages = tasks == null ? DEFAULT_TASKS : tasks;
             try (LocalSite site = LocalSite.start(pages, latency)) {
@@ -217,10 +218,12 @@ public final class TimingCommand implements Callable<Integer> {
             // terminal or pipe never holds up the clock; closing it waits until every line is out.
             try (ExecutorService printer = Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().name("timing-printer").factory())) {
-                Consumer<Span> finished = json ? span -> { } : span -> printer.execute(() -> printNow(out, TextReport.doneLine(span)));
+                Consumer<Span> finished = json
+                        ? span -> { }
+                        : span -> printer.execute(() -> printNow(out, TextReport.doneLine(span)));
                 if (!json) {
-                    String heading = mode.label() + ": " + workload.description() + ", " + mode.how(runner.concurrency(mode, workload));
-                    printer.execute(() -> printNow(out, heading));
+                    String how = mode.how(runner.concurrency(mode, workload));
+                    printer.execute(() -> printNow(out, mode.label() + ": " + workload.description() + ", " + how));
                 }
                 runs.add(runner.run(mode, workload, finished));
             }

@@ -109,8 +109,16 @@ public final class TimelineChart {
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%.0f\" fill=\"#ffffff\"/>%n", WIDTH, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"32\" font-size=\"19\" font-weight=\"bold\" fill=\"#1f2328\">%s</text>%n",
                 escape(title)));
-        axis(svg, scale, height);
+        // Backgrounds first, so that the time grid shows through every band.
         double y = AXIS_Y + 12;
+        for (ModeRun run : runs) {
+            svg.append(String.format(Locale.ROOT,
+                    "<rect class=\"background %s\" x=\"10\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" rx=\"6\" fill=\"#f6f8fa\"/>%n",
+                    run.mode().label(), y, WIDTH - 20, bandHeight(run)));
+            y += bandHeight(run) + BAND_GAP;
+        }
+        axis(svg, scale, height);
+        y = AXIS_Y + 12;
         for (ModeRun run : runs) {
             band(svg, run, runs, scale, y);
             y += bandHeight(run) + BAND_GAP;
@@ -126,7 +134,7 @@ public final class TimelineChart {
         for (int tick = 0; tick * step <= scale / 1e6 + 1e-9; tick++) {
             double ms = tick * step;
             double x = x(ms * 1e6, scale);
-            svg.append(String.format(Locale.ROOT, "<line class=\"tick\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d0d7de\"/>%n",
+            svg.append(String.format(Locale.ROOT, "<line class=\"tick\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#d8dee4\" stroke-dasharray=\"2 3\"/>%n",
                     x, AXIS_Y - 4, x, height - 20));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#57606a\">%s</text>%n",
                     x, AXIS_Y - 8, trim(ms)));
@@ -137,8 +145,6 @@ public final class TimelineChart {
         String mode = run.mode().label();
         double height = bandHeight(run);
         svg.append(String.format(Locale.ROOT, "<g class=\"band %s\">%n", mode));
-        svg.append(String.format(Locale.ROOT, "<rect x=\"10\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" rx=\"6\" fill=\"#f6f8fa\"/>%n",
-                top, WIDTH - 20, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.1f\" font-size=\"16\" font-weight=\"bold\" fill=\"%s\">%s</text>%n",
                 top + 24, color(run.mode()), mode));
         svg.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.1f\" fill=\"#1f2328\">%s total</text>%n",
