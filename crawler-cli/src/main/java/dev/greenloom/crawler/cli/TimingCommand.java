@@ -211,7 +211,7 @@ public final class TimingCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TimingRunner runner = new TimingRunner(greenletLimit, threads);
-        runner.warmUp(TextReport::doneLine);
+        runner.warmUp(workload.size(), TextReport::doneLine);
         List<ModeRun> runs = new ArrayList<>(modes.size());
         for (Mode mode : modes) {
             // One printer thread per mode: tasks hand it their line and go on, so writing to a slow

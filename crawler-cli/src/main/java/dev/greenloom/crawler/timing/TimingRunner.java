@@ -32,6 +32,7 @@ import java.util.function.Consumer;
  * interrupt status kept; that mode's tasks are then left to end on their own.
  */
 public final class TimingRunner {
+    private static final int MAX_WARM_UP_GREENLETS = 2_000;
     private final int greenletLimit;
     private final int threads;
 
@@ -93,12 +94,19 @@ public final class TimingRunner {
     /**
      * Runs every mode once over 3 tasks of 1 ms, passing their spans to {@code finished} (give it the
      * same formatting as the real run, writing nowhere), so that the greenlet scheduler, the
-     * runtime's sleep timer and the code paths of all modes exist and are loaded before a clock starts.
+     * runtime's sleep timer and the code paths of all modes exist and are loaded before a clock
+     * starts; then, for a run of many tasks, spawns up to {@value #MAX_WARM_UP_GREENLETS} greenlets
+     * more, so that the JIT has compiled the spawn path before thousands of spawns are timed.
+     *
+     * @param tasks the number of tasks the timed runs will have
      */
-    public void warmUp(Consumer<? super Span> finished) {
+    public void warmUp(int tasks, Consumer<? super Span> finished) {
         Workload tiny = new SleepWorkload(3, Duration.ofMillis(1));
         for (Mode mode : Mode.values()) {
             run(mode, tiny, finished);
+        }
+        if (tasks > tiny.size()) {
+            run(Mode.ASYNC, new SleepWorkload(Math.min(tasks, MAX_WARM_UP_GREENLETS), Duration.ofMillis(1)), finished);
         }
     }
 

@@ -134,8 +134,18 @@ class TimingRunnerTest {
     @Test
     void warmUpRunsEveryModeThroughTheListener() {
         AtomicInteger spans = new AtomicInteger();
-        new TimingRunner(3, 2).warmUp(span -> spans.incrementAndGet());
+        new TimingRunner(3, 2).warmUp(3, span -> spans.incrementAndGet());
         assertEquals(3 * Mode.values().length, spans.get());
+    }
+
+    @Test
+    void warmUpForManyTasksSpawnsMoreGreenletsUpToALimit() {
+        AtomicInteger spans = new AtomicInteger();
+        new TimingRunner(10, 2).warmUp(50, span -> spans.incrementAndGet());
+        assertEquals(3 * Mode.values().length + 50, spans.get());
+        spans.set(0);
+        new TimingRunner(10, 2).warmUp(1_000_000, span -> spans.incrementAndGet());
+        assertEquals(3 * Mode.values().length + 2_000, spans.get());
     }
 
     @Test
