@@ -275,17 +275,18 @@ public final class Crawler {
     private void visit(Work work) {
         boolean finished = false;
         try {
-            if (!stopping) {
-                PageRecord page;
-                try {
-                    page = fetchPage(work);
-                } catch (GreenletExit e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
-                }
-                enqueue(page);
+            if (stopping) {
+                return; // not finished: reported as not reached after a timeout, fetched again on resume
             }
+            PageRecord page;
+            try {
+                page = fetchPage(work);
+            } catch (GreenletExit e) {
+                throw e;
+            } catch (RuntimeException e) {
+                page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
+            }
+            enqueue(page);
             finished = true;
         } finally {
             release(work, finished);
