@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,8 +80,11 @@ public final class Crawler {
     private final ArrayDeque<Work> ready = new ArrayDeque<>();
     /** By origin. Guarded by lock. */
     private final Map<String, Host> hosts = new HashMap<>();
-    /** Every normalised URL queued, to where it came from (an input line, {@link #FROM_LINK}). Guarded by lock. */
-    private final Map<String, String> seen = new HashMap<>();
+    /**
+     * Every normalised URL queued, to where it came from (an input line, {@link #FROM_LINK}). Written under lock;
+     * concurrent so that links already queued can be skipped without the lock or normalising them again.
+     */
+    private final Map<String, String> seen = new ConcurrentHashMap<>();
     /** Pages queued (ready or parked) and not started. Guarded by lock. */
     private int pending;
     /** Pages being visited. Guarded by lock. */
@@ -313,6 +317,9 @@ public final class Crawler {
     private void admitLinks(List<String> links, Work from, String siteKey) {
         List<String> inScope = new ArrayList<>();
         for (String link : links) {
+            if (seen.containsKey(link)) {
+                continue; // most links of a site lead to pages already queued, and are already normal
+            }
             String url = normalise(link);
             if (url != null && scope.allows(url, siteKey)) {
                 inScope.add(url);
