@@ -122,7 +122,8 @@ public final class Crawler {
      * Crawls from {@code seeds} until every page is done, {@link #stop()} is called, or the run's timeout ends,
      * handing each page's record to {@code sink}. Does not close the sink.
      *
-     * @throws UncheckedIOException if the sink or the discovery log failed; the crawl stopped there
+     * @throws UncheckedIOException if the sink or the discovery log failed, or the seeds could not be read; the
+     *     crawl stopped there
      * @throws GreenletExit if the calling thread is interrupted; the crawl is stopped first
      */
     public void run(Iterator<Seed> seeds, PageSink sink) {
@@ -152,12 +153,11 @@ public final class Crawler {
                 reportNotReached(seeds);
             }
             pool.join();
-        } catch (GreenletExit e) {
-            stop();
+        } catch (RuntimeException e) {
+            stop(); // interrupted, or the seeds could not be read: no page may outlive run()
             throw e;
         } finally {
-            enqueue(END);
-            joinUninterruptibly(writer);
+            endWriter(writer);
         }
         if (writeFailure != null) {
             throw new UncheckedIOException("cannot write output: " + writeFailure.getMessage(), writeFailure);
@@ -516,11 +516,20 @@ public final class Crawler {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /**
+     * Queues {@link #END} and waits for the writer to hand everything before it to the sink, even if this thread
+     * is interrupted (its interrupt status is restored): the records of finished pages must not be lost.
+     */
+    private void endWriter(Thread writer) {
         boolean interrupted = Thread.interrupted();
+        boolean queued = false;
         while (true) {
             try {
-                thread.join();
+                if (!queued) {
+                    toWriter.put(END);
+                    queued = true;
+                }
+                writer.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
