@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @OperationsPerInvocation(SpawnJoinBenchmark.TASKS)
 public class SpawnJoinBenchmark {
     static final int TASKS = 10_000;
-    private static final Runnable EMPTY = () -> { };
+    static final Runnable EMPTY = () -> { };
 
-    /** Platform threads can't be spawned per task at this rate; the peer is a fixed pool, one thread per core. */
+    /** A fixed pool, one platform thread per core; {@link PlatformSpawnJoinBenchmark} starts a thread per task. */
     private ExecutorService platformPool;
 
     @Setup
@@ -57,17 +57,6 @@ public class SpawnJoinBenchmark {
         Thread[] threads = new Thread[TASKS];
         for (int i = 0; i < TASKS; i++) {
             threads[i] = Thread.ofVirtual().start(EMPTY);
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-    }
-
-    @Benchmark
-    public void platformThreadPerTask() throws InterruptedException {
-        Thread[] threads = new Thread[TASKS];
-        for (int i = 0; i < TASKS; i++) {
-            threads[i] = Thread.ofPlatform().start(EMPTY);
         }
         for (Thread thread : threads) {
             thread.join();
