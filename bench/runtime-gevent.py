@@ -3,7 +3,9 @@
 
 Prints one JSON object per line: {"bench", "impl": "gevent", "param", "unit", "values", "median"}.
 Usage: runtime-gevent.py [--iterations N] [--seconds S] [WORKLOAD ...]
-Workloads: spawn_join sleepers footprint ping_pong queue pool_map (default: all).
+Workloads: spawn_join ping_pong queue pool_map sleepers (default: all). Each sleepers shot runs in a
+fresh interpreter and also reports its ru_maxrss growth per greenlet (the sleepers are all parked at
+once: gevent starts none before joinall yields).
 """
 import argparse
 import json
@@ -99,21 +101,18 @@ def pool_map(size):
     assert results[-1] == small(MAP_TASKS - 1)
 
 
-def park(count):
-    """Child process: parks `count` sleeping greenlets, prints ru_maxrss growth per greenlet."""
-    warm = [gevent.spawn(gevent.sleep, 0.001) for _ in range(10_000)]
-    gevent.joinall(warm)
-    del warm
+def sleepers_shot(count):
+    """Child process: `count` sleepers joined; prints the time and the ru_maxrss growth per greenlet."""
+    gevent.joinall([gevent.spawn(gevent.sleep, 0.001) for _ in range(10_000)])  # warm-up
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    jobs = [gevent.spawn(gevent.sleep, 3600) for _ in range(count)]
-    gevent.sleep(0)  # every greenlet runs up to its sleep
+    millis = sleepers(count)
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"count": len(jobs), "bytes_per": (after - before) * 1024 / count,
-                      "maxrss_mib": after // 1024}), flush=True)
+    print(json.dumps({"ms": millis, "bytes_per": (after - before) * 1024 / count, "maxrss_mib": after // 1024}))
 
 
-def footprint(count):
-    out = subprocess.run([sys.executable, __file__, "--park", str(count)],
+def sleepers_in_child(count):
+    """One sleepers shot in a fresh interpreter, so ru_maxrss (a peak) measures this shot alone."""
+    out = subprocess.run([sys.executable, __file__, "--shot", str(count)],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -123,12 +122,13 @@ def main():
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=1.0, help="length of one throughput iteration")
     parser.add_argument("--sleepers", default="100000,1000000", help="comma-separated sleeper counts")
-    parser.add_argument("--park", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--shots", type=int, default=3, help="sleepers shots below 1M (1M: one)")
+    parser.add_argument("--shot", type=int, help=argparse.SUPPRESS)
     parser.add_argument("workloads", nargs="*",
-                        default=["spawn_join", "sleepers", "footprint", "ping_pong", "queue", "pool_map"])
+                        default=["spawn_join", "ping_pong", "queue", "pool_map", "sleepers"])
     args = parser.parse_args()
-    if args.park:
-        park(args.park)
+    if args.shot:
+        sleepers_shot(args.shot)
         return
     n, s = args.iterations, args.seconds
     counts = [int(c) for c in args.sleepers.split(",")]
@@ -137,13 +137,10 @@ def main():
             emit("spawn_join", "", "tasks/s", rate(spawn_join, SPAWN_TASKS, n, s))
         elif workload == "sleepers":
             for count in counts:
-                shots = 1 if count >= 1_000_000 else n
-                emit("sleepers", str(count), "ms", [sleepers(count) for _ in range(shots)])
-        elif workload == "footprint":
-            for count in counts:
-                result = footprint(count)
-                emit("footprint", str(count), "bytes/parked", [result["bytes_per"]])
-                emit("footprint_rss", str(count), "MiB", [result["maxrss_mib"]])
+                shots = [sleepers_in_child(count) for _ in range(1 if count >= 1_000_000 else args.shots)]
+                emit("sleepers", str(count), "ms", [shot["ms"] for shot in shots])
+                emit("footprint_rss", str(count), "bytes/task", [shot["bytes_per"] for shot in shots])
+                emit("peak_rss", str(count), "MiB", [shot["maxrss_mib"] for shot in shots])
         elif workload == "ping_pong":
             emit("ping_pong", "", "switches/s", rate(ping_pong, 2 * ROUNDS, n, s))
         elif workload == "queue":
