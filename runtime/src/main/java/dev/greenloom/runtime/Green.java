@@ -3,9 +3,17 @@ package dev.greenloom.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * gevent's module functions over virtual threads: {@code spawn}, {@code joinAll}, {@code sleep},
@@ -25,6 +33,8 @@ import java.util.concurrent.Callable;
  * {@link Timeout} expires throws {@link Timeout.Expired}.
  */
 public final class Green {
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+
     private Green() {
     }
 
@@ -90,28 +100,144 @@ public final class Green {
      *
      * @return the greenlets, in the order given
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<G> greenlets) {
-        return joinAll(greenlets, Duration.ofNanos(Long.MAX_VALUE));
+        return joinAll(greenlets, FOREVER);
     }
 
     /**
      * Waits at most {@code timeout} for all greenlets to finish (gevent's
      * {@code joinall(jobs, timeout=5)}). Greenlets still running at the deadline keep running; kill
-     * them with {@link #killAll} if they should not.
+     * them with {@link #killAll} if they should not. A failed greenlet counts as finished: read its
+     * {@link Greenlet#exception()}, or use {@link #joinAllOrThrow(Collection, Duration)}.
      *
      * @return the greenlets that finished, in the order given
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<G> greenlets, Duration timeout) {
         long deadline = Durations.deadline(timeout);
         List<G> finished = new ArrayList<>(greenlets.size());
         for (G greenlet : greenlets) {
-            if (greenlet.ready() || greenlet.join(Duration.ofNanos(Durations.remaining(deadline)))) {
+            if (greenlet.ready() || greenlet.await(Durations.remaining(deadline))) {
                 finished.add(greenlet);
             }
         }
         return finished;
+    }
+
+    /**
+     * Waits until every greenlet has finished, or one fails (gevent's
+     * {@code joinall(jobs, raise_error=True)}), as {@link #joinAllOrThrow(Collection, Duration)}.
+     */
+    public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<G> greenlets) {
+        return joinAllOrThrow(greenlets, FOREVER);
+    }
+
+    /**
+     * Waits at most {@code timeout} for all greenlets to finish, throwing as soon as one of them
+     * fails, in the order they finish. A killed greenlet counts as failed. The other greenlets keep
+     * running either way; kill them with {@link #killAll} if they should not.
+     *
+     * @return the greenlets that finished (all successfully), in the order given
+     * @throws java.util.concurrent.CompletionException wrapping the failure of the first greenlet
+     *     that failed
+     * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     */
+    public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<G> greenlets, Duration timeout) {
+        Set<G> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (G greenlet : iwait(greenlets, timeout)) {
+            Throwable failure = greenlet.exception();
+            if (failure != null) {
+                throw new CompletionException(greenlet.name() + " failed: " + failure, failure);
+            }
+            done.add(greenlet);
+        }
+        List<G> finished = new ArrayList<>(done.size());
+        for (G greenlet : greenlets) {
+            if (done.contains(greenlet)) {
+                finished.add(greenlet);
+            }
+        }
+        return finished;
+    }
+
+    /** Yields the greenlets in the order they finish, as {@link #iwait(Collection, Duration)} without a timeout. */
+    public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<G> greenlets) {
+        return iwait(greenlets, FOREVER);
+    }
+
+    /**
+     * Yields the greenlets in the order they finish, whichever way (gevent's {@code iwait}):
+     *
+     * <pre>{@code
+     * for (Greenlet<Page> job : Green.iwait(jobs, Duration.ofSeconds(10))) {
+     *     show(job.value());
+     * }
+     * }</pre>
+     *
+     * <p>Each iteration starts its own clock: its {@code hasNext()} waits at most until
+     * {@code timeout} after the {@code iterator()} call, then returns false, leaving unfinished
+     * greenlets running. The collection is read when the iteration starts. A greenlet that appears
+     * twice is yielded twice.
+     *
+     * <p>{@code hasNext()} throws {@link GreenletExit} if the waiting thread is interrupted (its
+     * interrupt status is kept) and {@link Timeout.Expired} if a {@link Timeout} of it expires.
+     */
+    public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<G> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
+        Objects.requireNonNull(timeout, "timeout == null");
+        return () -> new Finishing<>(greenlets, Durations.deadline(timeout));
+    }
+
+    /** The iterator behind {@link #iwait}: each greenlet's link hands it to a queue. */
+    private static final class Finishing<G extends Greenlet<?>> implements Iterator<G> {
+        private final LinkedBlockingQueue<G> finished = new LinkedBlockingQueue<>();
+        private final long deadline;
+        private int left;
+        private G next;
+
+        Finishing(Collection<G> greenlets, long deadline) {
+            this.deadline = deadline;
+            for (G greenlet : greenlets) {
+                left++;
+                greenlet.link(ended -> finished.add(greenlet));
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (left == 0) {
+                return false;
+            }
+            try {
+                long nanos = Durations.remaining(deadline);
+                next = nanos == 0 ? finished.poll() : finished.poll(nanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                throw Interruption.raise(e);
+            }
+            if (next == null) {
+                left = 0;
+                return false;
+            }
+            left--;
+            return true;
+        }
+
+        @Override
+        public G next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            G result = next;
+            next = null;
+            return result;
+        }
     }
 
     /**
@@ -122,14 +248,66 @@ public final class Green {
      */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
         for (Greenlet<?> greenlet : greenlets) {
-            greenlet.kill(Duration.ZERO);
+            greenlet.requestKill();
         }
         for (Greenlet<?> greenlet : greenlets) {
             greenlet.join();
         }
     }
 
-    /** A snapshot of the greenlets started and not yet finished in this JVM, for debugging. */
+    /**
+     * Runs {@code task} on the calling thread under a {@link Timeout} of {@code timeout} and returns
+     * its value, or {@code fallback} if the timeout fired and the task ended by throwing (gevent's
+     * {@code with_timeout(seconds, func, timeout_value=...)}). A task that returns normally keeps its
+     * value even if the deadline passed meanwhile. No interrupt of this timeout is left behind.
+     *
+     * @throws GreenletExit if the calling greenlet is killed (a kill wins over the timeout; interrupt
+     *     status kept)
+     * @throws Timeout.Expired if an enclosing {@link Timeout} expired first
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of the task; its
+     *     unchecked exceptions pass through as they are
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<T> task, T fallback) {
+        Objects.requireNonNull(task, "task == null");
+        Timeout deadline = Timeout.start(timeout);
+        boolean fired;
+        T result = null;
+        Exception failure = null;
+        try {
+            result = task.call();
+        } catch (Exception e) {
+            failure = e;
+        } finally {
+            fired = deadline.closeFired();
+        }
+        if (failure == null) {
+            return result;
+        }
+        boolean outerExpired = failure instanceof Timeout.Expired expired
+                && expired.timeout() != null && expired.timeout() != deadline;
+        if (fired && !outerExpired && !Interruption.killed()) {
+            return fallback;
+        }
+        throw Interruption.unchecked(failure);
+    }
+
+    /**
+     * Opens a {@link Scope} whose children fail independently: a failure is data, read from the
+     * child. Closing the scope kills and awaits the children still running.
+     */
+    public static Scope scope() {
+        return new Scope(Scope.Mode.INDEPENDENT);
+    }
+
+    /** Opens a {@link Scope} of the given mode; {@link Scope.Mode#FAIL_FAST} kills all children when one fails. */
+    public static Scope scope(Scope.Mode mode) {
+        return new Scope(Objects.requireNonNull(mode, "mode == null"));
+    }
+
+    /**
+     * A snapshot of the greenlets started and not yet finished in this JVM, for debugging: its
+     * {@code size()} is the count, {@link Greenlet#name()} and {@link Greenlet#toString()} name them.
+     */
     public static List<Greenlet<?>> live() {
         return Live.snapshot();
     }

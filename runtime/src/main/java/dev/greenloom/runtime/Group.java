@@ -9,23 +9,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An unbounded set of running greenlets that can be joined or killed together, gevent's
- * {@code Group}. A greenlet leaves the group when it finishes. Safe for concurrent use.
+ * {@code Group}. A greenlet leaves the group when it finishes. Safe for concurrent use; membership
+ * changes happen-before a {@link #join()} that observes the group empty.
  *
  * @see Pool for a group with a size limit
+ * @see Scope for a group that no greenlet outlives
  */
-public sealed class Group permits Pool {
+public sealed class Group permits Pool, Scope.Members {
     private final Set<Greenlet<?>> running = ConcurrentHashMap.newKeySet();
 
     /** Spawns {@code task} in a new greenlet that belongs to this group. */
     public <T> Greenlet<T> spawn(Callable<T> task) {
-        Greenlet<T> greenlet = new Greenlet<>(task, this);
-        running.add(greenlet);
-        return greenlet.start();
+        return adopt(task).start();
     }
 
     /** Spawns {@code task} in a new greenlet that belongs to this group. */
     public Greenlet<Void> spawn(Runnable task) {
         return spawn(Green.callable(task));
+    }
+
+    /** A new member greenlet, not started yet. */
+    final <T> Greenlet<T> adopt(Callable<T> task) {
+        Greenlet<T> greenlet = new Greenlet<>(task, this);
+        running.add(greenlet);
+        return greenlet;
     }
 
     /** The number of greenlets of this group still running. */
@@ -42,9 +49,10 @@ public sealed class Group permits Pool {
      * Waits until every greenlet of the group has finished, including ones spawned while waiting.
      *
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public void join() {
-        join(Duration.ofNanos(Long.MAX_VALUE));
+        await(-1);
     }
 
     /**
@@ -52,21 +60,24 @@ public sealed class Group permits Pool {
      *
      * @return true if the group is empty, false if the timeout elapsed first
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public boolean join(Duration timeout) {
-        long deadline = Durations.deadline(timeout);
-        for (Greenlet<?> next = first(); next != null; next = first()) {
-            long left = Durations.remaining(deadline);
-            if (left == 0 || !next.join(Duration.ofNanos(left))) {
-                return running.isEmpty();
+        return await(Durations.nanos(timeout));
+    }
+
+    /** Waits at most {@code nanos} (negative: no limit) until the group is empty; true if it is. */
+    final boolean await(long nanos) {
+        long deadline = nanos < 0 ? Long.MAX_VALUE : Durations.deadline(Duration.ofNanos(nanos));
+        // Each round walks the set once (a weakly consistent iterator); a new round catches late spawns.
+        while (!running.isEmpty()) {
+            for (Greenlet<?> greenlet : running) {
+                if (!greenlet.await(nanos < 0 ? -1 : Durations.remaining(deadline))) {
+                    return running.isEmpty();
+                }
             }
         }
         return true;
-    }
-
-    private Greenlet<?> first() {
-        var it = running.iterator();
-        return it.hasNext() ? it.next() : null;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.greenloom.runtime;
 
+import java.util.concurrent.CompletionException;
+
 /** Turns an interrupt seen by a blocking runtime call into the runtime's unchecked exceptions. */
 final class Interruption {
     private Interruption() {
@@ -8,16 +10,32 @@ final class Interruption {
     /**
      * The exception a blocking call throws when its thread was interrupted: {@link Timeout.Expired}
      * if one of the thread's {@link Timeout}s fired (the interrupt is consumed), otherwise
-     * {@link GreenletExit} with the interrupt status set again.
+     * {@link GreenletExit} with the interrupt status set again. A kill wins over a timeout.
      */
     static RuntimeException raise(InterruptedException cause) {
-        Greenlet<?> current = Greenlet.current();
-        boolean killed = current != null && current.killRequested();
+        boolean killed = killed();
         Timeout fired = killed ? null : Timeout.takeFired();
         if (fired != null) {
             return fired.expired();
         }
         Thread.currentThread().interrupt();
-        return new GreenletExit(killed ? current.name() + " killed" : "interrupted", cause);
+        return new GreenletExit(killed ? Greenlet.current().name() + " killed" : "interrupted", cause);
+    }
+
+    /** True if the calling code runs in a greenlet that was killed. */
+    static boolean killed() {
+        Greenlet<?> current = Greenlet.current();
+        return current != null && current.killRequested();
+    }
+
+    /** {@code thrown} as an unchecked exception: itself, a {@link GreenletExit} for an interrupt, else wrapped. */
+    static RuntimeException unchecked(Exception thrown) {
+        if (thrown instanceof RuntimeException e) {
+            return e;
+        }
+        if (thrown instanceof InterruptedException e) {
+            return raise(e);
+        }
+        return new CompletionException(thrown);
     }
 }

@@ -62,7 +62,7 @@ public final class Pool extends Group {
             throw Interruption.raise(e);
         }
         try {
-            return super.spawn(task);
+            return adopt(task).start();
         } catch (RuntimeException | Error e) {
             slots.release();
             throw e;

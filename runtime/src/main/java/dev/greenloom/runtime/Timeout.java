@@ -19,10 +19,13 @@ import java.util.concurrent.ScheduledFuture;
  * {@link Expired}; JDK calls throw what they throw on interrupt (a socket read on a virtual thread
  * closes the socket, {@code Thread.sleep} throws {@code InterruptedException}), and
  * {@link #close()} throws {@link Expired} if nothing else did. Leaving the block always cancels the
- * timer and leaves no stray interrupt behind. Timeouts nest: the earliest deadline wins. Code that
+ * timer and leaves no stray interrupt behind. Timeouts nest: the earliest deadline wins, and when
+ * several have passed the outermost is reported, so no inner handler swallows an outer deadline.
+ * A kill of the greenlet wins over a timeout: it surfaces as {@link GreenletExit}. Code that
  * ignores interrupts (a busy loop, a native DNS lookup) is not stopped.
  *
- * <p>A timeout belongs to the thread that started it; close it on that thread.
+ * <p>A timeout belongs to the thread that started it; close it on that thread. Memory consistency
+ * effects: none beyond the interrupt; the timer thread only interrupts.
  */
 public final class Timeout implements AutoCloseable {
     private static final ThreadLocal<Timeout> INNERMOST = new ThreadLocal<>();
@@ -64,9 +67,31 @@ public final class Timeout implements AutoCloseable {
      * throws {@link Expired}.
      *
      * @throws Expired if the deadline passed and nothing has thrown for it
+     * @throws GreenletExit instead, if the greenlet was also killed (interrupt status kept)
+     * @throws IllegalStateException if called by another thread than the one that started it
      */
     @Override
     public void close() {
+        if (disarm() == FIRED) {
+            if (Interruption.killed()) {
+                throw new GreenletExit(Greenlet.current().name() + " killed");
+            }
+            throw expired();
+        }
+    }
+
+    /**
+     * Closes the timeout without throwing for it.
+     *
+     * @return true if it fired, whether or not a call reported it
+     */
+    boolean closeFired() {
+        int was = disarm();
+        return was == FIRED || was == DELIVERED;
+    }
+
+    /** Cancels the timer and pops this timeout; returns the state it had. Clears an unreported interrupt that nothing else needs. */
+    private int disarm() {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("a Timeout must be closed by the thread that started it");
         }
@@ -83,15 +108,22 @@ public final class Timeout implements AutoCloseable {
             state = CLOSED;
         }
         timer.cancel(false);
-        if (was == FIRED) {
+        if (was == FIRED && !Interruption.killed() && !outerFired()) {
             Thread.interrupted();
-            Greenlet<?> current = Greenlet.current();
-            if (current != null && current.killRequested()) {
-                Thread.currentThread().interrupt();
-                throw new GreenletExit(current.name() + " killed");
-            }
-            throw expired();
         }
+        return was;
+    }
+
+    /** Whether an enclosing timeout has fired without being reported: its interrupt must stay. */
+    private boolean outerFired() {
+        for (Timeout t = outer; t != null; t = t.outer) {
+            synchronized (t) {
+                if (t.state == FIRED) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The outermost fired, unreported timeout of the calling thread, now marked reported; its interrupt is cleared. */

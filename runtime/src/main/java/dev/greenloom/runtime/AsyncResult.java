@@ -1,0 +1,64 @@
+package dev.greenloom.runtime;
+
+import java.util.Objects;
+
+/**
+ * A value or an exception delivered once to any number of waiters, gevent's {@code AsyncResult}:
+ * one greenlet calls {@link #set} or {@link #setException}, others {@link #get()} it.
+ *
+ * <pre>{@code
+ * AsyncResult<String> answer = new AsyncResult<>();
+ * Green.spawn(() -> answer.set(ask()));
+ * String text = answer.get(Duration.ofSeconds(3));   // Timeout.Expired if not set in time
+ * }</pre>
+ *
+ * <p>The first {@code set} or {@code setException} wins; later ones return false and change
+ * nothing. {@link #get()} throws a {@link java.util.concurrent.CompletionException} wrapping the
+ * exception. Safe for concurrent use. Memory consistency effects: actions before the winning
+ * {@code set}/{@code setException} happen-before any read that observes the result ready.
+ *
+ * @param <T> the value
+ */
+public final class AsyncResult<T> extends Outcome<T> {
+    /** A result not ready yet. */
+    public AsyncResult() {
+    }
+
+    /**
+     * Makes {@code value} (may be null) the result and wakes the waiters.
+     *
+     * @return true if this call set the result, false if it was already set
+     */
+    public boolean set(T value) {
+        return complete(value, null);
+    }
+
+    /**
+     * Makes {@code exception} the result's failure and wakes the waiters.
+     *
+     * @return true if this call set the result, false if it was already set
+     */
+    public boolean setException(Throwable exception) {
+        return complete(null, Objects.requireNonNull(exception, "exception == null"));
+    }
+
+    private boolean complete(T value, Throwable exception) {
+        synchronized (this) {
+            if (!settle(value, exception)) {
+                return false;
+            }
+        }
+        release();
+        return true;
+    }
+
+    @Override
+    String describe() {
+        return "AsyncResult";
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncResult[" + (!ready() ? "pending" : successful() ? "value" : "exception") + "]";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.greenloom.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A counting semaphore that refuses to be released more often than acquired, gevent's
+ * {@code BoundedSemaphore}: a {@link Semaphore} plus a count of the permits handed out.
+ *
+ * <pre>{@code
+ * BoundedSemaphore hosts = new BoundedSemaphore(8);
+ * hosts.acquire();
+ * try {
+ *     fetch(url);
+ * } finally {
+ *     hosts.release();
+ * }
+ * }</pre>
+ *
+ * <p>Permits are not owned: any thread may release one. Safe for concurrent use. Memory
+ * consistency effects: actions before a {@code release()} happen-before actions after an
+ * {@code acquire} that gets that permit.
+ */
+public final class BoundedSemaphore {
+    private final int permits;
+    private final Semaphore semaphore;
+    private final AtomicInteger held = new AtomicInteger();
+
+    /** A semaphore of {@code permits} permits, all free. */
+    public BoundedSemaphore(int permits) {
+        if (permits <= 0) {
+            throw new IllegalArgumentException("permits <= 0");
+        }
+        this.permits = permits;
+        this.semaphore = new Semaphore(permits);
+    }
+
+    /**
+     * Takes a permit, waiting while none is free.
+     *
+     * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     */
+    public void acquire() {
+        try {
+            semaphore.acquire();
+        } catch (InterruptedException e) {
+            throw Interruption.raise(e);
+        }
+        held.incrementAndGet();
+    }
+
+    /**
+     * Takes a permit, waiting at most {@code timeout}; {@code Duration.ZERO} does not wait.
+     *
+     * @return true if a permit was taken, false if none became free in time
+     * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     */
+    public boolean acquire(Duration timeout) {
+        long nanos = Durations.nanos(timeout);
+        boolean taken;
+        try {
+            taken = nanos == 0 ? semaphore.tryAcquire() : semaphore.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw Interruption.raise(e);
+        }
+        if (taken) {
+            held.incrementAndGet();
+        }
+        return taken;
+    }
+
+    /**
+     * Gives a permit back.
+     *
+     * @throws IllegalStateException if every permit is already free (gevent's {@code ValueError})
+     */
+    public void release() {
+        int out;
+        do {
+            out = held.get();
+            if (out == 0) {
+                throw new IllegalStateException("released more often than acquired");
+            }
+        } while (!held.compareAndSet(out, out - 1));
+        semaphore.release();
+    }
+
+    /** The number of free permits now. */
+    public int availablePermits() {
+        return semaphore.availablePermits();
+    }
+
+    /** The number of permits this semaphore was created with. */
+    public int permits() {
+        return permits;
+    }
+
+    @Override
+    public String toString() {
+        return "BoundedSemaphore[" + availablePermits() + "/" + permits + " free]";
+    }
+}

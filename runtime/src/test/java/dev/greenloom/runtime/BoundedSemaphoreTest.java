@@ -1,0 +1,49 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(60)
+class BoundedSemaphoreTest {
+    @Test
+    void acquireWaitsForARelease() {
+        BoundedSemaphore semaphore = new BoundedSemaphore(1);
+        semaphore.acquire();
+        Greenlet<Void> waiter = Green.spawn(() -> semaphore.acquire());
+        assertFalse(waiter.join(Duration.ofMillis(50)), "acquired a taken permit");
+
+        semaphore.release();
+
+        waiter.join();
+        assertEquals(0, semaphore.availablePermits());
+    }
+
+    @Test
+    void timedAcquireReturnsFalseWhenNoPermitIsFree() {
+        BoundedSemaphore semaphore = new BoundedSemaphore(2);
+        assertTrue(semaphore.acquire(Duration.ZERO));
+        assertTrue(semaphore.acquire(Duration.ofMillis(20)));
+        assertFalse(semaphore.acquire(Duration.ofMillis(20)));
+        assertEquals(2, semaphore.permits());
+    }
+
+    @Test
+    void releasingMoreThanAcquiredIsRefused() {
+        BoundedSemaphore semaphore = new BoundedSemaphore(1);
+        assertThrows(IllegalStateException.class, semaphore::release);
+        semaphore.acquire();
+        semaphore.release();
+        assertThrows(IllegalStateException.class, semaphore::release);
+        assertEquals(1, semaphore.availablePermits());
+    }
+
+    @Test
+    void permitsMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new BoundedSemaphore(0));
+    }
+}

@@ -1,0 +1,294 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(60)
+class GreenTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    // gevent's "synchronous vs asynchronous" example: test1 and test2 sleep, output 1, 2, 4, 3.
+    @Test
+    void test1AndTest2PrintInGeventOrder() {
+        List<Integer> printed = Collections.synchronizedList(new ArrayList<>());
+        Runnable test1 = () -> {
+            printed.add(1);
+            Green.sleep(Duration.ofMillis(1000));
+            printed.add(3);
+        };
+        Runnable test2 = () -> {
+            printed.add(2);
+            Green.sleep(Duration.ofMillis(500));
+            printed.add(4);
+        };
+
+        Green.joinAll(List.of(Green.spawn(test1), Green.spawn(test2)));
+
+        // gevent's single-threaded loop starts test1 before test2; two carrier threads may print
+        // 1 and 2 either way round, so only their set is fixed. 4 before 3 comes from the sleeps.
+        assertEquals(Set.of(1, 2), Set.copyOf(printed.subList(0, 2)));
+        assertEquals(List.of(4, 3), printed.subList(2, 4));
+    }
+
+    // gevent's tutorial: ten 500 ms tasks take ~5 s one after another, ~0.5 s spawned together.
+    @Test
+    void tenSleepingTasksRunConcurrentlyWhenSpawned() {
+        Runnable task = () -> Green.sleep(Duration.ofMillis(500));
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            task.run();
+        }
+        Duration synchronous = Duration.ofNanos(System.nanoTime() - start);
+
+        start = System.nanoTime();
+        Green.joinAll(IntStream.range(0, 10).mapToObj(i -> Green.spawn(task)).toList());
+        Duration asynchronous = Duration.ofNanos(System.nanoTime() - start);
+
+        assertTrue(synchronous.compareTo(Duration.ofMillis(5000)) >= 0, "synchronous " + synchronous);
+        assertTrue(asynchronous.compareTo(Duration.ofMillis(1000)) < 0, "asynchronous " + asynchronous);
+    }
+
+    // gevent's DNS example; InetAddress answers from src/test/resources/hosts (see runtime/pom.xml).
+    @Test
+    void dnsExampleLeavesValueNullForTheFailedLookup() {
+        List<String> urls = List.of("www.google.com", "www.example.com", "www.python.org");
+        List<Greenlet<InetAddress>> jobs = urls.stream()
+                .map(url -> Green.spawn(() -> InetAddress.getByName(url)))
+                .toList();
+
+        List<Greenlet<InetAddress>> finished = Green.joinAll(jobs, Duration.ofSeconds(5));
+
+        assertEquals(jobs, finished);
+        assertEquals("192.0.2.10", jobs.get(0).value().getHostAddress());
+        assertEquals("192.0.2.20", jobs.get(1).value().getHostAddress());
+        assertNull(jobs.get(2).value());
+        assertInstanceOf(UnknownHostException.class, jobs.get(2).exception());
+    }
+
+    @Test
+    void spawnRunsTaskAndRunnableHasNullValue() {
+        Greenlet<Void> job = Green.spawn(() -> { });
+        job.join();
+        assertTrue(job.successful());
+        assertNull(job.value());
+    }
+
+    @Test
+    void spawnLaterKilledBeforeStartNeverRuns() {
+        AtomicBoolean ran = new AtomicBoolean();
+        Greenlet<Void> job = Green.spawnLater(Duration.ofMillis(100), () -> ran.set(true));
+        // The one timer thread fires in deadline order, so this one starts after job's start was due.
+        Greenlet<Void> later = Green.spawnLater(Duration.ofMillis(100), () -> { });
+
+        job.kill();
+        later.join();
+
+        assertInstanceOf(GreenletExit.class, job.exception());
+        assertFalse(ran.get());
+    }
+
+    @Test
+    void spawnLaterStartsAfterTheDelay() {
+        long start = System.nanoTime();
+        Greenlet<Long> job = Green.spawnLater(Duration.ofMillis(100), () -> System.nanoTime() - start);
+        assertTrue(job.get() >= Duration.ofMillis(100).toNanos());
+    }
+
+    @Test
+    void sleepZeroYieldsAndThrowsGreenletExitWhenInterrupted() {
+        Green.sleep(Duration.ZERO);
+        Thread.currentThread().interrupt();
+        GreenletExit exit = assertThrows(GreenletExit.class, () -> Green.sleep(Duration.ZERO));
+        assertTrue(Thread.interrupted(), "interrupt status kept");
+        assertInstanceOf(InterruptedException.class, exit.getCause());
+    }
+
+    @Test
+    void joinAllReturnsOnlyFinishedGreenlets() {
+        CountDownLatch never = new CountDownLatch(1);
+        Greenlet<String> quick = Green.spawn(() -> "done");
+        Greenlet<Void> stuck = Green.spawn(() -> await(never));
+        Greenlet<Void> failed = Green.spawn(() -> {
+            throw new IllegalStateException("boom");
+        });
+        try {
+            assertEquals(List.of(quick, failed), Green.joinAll(List.of(quick, stuck, failed), Duration.ofMillis(200)));
+            assertFalse(stuck.ready(), "joinAll left it running");
+        } finally {
+            stuck.kill();
+        }
+    }
+
+    @Test
+    void joinAllOrThrowThrowsTheFirstFailureWithoutWaitingForTheRest() {
+        CountDownLatch never = new CountDownLatch(1);
+        Greenlet<Void> stuck = Green.spawn(() -> await(never));
+        Greenlet<Void> failed = Green.spawn(() -> {
+            throw new IllegalStateException("boom");
+        });
+        try {
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> Green.joinAllOrThrow(List.of(stuck, failed), LONG));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertFalse(stuck.ready());
+        } finally {
+            stuck.kill();
+        }
+    }
+
+    @Test
+    void joinAllOrThrowReturnsFinishedInOrderGiven() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Integer> slow = Green.spawn(() -> {
+            await(release);
+            return 1;
+        });
+        Greenlet<Integer> fast = Green.spawn(() -> 2);
+        fast.join();
+        release.countDown();
+
+        assertEquals(List.of(slow, fast), Green.joinAllOrThrow(List.of(slow, fast)));
+    }
+
+    @Test
+    void joinAllOrThrowCountsAKilledGreenletAsFailed() {
+        Greenlet<Void> killed = Green.spawn(() -> Green.sleep(LONG));
+        killed.kill();
+        CompletionException e = assertThrows(CompletionException.class, () -> Green.joinAllOrThrow(List.of(killed)));
+        assertInstanceOf(GreenletExit.class, e.getCause());
+    }
+
+    @Test
+    void iwaitYieldsGreenletsInTheOrderTheyFinish() {
+        List<CountDownLatch> gates = IntStream.range(0, 3).mapToObj(i -> new CountDownLatch(1)).toList();
+        List<Greenlet<Integer>> jobs = IntStream.range(0, 3).mapToObj(i -> Green.spawn(() -> {
+            await(gates.get(i));
+            return i;
+        })).toList();
+
+        List<Integer> order = new ArrayList<>();
+        int[] release = {2, 0, 1};
+        gates.get(release[0]).countDown();
+        for (Greenlet<Integer> job : Green.iwait(jobs)) {
+            order.add(job.value());
+            if (order.size() < 3) {
+                gates.get(release[order.size()]).countDown();
+            }
+        }
+
+        assertEquals(List.of(2, 0, 1), order);
+    }
+
+    @Test
+    void iwaitStopsAtTheTimeout() {
+        CountDownLatch never = new CountDownLatch(1);
+        Greenlet<String> quick = Green.spawn(() -> "done");
+        Greenlet<Void> stuck = Green.spawn(() -> await(never));
+        try {
+            List<Greenlet<?>> yielded = new ArrayList<>();
+            Green.iwait(List.<Greenlet<?>>of(quick, stuck), Duration.ofMillis(200)).forEach(yielded::add);
+            assertEquals(List.of(quick), yielded);
+        } finally {
+            stuck.kill();
+        }
+    }
+
+    @Test
+    void withTimeoutReturnsTheValueInTime() {
+        assertEquals("fast", Green.withTimeout(LONG, () -> "fast", "fallback"));
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void withTimeoutReturnsFallbackWhenItFires() {
+        assertEquals("fallback", Green.withTimeout(Duration.ofMillis(50), () -> {
+            Green.sleep(LONG);
+            return "slow";
+        }, "fallback"));
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+    }
+
+    @Test
+    void withTimeoutReturnsFallbackWhenAJdkCallThrowsInterruptedException() {
+        assertEquals("fallback", Green.withTimeout(Duration.ofMillis(50), () -> {
+            Thread.sleep(LONG);
+            return "slow";
+        }, "fallback"));
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+    }
+
+    @Test
+    void withTimeoutPassesTaskFailuresThrough() {
+        assertThrows(IllegalStateException.class, () -> Green.withTimeout(LONG, () -> {
+            throw new IllegalStateException("boom");
+        }, "fallback"));
+        CompletionException wrapped = assertThrows(CompletionException.class, () -> Green.withTimeout(LONG, () -> {
+            throw new java.io.IOException("checked");
+        }, "fallback"));
+        assertInstanceOf(java.io.IOException.class, wrapped.getCause());
+    }
+
+    @Test
+    void withTimeoutLetsAnEarlierOuterTimeoutThrough() {
+        Timeout.Expired expired;
+        try (Timeout outer = Timeout.start(Duration.ofMillis(50))) {
+            expired = assertThrows(Timeout.Expired.class,
+                    () -> Green.withTimeout(LONG, () -> {
+                        Green.sleep(LONG);
+                        return "slow";
+                    }, "fallback"));
+            assertSame(outer, expired.timeout());
+        }
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void killAllEndsEveryGreenlet() {
+        List<Greenlet<Void>> sleepers = IntStream.range(0, 100).mapToObj(i -> Green.spawn(() -> Green.sleep(LONG))).toList();
+
+        Green.killAll(sleepers);
+
+        assertTrue(sleepers.stream().allMatch(g -> g.exception() instanceof GreenletExit));
+    }
+
+    @Test
+    void liveListsRunningGreenletsByName() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> running = Green.spawn(() -> await(release));
+        try {
+            assertTrue(Green.live().contains(running));
+            assertTrue(Green.live().stream().map(Greenlet::name).anyMatch(running.name()::equals));
+        } finally {
+            release.countDown();
+        }
+        running.join();
+        assertFalse(Green.live().contains(running));
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw Interruption.raise(e);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(120)
+class GreenletTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    // gevent's echo server: one greenlet per connection; 5,000 clients connected at once.
+    @Test
+    void echoServerServesFiveThousandConcurrentClients() throws IOException {
+        int clients = 5_000;
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger mostOpen = new AtomicInteger();
+        Group handlers = new Group();
+        try (ServerSocket server = new ServerSocket(0, clients, InetAddress.getLoopbackAddress())) {
+            Greenlet<Void> acceptor = Green.spawn(() -> {
+                while (true) {
+                    Socket connection = server.accept();
+                    mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    handlers.spawn(() -> {
+                        try (connection) {
+                            echo(connection);
+                        } finally {
+                            open.decrementAndGet();
+                        }
+                        return null;
+                    });
+                }
+            });
+            CountDownLatch allAnswered = new CountDownLatch(clients);
+            List<Greenlet<String>> jobs = IntStream.range(0, clients).mapToObj(i -> Green.spawn(() -> {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                    String answer = exchange(socket, "hello " + i + "\n");
+                    allAnswered.countDown();
+                    allAnswered.await(); // hold the connection until every client got its answer
+                    return answer;
+                }
+            })).toList();
+
+            Green.joinAll(jobs, Duration.ofSeconds(90));
+            acceptor.kill();
+            handlers.join(LONG);
+
+            for (int i = 0; i < clients; i++) {
+                assertEquals("hello " + i + "\n", jobs.get(i).get(Duration.ZERO));
+            }
+            assertEquals(clients, mostOpen.get(), "connections served at once");
+            assertInstanceOf(GreenletExit.class, acceptor.exception());
+        }
+    }
+
+    private static void echo(Socket connection) throws IOException {
+        InputStream in = connection.getInputStream();
+        OutputStream out = connection.getOutputStream();
+        byte[] buffer = new byte[64];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            out.write(buffer, 0, n);
+        }
+    }
+
+    private static String exchange(Socket socket, String line) throws IOException {
+        byte[] sent = line.getBytes(StandardCharsets.US_ASCII);
+        socket.getOutputStream().write(sent);
+        byte[] received = socket.getInputStream().readNBytes(sent.length);
+        return new String(received, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void killEndsAGreenletBlockedInASocketReadPromptly() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch connected = new CountDownLatch(1);
+            Greenlet<Integer> reader = Green.spawn(() -> {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                    connected.countDown();
+                    return socket.getInputStream().read(); // the server never writes
+                }
+            });
+            try (Socket accepted = server.accept()) {
+                GreenTest.await(connected);
+                long start = System.nanoTime();
+
+                assertTrue(reader.kill(Duration.ofSeconds(10)), "ended");
+
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0);
+                assertInstanceOf(GreenletExit.class, reader.exception());
+                assertFalse(reader.successful());
+            }
+        }
+    }
+
+    @Test
+    void killedGreenletSeesGreenletExitWithInterruptStatusKept() {
+        AsyncResult<Boolean> interruptedInside = new AsyncResult<>();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Greenlet<Void> sleeper = Green.spawn(() -> {
+            try {
+                sleeping.countDown();
+                Green.sleep(LONG);
+            } catch (GreenletExit e) {
+                interruptedInside.set(Thread.currentThread().isInterrupted());
+                throw e;
+            }
+        });
+        GreenTest.await(sleeping);
+
+        sleeper.kill();
+
+        assertTrue(interruptedInside.get());
+        assertInstanceOf(GreenletExit.class, sleeper.exception());
+        CompletionException e = assertThrows(CompletionException.class, sleeper::get);
+        assertSame(sleeper.exception(), e.getCause());
+    }
+
+    @Test
+    void killOfAFinishedGreenletChangesNothing() {
+        Greenlet<String> done = Green.spawn(() -> "value");
+        done.join();
+        done.kill();
+        assertTrue(done.successful());
+        assertEquals("value", done.value());
+    }
+
+    @Test
+    void killWithZeroTimeoutDoesNotWait() {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        Greenlet<Void> stubborn = Green.spawn(() -> {
+            started.countDown();
+            while (true) {
+                try {
+                    proceed.await();
+                    return;
+                } catch (InterruptedException ignoredOnPurpose) {
+                    // this test's greenlet ignores kills until told to go on
+                }
+            }
+        });
+        GreenTest.await(started);
+        assertFalse(stubborn.kill(Duration.ZERO));
+        proceed.countDown();
+        stubborn.join();
+        assertTrue(stubborn.successful(), "a task that swallows the interrupt and returns counts as successful");
+    }
+
+    @Test
+    void getReturnsTheValueAndValueIsNullUntilThen() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<String> job = Green.spawn(() -> {
+            release.await();
+            return "answer";
+        });
+        assertNull(job.value());
+        assertFalse(job.ready());
+        release.countDown();
+        assertEquals("answer", job.get());
+        assertEquals("answer", job.value());
+        assertTrue(job.successful());
+        assertNull(job.exception());
+    }
+
+    @Test
+    void getWrapsTheFailureInCompletionException() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Greenlet<String> job = Green.spawn(() -> {
+            throw boom;
+        });
+        CompletionException e = assertThrows(CompletionException.class, job::get);
+        assertSame(boom, e.getCause());
+        assertSame(boom, job.exception());
+        assertNull(job.value());
+        assertFalse(job.successful());
+    }
+
+    @Test
+    void getWithTimeoutThrowsExpiredAndLeavesTheGreenletRunning() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<String> job = Green.spawn(() -> {
+            release.await();
+            return "late";
+        });
+        Timeout.Expired e = assertThrows(Timeout.Expired.class, () -> job.get(Duration.ofMillis(50)));
+        assertNull(e.timeout());
+        assertFalse(job.ready());
+        release.countDown();
+        assertEquals("late", job.get(LONG));
+    }
+
+    @Test
+    void joinWithTimeoutReturnsFalseWhileRunning() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> job = Green.spawn(() -> GreenTest.await(release));
+        assertFalse(job.join(Duration.ofMillis(20)));
+        release.countDown();
+        assertTrue(job.join(LONG));
+    }
+
+    @Test
+    void linkCallbacksRunInOrderAndAFailingOneDoesNotStopTheOthers() {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch linksDone = new CountDownLatch(1);
+        Greenlet<String> job = Green.spawn(() -> {
+            release.await();
+            return "v";
+        });
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        job.link(g -> calls.add("first " + g.value()));
+        job.link(g -> {
+            calls.add("second");
+            throw new IllegalStateException("callback failure goes to the uncaught handler");
+        });
+        job.link(g -> {
+            calls.add("third");
+            linksDone.countDown();
+        });
+
+        release.countDown();
+        GreenTest.await(linksDone);
+
+        assertEquals(List.of("first v", "second", "third"), calls);
+        assertTrue(job.successful());
+    }
+
+    @Test
+    void linkOnAFinishedGreenletRunsAtOnceAndReportsItsExceptionToTheHandler() {
+        Greenlet<String> job = Green.spawn(() -> "v");
+        job.join();
+        List<Throwable> reported = new ArrayList<>();
+        Thread current = Thread.currentThread();
+        Thread.UncaughtExceptionHandler saved = current.getUncaughtExceptionHandler();
+        current.setUncaughtExceptionHandler((t, e) -> reported.add(e));
+        try {
+            job.link(g -> {
+                throw new IllegalStateException("bad callback");
+            });
+        } finally {
+            current.setUncaughtExceptionHandler(saved);
+        }
+        assertEquals(1, reported.size());
+        assertEquals("bad callback", reported.getFirst().getMessage());
+        assertTrue(job.successful());
+    }
+
+    @Test
+    void linkCallbacksRunWithoutTheKillInterrupt() {
+        AsyncResult<Boolean> interrupted = new AsyncResult<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Greenlet<Void> job = Green.spawn(() -> {
+            started.countDown();
+            Green.sleep(LONG);
+        });
+        job.link(g -> interrupted.set(Thread.currentThread().isInterrupted()));
+        GreenTest.await(started);
+        job.kill();
+        assertFalse(interrupted.get(LONG));
+    }
+
+    @Test
+    void currentIsTheRunningGreenletAndNullOutside() {
+        assertNull(Greenlet.current());
+        AsyncResult<Greenlet<?>> seen = new AsyncResult<>();
+        Greenlet<Void> job = Green.spawn(() -> {
+            seen.set(Greenlet.current());
+        });
+        assertSame(job, seen.get(LONG));
+    }
+
+    @Test
+    void namesAreUniqueAndToStringShowsTheState() {
+        Greenlet<String> a = Green.spawn(() -> "a");
+        Greenlet<String> b = Green.spawn(() -> {
+            throw new IllegalStateException();
+        });
+        a.join();
+        b.join();
+        assertNotEquals(a.name(), b.name());
+        assertTrue(a.name().startsWith("greenlet-"));
+        assertEquals(a.name() + "[ok]", a.toString());
+        assertEquals(b.name() + "[failed]", b.toString());
+    }
+
+    @Test
+    void aTaskThrowingInterruptedExceptionEndsKilled() {
+        Greenlet<Void> job = Green.spawn(() -> {
+            throw new InterruptedException("from the task");
+        });
+        job.join();
+        assertInstanceOf(GreenletExit.class, job.exception());
+        assertInstanceOf(InterruptedException.class, job.exception().getCause());
+    }
+}

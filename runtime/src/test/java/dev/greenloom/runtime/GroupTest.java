@@ -1,0 +1,62 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(60)
+class GroupTest {
+    @Test
+    void joinWaitsForMembersSpawnedWhileWaiting() {
+        Group group = new Group();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger done = new AtomicInteger();
+        group.spawn(() -> {
+            GreenTest.await(release);
+            group.spawn(() -> {
+                Green.sleep(Duration.ofMillis(20));
+                done.incrementAndGet();
+            });
+            done.incrementAndGet();
+        });
+        release.countDown();
+
+        group.join();
+
+        assertEquals(2, done.get());
+        assertEquals(0, group.size());
+    }
+
+    @Test
+    void joinWithTimeoutReturnsFalseWhileMembersRun() {
+        Group group = new Group();
+        CountDownLatch release = new CountDownLatch(1);
+        group.spawn(() -> GreenTest.await(release));
+        assertFalse(group.join(Duration.ofMillis(20)));
+        assertEquals(1, group.size());
+        release.countDown();
+        assertTrue(group.join(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void killEndsAllMembers() {
+        Group group = new Group();
+        List<Greenlet<Void>> members = IntStream.range(0, 50)
+                .mapToObj(i -> group.spawn(() -> Green.sleep(Duration.ofSeconds(30))))
+                .toList();
+        assertEquals(50, group.greenlets().size());
+
+        group.kill();
+
+        assertEquals(0, group.size());
+        members.forEach(m -> assertInstanceOf(GreenletExit.class, m.exception()));
+    }
+}

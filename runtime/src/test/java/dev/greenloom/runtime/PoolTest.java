@@ -1,0 +1,145 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(60)
+class PoolTest {
+    @Test
+    void neverRunsMoreThanItsCapacity() {
+        Pool pool = new Pool(4);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        for (int i = 0; i < 200; i++) {
+            pool.spawn(() -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                Green.sleep(Duration.ZERO);
+                Green.sleep(Duration.ofMillis(1));
+                running.decrementAndGet();
+            });
+        }
+        pool.join();
+        assertTrue(most.get() <= 4, "at most 4 at once, saw " + most.get());
+        assertEquals(4, pool.freeCount());
+    }
+
+    @Test
+    void spawnWaitsWhileFull() {
+        Pool pool = new Pool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.spawn(() -> GreenTest.await(release));
+        assertEquals(0, pool.freeCount());
+        Greenlet<Greenlet<Void>> spawner = Green.spawn(() -> pool.spawn(() -> { }));
+
+        assertFalse(spawner.join(Duration.ofMillis(50)), "spawn returned while the pool was full");
+        release.countDown();
+
+        spawner.get().join();
+        pool.join();
+        assertEquals(1, pool.freeCount());
+    }
+
+    // gevent's pool.apply_async(func, args, callback=cb): spawn, then link the callback.
+    @Test
+    void completionCallbackReceivesEveryResult() {
+        Pool pool = new Pool(3);
+        Set<Integer> results = ConcurrentHashMap.newKeySet();
+        CountDownLatch called = new CountDownLatch(10);
+        for (int i = 0; i < 10; i++) {
+            int x = i;
+            pool.spawn(() -> x * x).link(job -> {
+                results.add(job.value());
+                called.countDown();
+            });
+        }
+        GreenTest.await(called);
+        assertEquals(Set.of(0, 1, 4, 9, 16, 25, 36, 49, 64, 81), results);
+    }
+
+    @Test
+    void mapKeepsItemOrder() {
+        Pool pool = new Pool(3);
+        List<Integer> squares = pool.map(x -> {
+            Green.sleep(Duration.ofMillis(10 - x));
+            return x * x;
+        }, List.of(1, 2, 3, 4, 5));
+        assertEquals(List.of(1, 4, 9, 16, 25), squares);
+    }
+
+    @Test
+    void mapThrowsTheFirstFailureInItemOrder() {
+        Pool pool = new Pool(2);
+        CompletionException e = assertThrows(CompletionException.class, () -> pool.map(x -> {
+            if (x == 2) {
+                throw new IllegalArgumentException("two");
+            }
+            return x;
+        }, List.of(1, 2, 3)));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
+
+    @Test
+    void imapUnorderedYieldsAllResultsInCompletionOrder() {
+        Pool pool = new Pool(3);
+        List<CountDownLatch> gates = IntStream.range(0, 3).mapToObj(i -> new CountDownLatch(1)).toList();
+        Iterator<Integer> results = pool.imapUnordered(i -> {
+            GreenTest.await(gates.get(i));
+            return i;
+        }, List.of(0, 1, 2)).iterator();
+
+        List<Integer> order = new ArrayList<>();
+        for (int i : new int[] {1, 2, 0}) {
+            gates.get(i).countDown();
+            order.add(results.next());
+        }
+
+        assertEquals(List.of(1, 2, 0), order);
+        assertFalse(results.hasNext());
+    }
+
+    @Test
+    void imapUnorderedYieldsEveryResultOfALongInput() {
+        Pool pool = new Pool(8);
+        List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+        Set<Integer> seen = new java.util.HashSet<>();
+        for (int doubled : pool.imapUnordered(x -> 2 * x, items)) {
+            seen.add(doubled);
+        }
+        assertEquals(1000, seen.size());
+        assertTrue(seen.contains(1998));
+    }
+
+    @Test
+    void imapUnorderedThrowsForAFailedItemAndGoesOn() {
+        Pool pool = new Pool(2);
+        Iterator<Integer> results = pool.imapUnordered(x -> {
+            if (x == 1) {
+                throw new IllegalStateException("one");
+            }
+            return x;
+        }, List.of(1)).iterator();
+        assertTrue(results.hasNext());
+        assertThrows(CompletionException.class, results::next);
+        assertFalse(results.hasNext());
+    }
+
+    @Test
+    void capacityMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new Pool(0));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(60)
+class QueueTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    @Test
+    void itemsComeOutInTheOrderTheyWentIn() {
+        Queue<String> queue = new Queue<>();
+        queue.put("a");
+        queue.put("b");
+        assertTrue(queue.offer("c"));
+        assertEquals(3, queue.size());
+        assertEquals(List.of("a", "b", "c"), List.of(queue.get(), queue.get(LONG), queue.poll()));
+        assertTrue(queue.isEmpty());
+        assertNull(queue.poll());
+    }
+
+    @Test
+    void timedPutOnAFullQueueThrowsFull() {
+        Queue<Integer> queue = new Queue<>(1);
+        queue.put(1);
+        assertFalse(queue.offer(2));
+        assertThrows(Queue.Full.class, () -> queue.put(2, Duration.ofMillis(20)));
+        assertThrows(Queue.Full.class, () -> queue.put(2, Duration.ZERO));
+        assertEquals(1, queue.size());
+    }
+
+    @Test
+    void timedGetOnAnEmptyQueueThrowsEmpty() {
+        Queue<Integer> queue = new Queue<>();
+        assertThrows(Queue.Empty.class, () -> queue.get(Duration.ofMillis(20)));
+        assertThrows(Queue.Empty.class, () -> queue.get(Duration.ZERO));
+    }
+
+    @Test
+    void putWaitsUntilAGetMakesRoom() {
+        Queue<Integer> queue = new Queue<>(1);
+        queue.put(1);
+        Greenlet<Void> producer = Green.spawn(() -> queue.put(2));
+        assertFalse(producer.join(Duration.ofMillis(50)), "put returned on a full queue");
+
+        assertEquals(1, queue.get());
+
+        producer.join();
+        assertEquals(2, queue.get());
+    }
+
+    @Test
+    void getWaitsForAPut() {
+        Queue<String> queue = new Queue<>();
+        Greenlet<String> consumer = Green.spawn(() -> queue.get());
+        queue.put("item");
+        assertEquals("item", consumer.get(LONG));
+    }
+
+    @Test
+    void killEndsABlockedGetWithGreenletExit() {
+        Queue<String> queue = new Queue<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Greenlet<String> consumer = Green.spawn(() -> {
+            waiting.countDown();
+            return queue.get();
+        });
+        GreenTest.await(waiting);
+        consumer.kill();
+        assertInstanceOf(GreenletExit.class, consumer.exception());
+    }
+
+    @Test
+    void timeoutEndsABlockedGetWithExpired() {
+        Queue<String> queue = new Queue<>();
+        try (Timeout timeout = Timeout.start(Duration.ofMillis(20))) {
+            assertThrows(Timeout.Expired.class, queue::get);
+        }
+    }
+
+    @Test
+    void manyProducersAndConsumersLoseNothing() {
+        Queue<Integer> queue = new Queue<>(16);
+        List<Greenlet<Void>> producers = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            int base = p * 1000;
+            producers.add(Green.spawn(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    queue.put(base + i);
+                }
+            }));
+        }
+        List<Greenlet<Long>> consumers = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            consumers.add(Green.spawn(() -> {
+                long sum = 0;
+                for (int i = 0; i < 1000; i++) {
+                    sum += queue.get();
+                }
+                return sum;
+            }));
+        }
+        Green.joinAllOrThrow(producers, LONG);
+        long total = Green.joinAllOrThrow(consumers, LONG).stream().mapToLong(Greenlet::get).sum();
+        assertEquals(3999L * 4000 / 2, total);
+    }
+
+    @Test
+    void nullItemsAndNonPositiveSizesAreRejected() {
+        assertThrows(NullPointerException.class, () -> new Queue<String>().put(null));
+        assertThrows(IllegalArgumentException.class, () -> new Queue<String>(0));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.greenloom.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+@org.junit.jupiter.api.Timeout(60)
+class TimeoutTest {
+    private static final Duration SHORT = Duration.ofMillis(50);
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    @Test
+    void expiredTimeoutInterruptsASleepWithExpired() {
+        Timeout.Expired e;
+        try (Timeout timeout = Timeout.start(SHORT)) {
+            e = assertThrows(Timeout.Expired.class, () -> Green.sleep(LONG));
+            assertSame(timeout, e.timeout());
+        }
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+    }
+
+    @Test
+    void timeoutThatDoesNotFireLeavesNoTrace() {
+        try (Timeout timeout = Timeout.start(LONG)) {
+            Green.sleep(Duration.ofMillis(10));
+            assertEquals(LONG, timeout.duration());
+        }
+        assertFalse(Thread.currentThread().isInterrupted());
+        Green.sleep(Duration.ofMillis(10)); // would throw if an interrupt or a fired timer were left over
+    }
+
+    @Test
+    void closeThrowsExpiredWhenNothingElseReportedIt() {
+        CountDownLatch never = new CountDownLatch(1);
+        Timeout.Expired e = assertThrows(Timeout.Expired.class, () -> {
+            try (Timeout timeout = Timeout.start(SHORT)) {
+                try {
+                    never.await();
+                } catch (InterruptedException swallowed) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertFalse(Thread.currentThread().isInterrupted(), "close cleared the timeout's interrupt");
+        assertEquals("timed out after " + SHORT, e.getMessage());
+    }
+
+    @Test
+    void nestedTimeoutsTheEarlierInnerOneWins() {
+        try (Timeout outer = Timeout.start(LONG)) {
+            try (Timeout inner = Timeout.start(SHORT)) {
+                Timeout.Expired e = assertThrows(Timeout.Expired.class, () -> Green.sleep(LONG));
+                assertSame(inner, e.timeout());
+            }
+            Green.sleep(Duration.ofMillis(10)); // the outer one is still quiet
+        }
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void nestedTimeoutsTheEarlierOuterOneWins() {
+        Timeout outerTimeout = null;
+        Timeout.Expired e = null;
+        try (Timeout outer = Timeout.start(SHORT)) {
+            outerTimeout = outer;
+            try (Timeout inner = Timeout.start(LONG)) {
+                Green.sleep(LONG);
+            }
+        } catch (Timeout.Expired expired) {
+            e = expired;
+        }
+        assertSame(outerTimeout, e.timeout());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void closingOnAnotherThreadIsRefused() {
+        try (Timeout timeout = Timeout.start(LONG)) {
+            Greenlet<Void> other = Green.spawn(timeout::close);
+            other.join();
+            assertInstanceOf(IllegalStateException.class, other.exception());
+        }
+    }
+
+    @Test
+    void killWinsOverATimeout() {
+        CountDownLatch inTimeout = new CountDownLatch(1);
+        Greenlet<Void> job = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(LONG)) {
+                inTimeout.countDown();
+                Green.sleep(LONG);
+            }
+        });
+        GreenTest.await(inTimeout);
+        job.kill();
+        assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
+    @Test
+    void timeoutInsideAGreenletEndsItsWait() {
+        Greenlet<String> job = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(SHORT)) {
+                new Event().await();
+                return "set";
+            } catch (Timeout.Expired e) {
+                return Thread.currentThread().isInterrupted() ? "expired, interrupted" : "expired";
+            }
+        });
+        assertEquals("expired", job.get(LONG));
+    }
+
+    @Test
+    void timedJoinThatRunsOutIsNotATimeoutFiring() {
+        long start = System.nanoTime();
+        try (Timeout timeout = Timeout.start(LONG)) {
+            assertTrue(Green.spawn(() -> { }).join(LONG));
+        }
+        assertTrue(System.nanoTime() - start < LONG.toNanos());
+    }
+}
