@@ -7,7 +7,7 @@
 #
 # Knobs (environment): JAVA_HOME (a JDK 25+, default /usr/lib/jvm/temurin-25-jdk-amd64),
 # FORKS (JMH forks, 1), ITERATIONS (measured iterations, 5), ITERATION_SECONDS (their length, 1),
-# SLEEPERS (sleeper counts, "100000,1000000"), SKIP_BUILD=1 (reuse runtime/jmh/target/benchmarks.jar).
+# SLEEPERS (sleeper counts, "100000,1000000"), PAIRED_ROUNDS (30), SKIP_BUILD=1 (reuse the jar).
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -68,6 +68,8 @@ for count in ${sleepers//,/ }; do
   done
 done
 gevent sleepers --sleepers "$sleepers" sleepers
+note "PairedRatio"
+"$java" -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-30}" >"$out/paired.jsonl"
 note "done"
 
 cat "$out/machine.txt"

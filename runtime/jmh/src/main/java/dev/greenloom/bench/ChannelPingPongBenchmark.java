@@ -1,5 +1,8 @@
 package dev.greenloom.bench;
 
+import dev.greenloom.runtime.Channel;
+import dev.greenloom.runtime.Green;
+import java.util.List;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Two tasks pass a token back and forth {@value #ROUNDS} times through two rendezvous channels
  * (ping, pong). Each hand-off is one switch, two per round; the score is switches per second.
+ * The peers use a {@link SynchronousQueue}, the JDK's rendezvous channel.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -20,6 +24,22 @@ import org.openjdk.jmh.annotations.State;
 @OperationsPerInvocation(2 * ChannelPingPongBenchmark.ROUNDS)
 public class ChannelPingPongBenchmark {
     static final int ROUNDS = 100_000;
+
+    @Benchmark
+    public void greenloom() {
+        Channel<Integer> ping = new Channel<>();
+        Channel<Integer> pong = new Channel<>();
+        Green.joinAll(List.of(Green.spawn(() -> {
+            for (int i = 0; i < ROUNDS; i++) {
+                ping.put(i);
+                pong.get();
+            }
+        }), Green.spawn(() -> {
+            for (int i = 0; i < ROUNDS; i++) {
+                pong.put(ping.get());
+            }
+        })));
+    }
 
     @Benchmark
     public void virtualThreads() throws InterruptedException {
