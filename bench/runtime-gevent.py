@@ -3,9 +3,10 @@
 
 Prints one JSON object per line: {"bench", "impl": "gevent", "param", "unit", "values", "median"}.
 Usage: runtime-gevent.py [--iterations N] [--seconds S] [WORKLOAD ...]
-Workloads: spawn_join ping_pong queue pool_map sleepers (default: all). Each sleepers shot runs in a
-fresh interpreter and also reports its ru_maxrss growth per greenlet (the sleepers are all parked at
-once: gevent starts none before joinall yields).
+Workloads: spawn_join ping_pong queue pool_map sleepers footprint (default: all). Each sleepers shot
+runs in a fresh interpreter and also reports its ru_maxrss growth per greenlet; that is not the cost
+of a parked greenlet, because the first sleepers wake before the last start. footprint parks N
+greenlets in an hour-long sleep in a fresh interpreter and reports ru_maxrss growth / N.
 """
 import argparse
 import json
@@ -110,11 +111,25 @@ def sleepers_shot(count):
     print(json.dumps({"ms": millis, "bytes_per": (after - before) * 1024 / count, "maxrss_mib": after // 1024}))
 
 
-def sleepers_in_child(count):
-    """One sleepers shot in a fresh interpreter, so ru_maxrss (a peak) measures this shot alone."""
-    out = subprocess.run([sys.executable, __file__, "--shot", str(count)],
+def park(count):
+    """Child process: parks `count` greenlets in an hour-long sleep; prints ru_maxrss growth per greenlet."""
+    gevent.joinall([gevent.spawn(gevent.sleep, 0.001) for _ in range(10_000)])  # warm-up
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    jobs = [gevent.spawn(gevent.sleep, 3600) for _ in range(count)]
+    gevent.sleep(0)  # the hub runs every new greenlet up to its sleep
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"count": len(jobs), "bytes_per": (after - before) * 1024 / count, "maxrss_mib": after // 1024}))
+
+
+def in_child(flag, count):
+    """Runs --shot or --park in a fresh interpreter, so ru_maxrss (a peak) measures that run alone."""
+    out = subprocess.run([sys.executable, __file__, flag, str(count)],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
+
+
+def sleepers_in_child(count):
+    return in_child("--shot", count)
 
 
 def main():
@@ -124,11 +139,17 @@ def main():
     parser.add_argument("--sleepers", default="100000,1000000", help="comma-separated sleeper counts")
     parser.add_argument("--shots", type=int, default=3, help="sleepers shots below 1M (1M: one)")
     parser.add_argument("--shot", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--park", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--park-max", type=int, default=100_000,
+                        help="largest count for footprint (1M parked gevent greenlets take ~8.5 GB)")
     parser.add_argument("workloads", nargs="*",
-                        default=["spawn_join", "ping_pong", "queue", "pool_map", "sleepers"])
+                        default=["spawn_join", "ping_pong", "queue", "pool_map", "sleepers", "footprint"])
     args = parser.parse_args()
     if args.shot:
         sleepers_shot(args.shot)
+        return
+    if args.park:
+        park(args.park)
         return
     n, s = args.iterations, args.seconds
     counts = [int(c) for c in args.sleepers.split(",")]
@@ -139,8 +160,13 @@ def main():
             for count in counts:
                 shots = [sleepers_in_child(count) for _ in range(1 if count >= 1_000_000 else args.shots)]
                 emit("sleepers", str(count), "ms", [shot["ms"] for shot in shots])
-                emit("footprint_rss", str(count), "bytes/task", [shot["bytes_per"] for shot in shots])
+                emit("sleepers_rss", str(count), "bytes/task", [shot["bytes_per"] for shot in shots])
                 emit("peak_rss", str(count), "MiB", [shot["maxrss_mib"] for shot in shots])
+        elif workload == "footprint":
+            for count in [c for c in counts if c <= args.park_max]:
+                parked = in_child("--park", count)
+                emit("footprint_rss", str(count), "bytes/parked", [parked["bytes_per"]])
+                emit("parked_rss", str(count), "MiB", [parked["maxrss_mib"]])
         elif workload == "ping_pong":
             emit("ping_pong", "", "switches/s", rate(ping_pong, 2 * ROUNDS, n, s))
         elif workload == "queue":

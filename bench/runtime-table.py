@@ -54,9 +54,9 @@ def load(results):
             elif row["bench"] == "footprint":  # ParkedFootprint
                 add("footprint", str(row["count"]), row["impl"] + " heap", "bytes", [row["heapBytesPer"]])
                 add("footprint", str(row["count"]), row["impl"] + " RSS", "bytes", [row["rssBytesPer"]])
-            elif row["bench"] == "footprint_rss":  # gevent: ru_maxrss growth of the sleepers run
+            elif row["bench"] == "footprint_rss":  # gevent: ru_maxrss growth with N parked greenlets
                 add("footprint", row["param"], "gevent RSS", "bytes", row["values"])
-            elif row["bench"] != "peak_rss":
+            elif row["bench"] not in ("peak_rss", "parked_rss", "sleepers_rss"):
                 add(row["bench"], row["param"], "gevent", row["unit"], row["values"])
     return table
 

@@ -67,7 +67,7 @@ for count in ${sleepers//,/ }; do
     "$java" -Xmx8g -cp "$jar" dev.greenloom.bench.ParkedFootprint "$impl" "$count" >>"$out/footprint.jsonl"
   done
 done
-gevent sleepers --sleepers "$sleepers" sleepers
+gevent sleepers --sleepers "$sleepers" sleepers footprint
 note "PairedRatio"
 "$java" -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-30}" >"$out/paired.jsonl"
 note "done"
