@@ -45,7 +45,7 @@ public final class Green {
 
     /** Starts {@code task} in a new greenlet, at once; its value is null. */
     public static Greenlet<Void> spawn(Runnable task) {
-        return spawn(callable(task));
+        return new Greenlet<Void>(task, null).start();
     }
 
     /**
@@ -54,22 +54,17 @@ public final class Green {
      * task never runs.
      */
     public static <T> Greenlet<T> spawnLater(Duration delay, Callable<T> task) {
-        Greenlet<T> greenlet = new Greenlet<>(task, null);
-        Timers.schedule(greenlet::start, Durations.nanos(delay));
-        return greenlet;
+        return startLater(delay, new Greenlet<>(task, null));
     }
 
     /** Starts {@code task} in a new greenlet after {@code delay}, as {@link #spawnLater(Duration, Callable)}. */
     public static Greenlet<Void> spawnLater(Duration delay, Runnable task) {
-        return spawnLater(delay, callable(task));
+        return startLater(delay, new Greenlet<Void>(task, null));
     }
 
-    static Callable<Void> callable(Runnable task) {
-        Objects.requireNonNull(task, "task == null");
-        return () -> {
-            task.run();
-            return null;
-        };
+    private static <T> Greenlet<T> startLater(Duration delay, Greenlet<T> greenlet) {
+        Timers.schedule(greenlet::start, Durations.nanos(delay));
+        return greenlet;
     }
 
     /**

@@ -30,7 +30,6 @@ import java.util.function.Consumer;
 public final class Greenlet<T> extends Outcome<T> {
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
     private static final AtomicLong IDS = new AtomicLong();
-    private static final ScopedValue<Greenlet<?>> CURRENT = ScopedValue.newInstance();
     private static final VarHandle FLAGS;
     /** Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was requested. */
     private static final int STARTED = 1, KILLED = 2;
@@ -45,30 +44,55 @@ public final class Greenlet<T> extends Outcome<T> {
 
     private final long id = IDS.incrementAndGet();
     private final Group owner;
-    private Callable<T> task;
+    /** A {@link Callable}, or a {@link Runnable} if {@link #runnable}; null once running. */
+    private Object task;
+    private final boolean runnable;
     private volatile Thread thread;
     private volatile int flags;
     /** Callbacks to run when finished; null until the first link. Guarded by this. */
     private List<Consumer<? super Greenlet<T>>> links;
 
     Greenlet(Callable<T> task, Group owner) {
+        this(task, false, owner);
+    }
+
+    /** A greenlet whose value is null; the Runnable runs as it is, no adapter allocated per spawn. */
+    Greenlet(Runnable task, Group owner) {
+        this(task, true, owner);
+    }
+
+    private Greenlet(Object task, boolean runnable, Group owner) {
         this.task = Objects.requireNonNull(task, "task == null");
+        this.runnable = runnable;
         this.owner = owner;
     }
 
-    /** Starts the greenlet's virtual thread now, unless it was started or killed before. */
+    /**
+     * Starts the greenlet's virtual thread now, unless it was started or killed before. If no thread
+     * can be started (out of memory), the greenlet ends with that error, which is rethrown.
+     */
     Greenlet<T> start() {
         int was = (int) FLAGS.getAndBitwiseOr(this, STARTED);
         if ((was & STARTED) == 0) {
-            Live.add(this);
-            VIRTUAL.newThread(this::run).start();
+            Thread virtual = null;
+            try {
+                virtual = VIRTUAL.newThread(this::run);
+                Live.add(virtual, this);
+                virtual.start();
+            } catch (RuntimeException | Error e) {
+                if (virtual != null) {
+                    Live.remove(virtual);
+                }
+                finish(null, e);
+                throw e;
+            }
         }
         return this;
     }
 
     /** The greenlet running the calling code, or null when called outside any greenlet. */
     public static Greenlet<?> current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        return Live.of(Thread.currentThread());
     }
 
     /** A name for logs and debugging, unique in this JVM: {@code greenlet-<n>}. */
@@ -170,18 +194,23 @@ public final class Greenlet<T> extends Outcome<T> {
         runLink(callback);
     }
 
+    @SuppressWarnings("unchecked")
     private void run() {
         thread = Thread.currentThread();
         if (killRequested()) {
             finish(null, new GreenletExit(name() + " killed before it started"));
             return;
         }
-        Callable<T> work = task;
+        Object work = task;
         task = null;
         T result = null;
         Throwable thrown = null;
         try {
-            result = ScopedValue.where(CURRENT, this).call(work::call);
+            if (runnable) {
+                ((Runnable) work).run();
+            } else {
+                result = ((Callable<T>) work).call();
+            }
         } catch (Throwable t) {
             thrown = t;
         }
@@ -200,11 +229,14 @@ public final class Greenlet<T> extends Outcome<T> {
             callbacks = links;
             links = null;
         }
-        if (Thread.currentThread() == thread) {
-            // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
-            Thread.interrupted();
+        Thread running = thread;
+        if (running != null) {
+            Live.remove(running);
+            if (running == Thread.currentThread()) {
+                // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
+                Thread.interrupted();
+            }
         }
-        Live.remove(this);
         if (owner != null) {
             owner.discard(this);
         }

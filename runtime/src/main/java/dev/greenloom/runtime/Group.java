@@ -18,21 +18,31 @@ import java.util.concurrent.ConcurrentHashMap;
 public sealed class Group permits Pool, Scope.Members {
     private final Set<Greenlet<?>> running = ConcurrentHashMap.newKeySet();
 
-    /** Spawns {@code task} in a new greenlet that belongs to this group. */
+    /**
+     * Spawns {@code task} in a new greenlet that belongs to this group. A {@link Pool} first waits
+     * for a free slot.
+     *
+     * @throws GreenletExit if the thread is interrupted while a pool waits (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the thread expires while a pool waits
+     */
     public <T> Greenlet<T> spawn(Callable<T> task) {
-        return adopt(task).start();
+        return launch(new Greenlet<>(task, this));
     }
 
-    /** Spawns {@code task} in a new greenlet that belongs to this group. */
+    /** Spawns {@code task} in a new greenlet that belongs to this group, as {@link #spawn(Callable)}; its value is null. */
     public Greenlet<Void> spawn(Runnable task) {
-        return spawn(Green.callable(task));
+        return launch(new Greenlet<>(task, this));
     }
 
-    /** A new member greenlet, not started yet. */
-    final <T> Greenlet<T> adopt(Callable<T> task) {
-        Greenlet<T> greenlet = new Greenlet<>(task, this);
+    /** Makes {@code greenlet} a member and starts it; a pool waits for a slot first. */
+    <T> Greenlet<T> launch(Greenlet<T> greenlet) {
+        adopt(greenlet);
+        return greenlet.start();
+    }
+
+    /** Makes a new, unstarted {@code greenlet} a member. */
+    final void adopt(Greenlet<?> greenlet) {
         running.add(greenlet);
-        return greenlet;
     }
 
     /** The number of greenlets of this group still running. */

@@ -49,24 +49,18 @@ public final class Pool extends Group {
     }
 
     /**
-     * Spawns {@code task}, first waiting for a free slot while the pool is full.
-     *
-     * @throws GreenletExit if the spawning thread is interrupted while it waits (interrupt status kept)
+     * Starts {@code greenlet} once a slot is free; {@link #spawn(Callable)} waits here while the pool
+     * is full. The slot comes back in {@link #discard}, however the greenlet ends (even if it could
+     * not start).
      */
     @Override
-    public <T> Greenlet<T> spawn(Callable<T> task) {
-        Objects.requireNonNull(task, "task == null");
+    <T> Greenlet<T> launch(Greenlet<T> greenlet) {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
             throw Interruption.raise(e);
         }
-        try {
-            return adopt(task).start();
-        } catch (RuntimeException | Error e) {
-            slots.release();
-            throw e;
-        }
+        return super.launch(greenlet);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.greenloom.runtime;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Mode#FAIL_FAST} mode the first child to fail kills its siblings, greenlets spawned
  * afterwards never run, and {@link #join()} throws that failure.
  *
- * <p>Children may spawn into the scope too; any thread may call {@link #spawn}, {@link #join()} and
- * {@link #close()}. Memory consistency effects: the children's actions happen-before the return of
+ * <p>Any thread, children included, may {@link #spawn} into the scope; only the thread that opened
+ * it may {@link #join()} or {@link #close()} it (a child waiting for its own scope would wait for
+ * itself). Memory consistency effects: the children's actions happen-before the return of
  * a {@link #join()} or {@link #close()} that waited for them.
  */
 public final class Scope implements AutoCloseable {
@@ -38,6 +38,7 @@ public final class Scope implements AutoCloseable {
         FAIL_FAST
     }
 
+    private final Thread owner = Thread.currentThread();
     private final Mode mode;
     private final Members members = new Members(this);
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -59,8 +60,16 @@ public final class Scope implements AutoCloseable {
      * @throws IllegalStateException if the scope is closed (or closing)
      */
     public <T> Greenlet<T> spawn(Callable<T> task) {
-        Objects.requireNonNull(task, "task == null");
-        Greenlet<T> child = members.adopt(task);
+        return admit(new Greenlet<>(task, members));
+    }
+
+    /** Spawns {@code task} in a child greenlet of this scope, as {@link #spawn(Callable)}; its value is null. */
+    public Greenlet<Void> spawn(Runnable task) {
+        return admit(new Greenlet<>(task, members));
+    }
+
+    private <T> Greenlet<T> admit(Greenlet<T> child) {
+        members.adopt(child);
         // Adopt first, then look: close() and a failing sibling set their flag first, then kill what they see.
         if (closed) {
             child.requestKill();
@@ -70,11 +79,6 @@ public final class Scope implements AutoCloseable {
             child.requestKill();
         }
         return child.start();
-    }
-
-    /** Spawns {@code task} in a child greenlet of this scope, as {@link #spawn(Callable)}. */
-    public Greenlet<Void> spawn(Runnable task) {
-        return spawn(Green.callable(task));
     }
 
     /** The children still running. */
@@ -89,8 +93,10 @@ public final class Scope implements AutoCloseable {
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept); the
      *     children keep running until {@link #close()}
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     * @throws WrongThreadException if called by another thread than the one that opened the scope
      */
     public void join() {
+        checkOwner();
         members.join();
         throwIfFailed();
     }
@@ -103,13 +109,21 @@ public final class Scope implements AutoCloseable {
      *     once all children ended
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     * @throws WrongThreadException if called by another thread than the one that opened the scope
      */
     public boolean join(Duration timeout) {
+        checkOwner();
         boolean all = members.join(timeout);
         if (all) {
             throwIfFailed();
         }
         return all;
+    }
+
+    private void checkOwner() {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("only the thread that opened the scope may join or close it");
+        }
     }
 
     private void throwIfFailed() {
@@ -121,13 +135,17 @@ public final class Scope implements AutoCloseable {
 
     /**
      * Closes the scope: later spawns throw, children still running are killed (interrupted), and
-     * close returns once every child has ended. It never throws and never reports child failures
-     * (call {@link #join()} first for those). It keeps waiting when the closing thread is
-     * interrupted, and returns with the interrupt status set; a child that ignores interrupts delays
-     * it. Closing again does nothing.
+     * close returns once every child has ended. It never reports child failures (call
+     * {@link #join()} first for those). It keeps waiting when the closing thread is interrupted,
+     * and returns with the interrupt status set; a child that ignores interrupts delays it. Closing
+     * again does nothing.
+     *
+     * @throws WrongThreadException if called by another thread than the one that opened the scope
+     *     (the scope stays open); the only exception close throws
      */
     @Override
     public void close() {
+        checkOwner();
         closed = true;
         for (List<Greenlet<?>> left = members.greenlets(); !left.isEmpty(); left = members.greenlets()) {
             for (Greenlet<?> child : left) {

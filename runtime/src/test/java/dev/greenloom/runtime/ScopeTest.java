@@ -148,6 +148,19 @@ class ScopeTest {
     }
 
     @Test
+    void onlyTheOpeningThreadMayJoinOrClose() {
+        try (Scope scope = Green.scope()) {
+            Greenlet<Void> closer = scope.spawn(scope::close);
+            Greenlet<Void> joiner = scope.spawn(() -> scope.join());
+            closer.join();
+            joiner.join();
+            assertInstanceOf(WrongThreadException.class, closer.exception());
+            assertInstanceOf(WrongThreadException.class, joiner.exception());
+            scope.spawn(() -> { }).join(); // still open
+        }
+    }
+
+    @Test
     void childrenMaySpawnIntoTheirScope() {
         try (Scope scope = Green.scope()) {
             Greenlet<Greenlet<String>> parent = scope.spawn(() -> scope.spawn(() -> "grandchild"));
