@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the runtime benchmarks of issue 2 and prints markdown tables: greenloom vs raw virtual threads
 # vs platform threads (JMH, runtime/jmh) vs gevent (bench/runtime-gevent.py, Debian's python3-gevent),
-# Java and gevent groups alternating. About 8-10 minutes on 2 cores.
+# Java and gevent groups alternating. About 10 minutes on 2 idle cores (18 at load 15).
 #
 #   bench/runtime.sh [RESULTS_DIR]        (default: bench/results/runtime-raw; raw JSON kept there)
 #
 # Knobs (environment): JAVA_HOME (a JDK 25+, default /usr/lib/jvm/temurin-25-jdk-amd64),
 # FORKS (JMH forks, 1), ITERATIONS (measured iterations, 5), ITERATION_SECONDS (their length, 1),
-# SLEEPERS (sleeper counts, "100000,1000000"), PAIRED_ROUNDS (30), SKIP_BUILD=1 (reuse the jar).
+# SLEEPERS (sleeper counts, "100000,1000000"), GEVENT_SLEEPERS (100000: 1M gevent sleepers take ~4 min),
+# PAIRED_ROUNDS (30), SKIP_BUILD=1 (reuse the jar).
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -67,7 +68,7 @@ for count in ${sleepers//,/ }; do
     "$java" -Xmx8g -cp "$jar" dev.greenloom.bench.ParkedFootprint "$impl" "$count" >>"$out/footprint.jsonl"
   done
 done
-gevent sleepers --sleepers "$sleepers" sleepers footprint
+gevent sleepers --sleepers "${GEVENT_SLEEPERS:-100000}" sleepers footprint
 note "PairedRatio"
 "$java" -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-30}" >"$out/paired.jsonl"
 note "done"
