@@ -93,26 +93,26 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--per-host", paramLabel = "N", description = "pages of one host fetched at once (default: ${DEFAULT-VALUE})")
     int perHost = 2;
 
-    @Option(names = "--delay", paramLabel = "TIME", converter = Units.DurationConverter.class,
+    @Option(names = "--delay", paramLabel = "TIME",
             description = "least time between requests to one host, e.g. 500ms (default: 0; a robots.txt Crawl-delay may raise it)")
     Duration delay = Duration.ZERO;
 
     @Option(names = "--ignore-robots", description = "do not fetch or obey robots.txt")
     boolean ignoreRobots;
 
-    @Option(names = "--timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "TIME",
             description = "time for the whole run; pages not fetched by then are reported as timeout")
     Duration timeout;
 
-    @Option(names = "--connect-timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+    @Option(names = "--connect-timeout", paramLabel = "TIME",
             description = "time to connect (default: 10s)")
     Duration connectTimeout = Duration.ofSeconds(10);
 
-    @Option(names = "--read-timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+    @Option(names = "--read-timeout", paramLabel = "TIME",
             description = "longest silence while reading (default: 30s)")
     Duration readTimeout = Duration.ofSeconds(30);
 
-    @Option(names = "--request-timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+    @Option(names = "--request-timeout", paramLabel = "TIME",
             description = "longest time for one request, body included (default: 60s)")
     Duration requestTimeout = Duration.ofSeconds(60);
 

@@ -20,19 +20,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code greenloom timing}: the seed demo as a command. The same tasks run one after another
@@ -74,7 +71,7 @@ public final class TimingCommand implements Callable<Integer> {
             description = "How many sleep tasks to run, or pages of the --local site (default: " + DEFAULT_TASKS + ").")
     Integer tasks;
 
-    @Option(names = "--sleep", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--sleep", paramLabel = "DURATION",
             description = "How long each sleep task sleeps: 500ms, 0.5s, 2s (default: 500ms).")
     Duration sleep;
 
@@ -86,7 +83,7 @@ public final class TimingCommand implements Callable<Integer> {
             description = "Fetch the pages of an embedded web site on 127.0.0.1 instead of sleeping (no network needed).")
     boolean local;
 
-    @Option(names = "--latency", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "100ms",
+    @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "100ms",
             description = "How long the --local site takes to answer each page (default: ${DEFAULT-VALUE}).")
     Duration latency;
 
@@ -99,12 +96,12 @@ public final class TimingCommand implements Callable<Integer> {
             description = "Platform threads in the fixed pool of the threads mode (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--modes", paramLabel = "MODE", split = ",", converter = ModeConverter.class,
+    @Option(names = "--modes", paramLabel = "MODE", split = ",",
             defaultValue = "sync,async,threads",
             description = "Which modes to run, in this order (default: ${DEFAULT-VALUE}).")
     List<Mode> modes;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "The most one fetch may take, connecting and reading included (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -261,29 +258,5 @@ public final class TimingCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    /** Parses {@code 500ms}, {@code 0.5s}, {@code 2s}, {@code 1m} with {@link DurationText#parse}. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return DurationText.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** Parses a mode by its label: {@code sync}, {@code async}, {@code threads}, any case. */
-    static final class ModeConverter implements ITypeConverter<Mode> {
-        @Override
-        public Mode convert(String value) {
-            try {
-                return Mode.valueOf(value.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("'" + value + "' is not a mode: sync, async or threads");
-            }
-        }
     }
 }

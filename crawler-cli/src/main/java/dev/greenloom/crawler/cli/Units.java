@@ -2,6 +2,7 @@ package dev.greenloom.crawler.cli;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -11,11 +12,26 @@ final class Units {
     private Units() {
     }
 
-    /** A duration: a number with {@code ms}, {@code s}, {@code m} or {@code h}; a bare number is seconds. */
+    /**
+     * A duration: a number with {@code ms}, {@code s}, {@code m} or {@code h}, a bare number being
+     * seconds, or ISO-8601 ({@code PT2S}). Registered for every {@link Duration} option in
+     * {@link Main#newCommandLine}.
+     */
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String text = value.strip().toLowerCase(Locale.ROOT);
+            if (text.startsWith("pt")) {
+                try {
+                    Duration duration = Duration.parse(text);
+                    if (!duration.isNegative()) {
+                        return duration;
+                    }
+                } catch (DateTimeParseException e) {
+                    // reported below, as for any other malformed value
+                }
+                throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 2s, 1.5m");
+            }
             String[][] units = {{"ms", "0.001"}, {"s", "1"}, {"m", "60"}, {"h", "3600"}};
             BigDecimal scale = BigDecimal.ONE;
             for (String[] unit : units) {

@@ -13,13 +13,13 @@ import picocli.CommandLine.TypeConversionException;
 @Timeout(10)
 class UnitsTest {
     @ParameterizedTest
-    @CsvSource({"250ms, 250", "2s, 2000", "1.5s, 1500", "2, 2000", "0.5m, 30000", "1h, 3600000", "0, 0"})
+    @CsvSource({"250ms, 250", "2s, 2000", "1.5s, 1500", "2, 2000", "0.5m, 30000", "1h, 3600000", "0, 0", "0.5s, 500", "PT2S, 2000", "' 250 MS ', 250"})
     void durationsTakeAUnitOrSeconds(String text, long millis) {
         assertEquals(Duration.ofMillis(millis), new Units.DurationConverter().convert(text));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"soon", "-1s", "", "1 fortnight"})
+    @ValueSource(strings = {"soon", "-1s", "", "1 fortnight", "PT-2S"})
     void badDurationsAreRejected(String text) {
         assertThrows(TypeConversionException.class, () -> new Units.DurationConverter().convert(text));
     }
