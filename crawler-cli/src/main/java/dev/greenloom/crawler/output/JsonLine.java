@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * Reads back one flat JSON object as written by {@link Json}: string, number, boolean and null members only
  * (nested values are rejected). Numbers and booleans come back as their text, {@code null} as Java null.
- * Used to resume from our own report and frontier files; not a general JSON parser.
+ * Used to resume from our own report and frontier files, and to check JSON-lines output in tests; not a general
+ * JSON parser.
  */
-final class JsonLine {
+public final class JsonLine {
     private final String text;
     private int pos;
 
@@ -17,7 +18,7 @@ final class JsonLine {
     }
 
     /** @throws IllegalArgumentException if {@code line} is not one complete flat JSON object */
-    static Map<String, String> parse(String line) {
+    public static Map<String, String> parse(String line) {
         return new JsonLine(line).object();
     }
 

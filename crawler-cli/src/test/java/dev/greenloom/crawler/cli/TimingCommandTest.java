@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.greenloom.crawler.timing.MiniJson;
+import dev.greenloom.crawler.output.JsonLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -124,16 +124,16 @@ class TimingCommandTest {
     void jsonPrintsATaskLinePerTaskAndAModeLinePerMode() {
         Run run = timing("--tasks", "3", "--sleep", "20ms", "--json");
         assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
-        List<Map<String, Object>> lines = run.lines().stream().map(MiniJson::parseObject).toList();
+        List<Map<String, String>> lines = run.lines().stream().map(JsonLine::parse).toList();
         assertEquals(3 * 4, lines.size());
         List<String> modes = new ArrayList<>();
-        for (Map<String, Object> line : lines) {
+        for (Map<String, String> line : lines) {
             if (line.get("type").equals("mode")) {
-                modes.add((String) line.get("mode"));
-                assertEquals(3.0, line.get("tasks"));
+                modes.add(line.get("mode"));
+                assertEquals("3", line.get("tasks"));
             } else {
                 assertEquals("task", line.get("type"));
-                assertTrue((Double) line.get("end_ms") >= (Double) line.get("start_ms") + 20);
+                assertTrue(Double.parseDouble(line.get("end_ms")) >= Double.parseDouble(line.get("start_ms")) + 20);
             }
         }
         assertEquals(List.of("sync", "async", "threads"), modes);
