@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@code _<8 hex of SHA-256 of its URL>} before the extension. Files left by an earlier run are replaced,
  *       so re-crawling into the same directory updates the mirror.</li>
  * </ul>
- * Pages with an error, or without a response, are skipped. Memory: one map entry (path, URL) per written file and
+ * Pages with an error, without a response, or with a status other than 2xx (a 404 page is not the page) are
+ * skipped, as wget does. Memory: one map entry (path, URL) per written file and
  * one per directory.
  *
  * <p>Thread-safe: bodies are written concurrently; placing them in the tree is serialized by one lock.
@@ -55,7 +56,7 @@ public final class MirrorSink implements PageSink {
     public void accept(PageRecord page) throws IOException {
         Objects.requireNonNull(page, "page == null");
         Exchange last = page.finalExchange();
-        if (!page.ok() || last == null) {
+        if (!page.ok() || last == null || page.status() / 100 != 2) {
             return;
         }
         Path relative;

@@ -44,6 +44,16 @@ class MirrorSinkTest {
     }
 
     @Test
+    void skipsPagesWithoutA2xxStatus() throws IOException {
+        Exchange notFound = Pages.exchange("http://example.com/gone", 404, "not found");
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(new PageRecord("http://example.com/gone", "http://example.com/gone", 0, null, 404, "text/html",
+                    9, 3, null, null, List.of(notFound)));
+        }
+        assertFalse(Files.exists(dir.resolve("example.com/gone")));
+    }
+
+    @Test
     void escapingUrlsStayInsideDirectory() throws IOException {
         Path mirror = dir.resolve("mirror");
         try (MirrorSink sink = new MirrorSink(mirror)) {
