@@ -85,14 +85,12 @@ parse_gevent() {
 }
 
 # greenloom prints one line per name on stdout (ERROR for failures) and a summary on stderr.
-# ELAPSED: the summary's own elapsed time if it prints one ("elapsed 1.23 s" / "1.23s"), else the wall time.
+# ELAPSED: the summary's own elapsed time, else the wall time.
 parse_greenloom() {
-  local count=$1 failed own
+  local count=$1 failed
   failed=$(grep -c 'ERROR' "$WORK/out" || true)
-  own=$(grep -v -e '^\s' -e 'Command being timed' "$WORK/err" | grep -ioE 'elapsed[^0-9]*[0-9]+(\.[0-9]+)? ?m?s' | tail -1 || true)
-  if [[ -n $own ]]; then
-    ELAPSED=$(echo "$own" | grep -oE '[0-9]+(\.[0-9]+)? ?m?s$' | awk '{ v = $0 + 0; if ($0 ~ /ms$/) v /= 1000; printf "%.3f", v }')
-  else
+  ELAPSED=$(greenloom_elapsed "$WORK/err")
+  if [[ -z $ELAPSED ]]; then
     ELAPSED=$TIMED_WALL
     NOTE="elapsed=wall"
   fi
@@ -110,7 +108,7 @@ log "tuning dnsperf"
 best_rate=0 DNSPERF_OPTS="-c 1 -q 100"
 TUNING=""
 for opts in "-c 1 -q 50" "-c 1 -q 100" "-c 1 -q 300" "-c 2 -q 200"; do
-  dnsperf -s 127.0.0.1 -p "$NSD_PORT" -d "$WORK/dnsperf20000.txt" $opts -T 1 -n 1 -t 5 >"$WORK/tune" 2>&1 || true
+  dnsperf -s 127.0.0.1 -p "$NSD_PORT" -d "$WORK/dnsperf20000.txt" $opts -T 1 -n 1 -t 5 -b 4096 >"$WORK/tune" 2>&1 || true
   r=$(awk '/Queries per second/ { printf "%.0f", $4 }' "$WORK/tune")
   l=$(awk '/Queries lost/ { print $3 }' "$WORK/tune")
   TUNING="$TUNING \`$opts\`: ${r:-?}/s lost ${l:-?};"
@@ -122,10 +120,10 @@ log "dnsperf options: $DNSPERF_OPTS ($TUNING)"
 for n in 20000 100000; do
   for run in $(seq "$RUNS"); do
     measure "fast-$n" dnsperf "$run" "$n" parse_dnsperf \
-      dnsperf -s 127.0.0.1 -p "$NSD_PORT" -d "$WORK/dnsperf$n.txt" $DNSPERF_OPTS -T 1 -n 1 -t 5
+      dnsperf -s 127.0.0.1 -p "$NSD_PORT" -d "$WORK/dnsperf$n.txt" $DNSPERF_OPTS -T 1 -n 1 -t 5 -b 4096
     if ((GREENLOOM)); then
       measure "fast-$n" greenloom "$run" "$n" parse_greenloom \
-        "$REPO_DIR/greenloom" resolve --resolver "127.0.0.1:$NSD_PORT" --concurrency "$GL_CONC" "$WORK/names$n.txt"
+        "$REPO_DIR/greenloom" resolve --type A --resolver "127.0.0.1:$NSD_PORT" --concurrency "$GL_CONC" "$WORK/names$n.txt"
     fi
     # gevent at ~2-6 k/s: 100,000 names take 20-50 s, so once.
     if ((n == 20000 || run == 1)); then
@@ -140,10 +138,10 @@ measure fast-20000 gevent-thread 1 20000 parse_gevent \
 # --- slow server: 2,000 names, each answer 200 ms late; everything in flight at once ---------------
 for run in $(seq "$RUNS"); do
   measure "slow-$SLOW_NAMES" dnsperf "$run" "$SLOW_NAMES" parse_dnsperf \
-    dnsperf -s 127.0.0.1 -p "$PROXY_PORT" -d "$WORK/dnsperf$SLOW_NAMES.txt" -c 1 -q "$SLOW_NAMES" -T 1 -n 1 -t 5
+    dnsperf -s 127.0.0.1 -p "$PROXY_PORT" -d "$WORK/dnsperf$SLOW_NAMES.txt" -c 1 -q "$SLOW_NAMES" -T 1 -n 1 -t 5 -b 4096
   if ((GREENLOOM)); then
     measure "slow-$SLOW_NAMES" greenloom "$run" "$SLOW_NAMES" parse_greenloom \
-      "$REPO_DIR/greenloom" resolve --resolver "127.0.0.1:$PROXY_PORT" --concurrency "$SLOW_NAMES" "$WORK/names$SLOW_NAMES.txt"
+      "$REPO_DIR/greenloom" resolve --type A --resolver "127.0.0.1:$PROXY_PORT" --concurrency "$SLOW_NAMES" "$WORK/names$SLOW_NAMES.txt"
   fi
   measure "slow-$SLOW_NAMES" gevent-ares "$run" "$SLOW_NAMES" parse_gevent "${GEVENT_ARES[@]}" GEVENTARES_UDP_PORT="$PROXY_PORT" \
     "$PY" "$BENCH_DIR/gevent_resolve.py" "$WORK/names$SLOW_NAMES.txt" "$SLOW_NAMES" 120
@@ -162,9 +160,9 @@ echo
 machine_info
 echo "- server: NSD $(nsd -v 2>&1 | head -1 | awk '{ print $3 }'), server-count 1, on 127.0.0.1:$NSD_PORT, zone bench.test with 100,000 A records"
 echo "- slow server: bench/dns_delay_proxy.py on 127.0.0.1:$PROXY_PORT, forwarding to NSD, each answer sent ${DELAY_MS} ms after its query arrived"
-echo "- dnsperf $(dnsperf -h 2>&1 | grep -m1 -oE 'version [0-9.]+' || true): \`dnsperf -s 127.0.0.1 -p PORT -d FILE $DNSPERF_OPTS -T 1 -n 1 -t 5\` (tuning on 20,000 names:$TUNING)"
+echo "- dnsperf $(dnsperf -h 2>&1 | grep -m1 -oE 'version [0-9.]+' || true): \`dnsperf -s 127.0.0.1 -p PORT -d FILE $DNSPERF_OPTS -T 1 -n 1 -t 5 -b 4096\` (tuning on 20,000 names:$TUNING)"
 echo "- gevent $("$PY" -c 'import gevent; print(gevent.__version__)'): \`GEVENT_RESOLVER=ares GEVENTARES_SERVERS=127.0.0.1 GEVENTARES_UDP_PORT=PORT python3 bench/gevent_resolve.py FILE $GEVENT_CONC\` (Pool of $GEVENT_CONC on the fast server, $SLOW_NAMES on the slow one); gevent-thread = \`GEVENT_RESOLVER=thread\` (glibc, 10 threads) inside \`unshare -m -n\` with NSD on 127.0.0.1:53 (bench/dns_netns.sh)"
-echo "- greenloom: \`./greenloom resolve --resolver 127.0.0.1:PORT --concurrency $GL_CONC FILE\` ($SLOW_NAMES on the slow server)$( ((GREENLOOM)) || echo ' — NOT RUN: `greenloom resolve` not available on this branch')"
+echo "- greenloom $(git -C "$REPO_DIR" log -1 --format=%h): \`./greenloom resolve --type A --resolver 127.0.0.1:PORT --concurrency $GL_CONC FILE\` ($SLOW_NAMES on the slow server; \`--type A\` because its default is A and AAAA, two queries a name, while dnsperf and gethostbyname ask for A only)$( ((GREENLOOM)) || echo ' — NOT RUN: `greenloom resolve` not available on this branch')"
 echo
 echo "rate = names / elapsed; elapsed = the tool's own clock (dnsperf run time; gevent: spawn to join, without interpreter start; greenloom: its summary's elapsed if printed, else wall); wall includes process start (JVM, Python). server CPU = NSD's utime+stime over the run, proxy CPU = the delaying proxy's."
 echo

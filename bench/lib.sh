@@ -216,3 +216,12 @@ zone:
   zonefile: bench.test.zone
 CONF
 }
+
+# greenloom_elapsed FILE : the elapsed seconds greenloom's summary (on stderr, in FILE) reports, e.g.
+# "... lookups in 1.23 s (...)" or "elapsed 1.23 s" / "elapsed 850 ms"; nothing if it prints none.
+greenloom_elapsed() {
+  grep -v -e '^\s' -e 'Command being timed' "$1" |
+    grep -ioE '(elapsed|in)[ :=]*[0-9]+([.,][0-9]+)? ?m?s\b' | tail -1 |
+    sed -E 's/^[A-Za-z]+[ :=]*//; s/,/./' |
+    awk '{ v = $1 + 0; if ($0 ~ /ms$/) v /= 1000; printf "%.3f", v }' || true
+}
