@@ -1,0 +1,696 @@
+package dev.greenloom.crawler.cli;
+
+import dev.greenloom.crawler.dns.DnsResolver;
+import dev.greenloom.crawler.dns.HostNames;
+import dev.greenloom.crawler.dns.RecordType;
+import dev.greenloom.crawler.dns.Resolution;
+import dev.greenloom.crawler.dns.Resolution.Outcome;
+import dev.greenloom.crawler.output.Json;
+import dev.greenloom.runtime.Green;
+import dev.greenloom.runtime.Greenlet;
+import dev.greenloom.runtime.GreenletExit;
+import dev.greenloom.runtime.Pool;
+import dev.greenloom.runtime.Timeout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code greenloom resolve}: gevent's classic {@code spawn(gethostbyname)} / {@code joinall} on
+ * greenloom's runtime, grown into a bulk resolver. Each distinct name gets one greenlet per record
+ * type in a {@link Pool}; the lookups share the {@link DnsResolver}'s few UDP sockets. Input is
+ * streamed and output is written as answers come (in input order through a bounded window, or in
+ * completion order with {@code --unordered}), so memory stays bounded for any input length.
+ */
+@Command(name = "resolve",
+        header = "Resolve host names, or the hosts of URLs, in bulk: one greenlet per lookup.",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads host names or URLs, one per line, from FILEs or standard input (-); blank lines and # comments "
+                    + "are skipped. Every line gets one answer line, in input order unless --unordered:",
+            "  host<TAB>address address...[<TAB>via cname cname...]   or   host<TAB>ERROR reason",
+            "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every line resolved",
+            "1:some lines failed (each is reported)",
+            "2:usage error"})
+public final class ResolveCommand implements Callable<Integer> {
+    /** Distinct names remembered for answering duplicates without a new lookup; older ones are looked up again. */
+    static final int DEDUPE_WINDOW = 32_768;
+    private static final List<RecordType> DEFAULT_TYPES = List.of(RecordType.A, RecordType.AAAA);
+    private static final int DNS_PORT = 53;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Files of host names or URLs, one per line; - for standard input "
+            + "(the default when stdin is not a terminal).")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--type", split = ",", paramLabel = "TYPE", converter = TypeConverter.class,
+            description = "Record types to look up, repeatable or comma-separated: ${COMPLETION-CANDIDATES} "
+                    + "(default: A,AAAA).")
+    List<RecordType> types = new ArrayList<>();
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "512",
+            description = "Lookups in flight at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Deadline for the whole run, e.g. 30s, 500ms, 2m; lines not answered by then are "
+                    + "reported as timed out (default: none).")
+    Duration timeout;
+
+    @Option(names = "--lookup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "2s", description = "How long one query waits for its answer (default: ${DEFAULT-VALUE}).")
+    Duration lookupTimeout;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
+            description = "How often a query without an answer is sent again (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--resolver", paramLabel = "HOST[:PORT]",
+            description = "DNS server to query, repeatable (queries are spread over them); IPv6 as [::1]:53. "
+                    + "Default: the system's configuration (/etc/hosts, then /etc/resolv.conf).")
+    List<String> resolvers = new ArrayList<>();
+
+    @Option(names = "--unordered", description = "Write answers as they arrive instead of in input order.")
+    boolean unordered;
+
+    @ArgGroup(exclusive = true)
+    FormatOptions format = new FormatOptions();
+
+    /** What {@code -} reads; tests replace it. */
+    InputStream stdin = System.in;
+    /** Whether standard input is a terminal (then no FILE means: show the help); tests replace it. */
+    BooleanSupplier stdinIsTerminal = ResolveCommand::stdinIsTerminal;
+
+    /** The output formats besides text. */
+    static final class FormatOptions {
+        @Option(names = "--json", description = "Write JSON lines.")
+        boolean json;
+
+        @Option(names = "--csv", description = "Write CSV with a header row.")
+        boolean csv;
+    }
+
+    /** One input line's answer, as written out. */
+    record Answer(String input, String host, String name, Outcome outcome, List<String> records, List<String> cnames,
+            String error) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (files.isEmpty()) {
+            if (stdinIsTerminal.getAsBoolean()) {
+                spec.commandLine().usage(err);
+                return Main.EXIT_USAGE;
+            }
+            files = List.of("-");
+        }
+        checkOptions();
+        List<InetSocketAddress> servers = resolvers.stream().map(this::server).toList();
+        try (InputLines lines = new InputLines(files, stdin)) {
+            List<String> problems = lines.problems();
+            if (!problems.isEmpty()) {
+                problems.forEach(problem -> err.println("greenloom resolve: " + problem));
+                return Main.EXIT_USAGE;
+            }
+            try (DnsResolver resolver = DnsResolver.builder().servers(servers).lookupTimeout(lookupTimeout)
+                    .retries(retries).build()) {
+                return new Run(resolver, lines).execute();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkOptions() {
+        if (concurrency <= 0) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be positive");
+        }
+        if (retries < 0) {
+            throw new ParameterException(spec.commandLine(), "--retries must not be negative");
+        }
+        if (lookupTimeout.isZero() || lookupTimeout.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--lookup-timeout must be positive");
+        }
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be positive");
+        }
+        if (types.isEmpty()) {
+            types = DEFAULT_TYPES;
+        }
+        types = types.stream().distinct().toList();
+    }
+
+    /** Parses {@code HOST[:PORT]}: {@code 127.0.0.1}, {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ::1}. */
+    private InetSocketAddress server(String spec) {
+        String host = spec;
+        int port = DNS_PORT;
+        try {
+            if (spec.startsWith("[")) {
+                int close = spec.indexOf(']');
+                if (close < 0 || (close + 1 < spec.length() && spec.charAt(close + 1) != ':')) {
+                    throw new IllegalArgumentException("expected [IPv6]:PORT");
+                }
+                host = spec.substring(1, close);
+                if (close + 1 < spec.length()) {
+                    port = Integer.parseInt(spec.substring(close + 2));
+                }
+            } else if (spec.indexOf(':') >= 0 && spec.indexOf(':') == spec.lastIndexOf(':')) {
+                host = spec.substring(0, spec.indexOf(':'));
+                port = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
+            }
+            if (port <= 0 || port > 65_535) {
+                throw new IllegalArgumentException("port out of range");
+            }
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            throw new ParameterException(this.spec.commandLine(), "--resolver " + spec + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The host of a line: the line itself, or the host of a URL ({@code https://user@host:8080/path} →
+     * {@code host}); a port and a path after a bare host are dropped too.
+     */
+    static String hostOf(String line) {
+        String rest = line;
+        int scheme = rest.indexOf("://");
+        if (scheme >= 0) {
+            rest = rest.substring(scheme + 3);
+        }
+        int end = 0;
+        while (end < rest.length() && "/?#".indexOf(rest.charAt(end)) < 0) {
+            end++;
+        }
+        rest = rest.substring(0, end);
+        rest = rest.substring(rest.lastIndexOf('@') + 1);
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            return close > 0 ? rest.substring(1, close) : rest;
+        }
+        int colon = rest.indexOf(':');
+        return colon >= 0 && colon == rest.lastIndexOf(':') ? rest.substring(0, colon) : rest;
+    }
+
+    /**
+     * True when standard input is a terminal: on Linux from the file descriptor's target, elsewhere
+     * from the JVM's console.
+     */
+    static boolean stdinIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            var console = System.console();
+            return console != null && console.isTerminal();
+        }
+    }
+
+    /** One run: a reader greenlet spawns lookups, the calling thread writes the answers. */
+    private final class Run {
+        private final DnsResolver resolver;
+        private final InputLines lines;
+        private final Pool pool = new Pool(concurrency);
+        private final long start = System.nanoTime();
+        /** The run's deadline in {@link System#nanoTime()} terms; meaningful only with {@code --timeout}. */
+        private final long deadline;
+        private final String timedOutReason;
+        private final int window = Math.max(4 * concurrency, 4_096);
+        private final Output output;
+        private final PrintWriter err = spec.commandLine().getErr();
+        private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+        private final Progress progress;
+        /** Lookups spawned; written by the reader, read after joining it or approximately by the progress line. */
+        private volatile long lookups;
+        private long names;
+        private long answered;
+        /** Set by the reader when an input could not be read to its end. */
+        private volatile String readFailure;
+
+        Run(DnsResolver resolver, InputLines lines) {
+            this.resolver = resolver;
+            this.lines = lines;
+            this.deadline = timeout == null ? 0 : start + timeout.toNanos();
+            this.timedOutReason = timeout == null ? null : "timeout: not finished within --timeout " + DurationConverter.text(timeout);
+            this.output = format.json ? new JsonOutput() : format.csv ? new CsvOutput() : new TextOutput();
+            this.progress = new Progress(err, Progress.stderrIsTerminal(), this::status);
+        }
+
+        int execute() {
+            PrintWriter out = spec.commandLine().getOut();
+            output.begin(out);
+            long total = unordered ? writeUnordered(out) : writeOrdered(out);
+            progress.finish();
+            out.flush();
+            summarize(total);
+            boolean allOk = counts.getOrDefault(Outcome.OK, 0L) == answered;
+            return allOk && readFailure == null ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
+        }
+
+        private long writeOrdered(PrintWriter out) {
+            BlockingQueue<Entry> pending = new ArrayBlockingQueue<>(window);
+            Greenlet<Long> reader = Green.spawn(() -> read(entry -> put(pending, entry)));
+            while (true) {
+                Entry entry = take(pending);
+                if (entry.end()) {
+                    break;
+                }
+                if (entry.lookup() != null) {
+                    List<Greenlet<Resolution>> jobs = entry.lookup().jobs;
+                    List<Greenlet<Resolution>> finished = timeout == null
+                            ? Green.joinAll(jobs)
+                            : Green.joinAll(jobs, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    if (finished.size() < jobs.size()) {
+                        Green.killAll(jobs);
+                    }
+                }
+                write(out, entry.answer());
+            }
+            return reader.get();
+        }
+
+        private long writeUnordered(PrintWriter out) {
+            Semaphore unwritten = new Semaphore(window);
+            BlockingQueue<Object> done = new LinkedBlockingQueue<>();
+            Greenlet<Long> reader = Green.spawn(() -> {
+                try {
+                    return read(entry -> {
+                        acquire(unwritten);
+                        if (entry.lookup() == null) {
+                            done.add(entry.answer());
+                        } else {
+                            entry.lookup().whenDone(() -> done.add(entry.answer()));
+                        }
+                    });
+                } finally {
+                    done.add(Entry.END);
+                }
+            });
+            long total = -1;
+            long written = 0;
+            while (total < 0 || written < total) {
+                Object next = take(done);
+                if (next == Entry.END) {
+                    total = reader.get();
+                } else {
+                    write(out, (Answer) next);
+                    written++;
+                    unwritten.release();
+                }
+            }
+            return total;
+        }
+
+        /**
+         * Reads every line, answering bad and late ones at once and spawning the lookups of new
+         * names (waiting while the pool is full); hands each line to {@code sink}, then an end marker.
+         *
+         * @return the number of lines
+         */
+        private long read(Consumer<Entry> sink) {
+            Map<String, Lookup> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Lookup> eldest) {
+                    return size() > DEDUPE_WINDOW;
+                }
+            };
+            long count = 0;
+            try {
+                for (InputLines.Line line : lines) {
+                    count++;
+                    String host = hostOf(line.text());
+                    String name;
+                    try {
+                        name = HostNames.toAscii(host);
+                    } catch (IllegalArgumentException e) {
+                        sink.accept(Entry.of(answer(line.text(), host, null, Outcome.BAD_INPUT, "invalid name: " + e.getMessage())));
+                        continue;
+                    }
+                    if (timeout != null && System.nanoTime() - deadline >= 0) {
+                        sink.accept(Entry.of(answer(line.text(), host, name, Outcome.TIMEOUT, timedOutReason)));
+                        continue;
+                    }
+                    Lookup lookup = recent.get(name);
+                    if (lookup == null) {
+                        lookup = new Lookup(name);
+                        recent.put(name, lookup);
+                    }
+                    sink.accept(new Entry(line.text(), host, lookup, null));
+                }
+            } catch (UncheckedIOException e) {
+                readFailure = e.getMessage();
+            }
+            if (!unordered) {
+                sink.accept(Entry.END);
+            }
+            return count;
+        }
+
+        private Answer answer(String input, String host, String name, Outcome outcome, String error) {
+            return new Answer(input, host, name, outcome, List.of(), List.of(), error);
+        }
+
+        /** A lookup's result for one type, once its greenlet has ended or the run's deadline has passed. */
+        private Resolution resolution(Greenlet<Resolution> job, String name, RecordType type) {
+            if (job.successful()) {
+                return job.value();
+            }
+            if (!job.ready() || job.exception() instanceof GreenletExit) {
+                return new Resolution(name, type, Outcome.TIMEOUT, List.of(), List.of(), timedOutReason);
+            }
+            return new Resolution(name, type, Outcome.SERVER_FAILURE, List.of(), List.of(), "internal error: " + job.exception());
+        }
+
+        /** Resolves one name and type, ending at the run's deadline if there is one. */
+        private Resolution resolveInTime(String name, RecordType type) {
+            if (timeout == null) {
+                return resolver.resolve(name, type);
+            }
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                try (Timeout t = Timeout.start(Duration.ofNanos(left))) {
+                    return resolver.resolve(name, type);
+                } catch (Timeout.Expired e) {
+                    // Reported below, like a lookup that never started.
+                }
+            }
+            return new Resolution(name, type, Outcome.TIMEOUT, List.of(), List.of(), timedOutReason);
+        }
+
+        /** The lookups of one distinct name: a greenlet per record type, in the pool. */
+        private final class Lookup {
+            final String name;
+            final List<Greenlet<Resolution>> jobs;
+            private final AtomicInteger running;
+            /** Run when all jobs have ended; null once they have. Guarded by this. */
+            private List<Runnable> waiting = new ArrayList<>(1);
+
+            Lookup(String name) {
+                this.name = name;
+                names++;
+                List<Greenlet<Resolution>> spawned = new ArrayList<>(types.size());
+                for (RecordType type : types) {
+                    spawned.add(pool.spawn(() -> resolveInTime(name, type)));
+                    lookups++;
+                }
+                this.jobs = List.copyOf(spawned);
+                this.running = new AtomicInteger(jobs.size());
+                for (Greenlet<Resolution> job : jobs) {
+                    job.link(ended -> {
+                        if (running.decrementAndGet() == 0) {
+                            done();
+                        }
+                    });
+                }
+            }
+
+            /** Runs {@code action} once every job has ended: at once if they have, else on the last job's thread. */
+            void whenDone(Runnable action) {
+                synchronized (this) {
+                    if (waiting != null) {
+                        waiting.add(action);
+                        return;
+                    }
+                }
+                action.run();
+            }
+
+            private void done() {
+                List<Runnable> actions;
+                synchronized (this) {
+                    actions = waiting;
+                    waiting = null;
+                }
+                actions.forEach(Runnable::run);
+            }
+
+            /** The combined answer of the jobs, for one input line. */
+            Answer answer(String input, String host) {
+                List<Resolution> resolutions = new ArrayList<>(jobs.size());
+                for (int i = 0; i < jobs.size(); i++) {
+                    resolutions.add(resolution(jobs.get(i), name, types.get(i)));
+                }
+                return combine(input, host, name, resolutions);
+            }
+        }
+
+        /** One input line on its way out: its answer, or the lookup that will give it. */
+        private record Entry(String input, String host, Run.Lookup lookup, Answer ready) {
+            static final Entry END = new Entry(null, null, null, null);
+
+            static Entry of(Answer answer) {
+                return new Entry(answer.input(), answer.host(), null, answer);
+            }
+
+            boolean end() {
+                return this == END;
+            }
+
+            Answer answer() {
+                return ready != null ? ready : lookup.answer(input, host);
+            }
+        }
+
+        private void write(PrintWriter out, Answer answer) {
+            output.write(out, answer);
+            counts.merge(answer.outcome(), 1L, Long::sum);
+            answered++;
+            progress.tick();
+        }
+
+        private String status() {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return String.format(Locale.ROOT, "%,d answered, %,d ok, %,d in flight, %,.0f lookups/s", answered,
+                    counts.getOrDefault(Outcome.OK, 0L), pool.size(), lookups / Math.max(seconds, 1e-3));
+        }
+
+        private void summarize(long total) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String perOutcome = Arrays.stream(Outcome.values())
+                    .map(outcome -> counts.getOrDefault(outcome, 0L) + " " + label(outcome))
+                    .collect(Collectors.joining(", "));
+            err.printf(Locale.ROOT, "resolve: %,d lines, %,d names, %,d lookups in %.2f s (%,.0f lookups/s): %s%n",
+                    total, names, lookups, seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
+            if (readFailure != null) {
+                err.println("greenloom resolve: " + readFailure + " (the lines after it were not read)");
+            }
+            err.flush();
+        }
+    }
+
+    private static String label(Outcome outcome) {
+        return switch (outcome) {
+            case OK -> "ok";
+            case NXDOMAIN -> "NXDOMAIN";
+            case NO_DATA -> "no records";
+            case SERVER_FAILURE -> "server failure";
+            case TIMEOUT -> "timeout";
+            case BAD_INPUT -> "bad input";
+        };
+    }
+
+    /**
+     * One line's answer from its lookups (one per type): OK with every type's records if any type
+     * has some; otherwise the most telling failure (NXDOMAIN, then server failure, timeout, no data).
+     */
+    static Answer combine(String input, String host, String name, List<Resolution> resolutions) {
+        List<String> records = new ArrayList<>();
+        List<String> cnames = List.of();
+        for (Resolution resolution : resolutions) {
+            records.addAll(resolution.records());
+            if (cnames.isEmpty()) {
+                cnames = resolution.cnames();
+            }
+        }
+        if (resolutions.stream().anyMatch(Resolution::ok)) {
+            return new Answer(input, host, name, Outcome.OK, records, cnames, null);
+        }
+        for (Outcome outcome : List.of(Outcome.BAD_INPUT, Outcome.NXDOMAIN, Outcome.SERVER_FAILURE, Outcome.TIMEOUT)) {
+            for (Resolution resolution : resolutions) {
+                if (resolution.outcome() == outcome) {
+                    return new Answer(input, host, name, outcome, List.of(), cnames, resolution.error());
+                }
+            }
+        }
+        String typeNames = resolutions.stream().map(r -> r.type().name()).collect(Collectors.joining("/"));
+        return new Answer(input, host, name, Outcome.NO_DATA, List.of(), cnames, "no " + typeNames + " records");
+    }
+
+    private static <T> void put(BlockingQueue<T> queue, T item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static <T> T take(BlockingQueue<T> queue) {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static void acquire(Semaphore semaphore) {
+        try {
+            semaphore.acquire();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static GreenletExit interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new GreenletExit("interrupted", e);
+    }
+
+    /** Writes answers in one format. Used from one thread. */
+    private sealed interface Output permits TextOutput, JsonOutput, CsvOutput {
+        default void begin(PrintWriter out) {
+        }
+
+        void write(PrintWriter out, Answer answer);
+    }
+
+    private static final class TextOutput implements Output {
+        @Override
+        public void write(PrintWriter out, Answer answer) {
+            out.print(answer.host());
+            out.print('\t');
+            if (answer.outcome() != Outcome.OK) {
+                out.print("ERROR ");
+                out.print(answer.error());
+            } else {
+                out.print(joinRecords(answer.records()));
+                if (!answer.cnames().isEmpty()) {
+                    out.print("\tvia ");
+                    out.print(String.join(" ", answer.cnames()));
+                }
+            }
+            out.print('\n');
+        }
+    }
+
+    /** Records separated by spaces, or by {@code "; "} when a record has spaces of its own. */
+    static String joinRecords(List<String> records) {
+        boolean spaced = records.stream().anyMatch(record -> record.indexOf(' ') >= 0);
+        return String.join(spaced ? "; " : " ", records);
+    }
+
+    private static final class JsonOutput implements Output {
+        @Override
+        public void write(PrintWriter out, Answer answer) {
+            out.print(new Json().add("input", answer.input()).add("host", answer.host()).add("name", answer.name())
+                    .add("outcome", answer.outcome().name()).add("records", answer.records())
+                    .add("cnames", answer.cnames()).add("error", answer.error()));
+            out.print('\n');
+        }
+    }
+
+    private static final class CsvOutput implements Output {
+        @Override
+        public void begin(PrintWriter out) {
+            out.print("input,host,name,outcome,records,cnames,error\n");
+        }
+
+        @Override
+        public void write(PrintWriter out, Answer answer) {
+            out.print(String.join(",", csv(answer.input()), csv(answer.host()), csv(answer.name()),
+                    answer.outcome().name(), csv(joinRecords(answer.records())), csv(String.join(" ", answer.cnames())),
+                    csv(answer.error())));
+            out.print('\n');
+        }
+
+        /** A field per RFC 4180: quoted when it holds a comma, quote or line break; null as empty. */
+        private static String csv(String field) {
+            if (field == null) {
+                return "";
+            }
+            boolean quote = field.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r');
+            return quote ? '"' + field.replace("\"", "\"\"") + '"' : field;
+        }
+    }
+
+    /** Record types, case-insensitively. */
+    static final class TypeConverter implements CommandLine.ITypeConverter<RecordType> {
+        @Override
+        public RecordType convert(String value) {
+            try {
+                return RecordType.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("unknown record type '" + value + "'");
+            }
+        }
+    }
+
+    /** Durations as {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT2S}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (text.startsWith("pt")) {
+                    return Duration.parse(text);
+                }
+                int unitAt = 0;
+                while (unitAt < text.length() && (Character.isDigit(text.charAt(unitAt)) || text.charAt(unitAt) == '.')) {
+                    unitAt++;
+                }
+                double amount = Double.parseDouble(text.substring(0, unitAt));
+                double nanosPerUnit = switch (text.substring(unitAt)) {
+                    case "ms" -> 1e6;
+                    case "s", "" -> 1e9;
+                    case "m" -> 60e9;
+                    case "h" -> 3600e9;
+                    default -> throw new NumberFormatException("unknown unit");
+                };
+                return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+            } catch (NumberFormatException | DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 2s, 1m)");
+            }
+        }
+
+        /** A short text for messages: {@code 500ms}, {@code 2s}. */
+        static String text(Duration duration) {
+            return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package dev.greenloom.crawler.dns;
+
+import dev.greenloom.crawler.dns.Resolution.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.hosts.HostsFileParser;
+
+/**
+ * A stub resolver built for many concurrent lookups: every {@link #resolve} blocks only its own
+ * (virtual) thread, while the queries of all callers share a few UDP sockets (see
+ * {@link DnsTransport}), so ten thousand lookups in flight cost ten thousand small futures, not ten
+ * thousand threads or sockets. Names are checked and converted to punycode first
+ * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
+ * over TCP; each query is retried after {@code lookupTimeout}, on the next server when there are
+ * several, and queries are spread over the servers round-robin.
+ *
+ * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
+ * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
+ * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig} and {@link HostsFileParser}.
+ *
+ * <pre>{@code
+ * try (DnsResolver resolver = DnsResolver.builder()
+ *         .servers(List.of(new InetSocketAddress("127.0.0.1", 53)))
+ *         .lookupTimeout(Duration.ofSeconds(1))
+ *         .build()) {
+ *     Resolution r = resolver.resolve("example.com", RecordType.A);
+ * }
+ * }</pre>
+ *
+ * <p>Safe for concurrent use; create one per process and close it when done.
+ */
+public final class DnsResolver implements Resolver, AutoCloseable {
+    /** The UDP payload size advertised with EDNS(0): the size recommended to avoid IP fragmentation. */
+    private static final int EDNS_PAYLOAD = 1232;
+    private static final int MAX_CNAME_HOPS = 16;
+
+    private final List<InetSocketAddress> servers;
+    private final Duration lookupTimeout;
+    private final int retries;
+    private final List<Name> searchPath;
+    private final int ndots;
+    private final HostsFileParser hostsFile;
+    /** HostsFileParser is not documented as thread-safe. */
+    private final ReentrantLock hostsLock = new ReentrantLock();
+    private final DnsTransport transport;
+    private final AtomicInteger nextServer = new AtomicInteger();
+
+    private DnsResolver(Builder builder) {
+        if (builder.servers.isEmpty()) {
+            ResolverConfig config = ResolverConfig.getCurrentConfig();
+            this.servers = List.copyOf(config.servers());
+            this.searchPath = List.copyOf(config.searchPath());
+            this.ndots = config.ndots();
+            this.hostsFile = new HostsFileParser();
+        } else {
+            this.servers = builder.servers;
+            this.searchPath = List.of();
+            this.ndots = 1;
+            this.hostsFile = null;
+        }
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("no DNS servers configured");
+        }
+        this.lookupTimeout = builder.lookupTimeout;
+        this.retries = builder.retries;
+        try {
+            this.transport = new DnsTransport(builder.sockets);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open UDP sockets: " + e.getMessage(), e);
+        }
+    }
+
+    /** A builder with the defaults: system configuration, 2 s per query, 2 retries, 4 UDP sockets. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A resolver with the system's configuration and the defaults of {@link #builder()}. */
+    public static DnsResolver system() {
+        return builder().build();
+    }
+
+    /** The servers queried, round-robin. */
+    public List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    /** How long one query waits for its answer before it is retried or given up. */
+    public Duration lookupTimeout() {
+        return lookupTimeout;
+    }
+
+    /** How many times a query that got no answer is sent again. */
+    public int retries() {
+        return retries;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Takes at most about {@code (retries + 1) × lookupTimeout} per query, and a CNAME chain
+     * that the server did not resolve in one answer costs one more query per hop. Killing the
+     * calling greenlet (an interrupt) abandons the query at once: it throws {@code GreenletExit},
+     * or {@code Timeout.Expired} if a {@code Timeout} of the greenlet fired.
+     *
+     * @throws IllegalStateException if this resolver is closed
+     */
+    @Override
+    public Resolution resolve(String name, RecordType type) {
+        Objects.requireNonNull(name, "name == null");
+        Objects.requireNonNull(type, "type == null");
+        String ascii;
+        Name absolute;
+        try {
+            ascii = HostNames.toAscii(name);
+            absolute = Name.fromString(ascii, Name.root);
+        } catch (IllegalArgumentException | TextParseException e) {
+            return failure(name, type, Outcome.BAD_INPUT, "invalid name: " + e.getMessage(), List.of());
+        }
+        if (hostsFile != null && (type == RecordType.A || type == RecordType.AAAA)) {
+            Optional<InetAddress> fromHosts = hostsFileAddress(absolute, type);
+            if (fromHosts.isPresent()) {
+                return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts.get())), List.of(), null);
+            }
+        }
+        Resolution first = null;
+        for (Name candidate : candidates(absolute, name.endsWith("."))) {
+            Resolution resolution = lookup(ascii, candidate, type);
+            if (resolution.outcome() != Outcome.NXDOMAIN && resolution.outcome() != Outcome.NO_DATA) {
+                return resolution;
+            }
+            if (candidate.equals(absolute) || first == null) {
+                first = resolution;
+            }
+        }
+        return first;
+    }
+
+    /** The names to try, per resolv.conf's search and ndots rules; only the name itself without a search path. */
+    private List<Name> candidates(Name absolute, boolean givenAsAbsolute) {
+        if (givenAsAbsolute || searchPath.isEmpty()) {
+            return List.of(absolute);
+        }
+        List<Name> searched = new ArrayList<>(searchPath.size());
+        for (Name suffix : searchPath) {
+            try {
+                searched.add(Name.concatenate(absolute.relativize(Name.root), suffix));
+            } catch (NameTooLongException e) {
+                // This suffix makes the name too long; the others may not.
+            }
+        }
+        List<Name> all = new ArrayList<>(searched.size() + 1);
+        if (dots(absolute) >= ndots) {
+            all.add(absolute);
+            all.addAll(searched);
+        } else {
+            all.addAll(searched);
+            all.add(absolute);
+        }
+        return all;
+    }
+
+    /** The dots in the name as written, without the root's. */
+    private static int dots(Name absolute) {
+        return absolute.labels() - 2;
+    }
+
+    private Optional<InetAddress> hostsFileAddress(Name name, RecordType type) {
+        hostsLock.lock();
+        try {
+            return hostsFile.getAddressForHost(name, type == RecordType.A ? Type.A : Type.AAAA);
+        } catch (IOException e) {
+            // An unreadable hosts file means no entry: the lookup goes to DNS, as the C library's does.
+            return Optional.empty();
+        } finally {
+            hostsLock.unlock();
+        }
+    }
+
+    private static String format(Name name, InetAddress address) {
+        return text(address.getAddress().length == 4
+                ? new ARecord(name, DClass.IN, 0, address)
+                : new AAAARecord(name, DClass.IN, 0, address));
+    }
+
+    /** A record's data in presentation form, IPv6 addresses in RFC 5952's short form ({@code 2001:db8::1}). */
+    private static String text(Record record) {
+        if (record instanceof AAAARecord aaaa) {
+            byte[] bytes = aaaa.getAddress().getAddress();
+            // Java turns an IPv4-mapped address into an IPv4 one.
+            return bytes.length == 4 ? "::ffff:" + aaaa.getAddress().getHostAddress() : ipv6Text(bytes);
+        }
+        return record.rdataToString();
+    }
+
+    /** The RFC 5952 text of a 16-byte address: lower-case hex, the longest run of two or more zero groups as {@code ::}. */
+    static String ipv6Text(byte[] address) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        int zerosStart = -1;
+        int zerosLength = 1;
+        for (int i = 0; i < 8; ) {
+            int end = i;
+            while (end < 8 && groups[end] == 0) {
+                end++;
+            }
+            if (end - i > zerosLength) {
+                zerosStart = i;
+                zerosLength = end - i;
+            }
+            i = Math.max(end, i + 1);
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == zerosStart) {
+                text.append("::");
+                i += zerosLength - 1;
+                continue;
+            }
+            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
+    }
+
+    /** Resolves one absolute name, following CNAMEs over as many queries as the server needs. */
+    private Resolution lookup(String display, Name qname, RecordType type) {
+        int rrType = Type.value(type.name());
+        List<String> cnames = new ArrayList<>();
+        Name current = qname;
+        while (true) {
+            Reply reply = query(current, rrType);
+            if (reply.message() == null) {
+                return failure(display, type, reply.failure(), reply.error(), cnames);
+            }
+            Message answer = reply.message();
+            int rcode = answer.getRcode();
+            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                return failure(display, type, Outcome.SERVER_FAILURE, Rcode.string(rcode), cnames);
+            }
+            Name asked = current;
+            if (rrType != Type.CNAME) {
+                for (Name target = cnameTarget(answer, current); target != null; target = cnameTarget(answer, current)) {
+                    if (cnames.size() >= MAX_CNAME_HOPS) {
+                        return failure(display, type, Outcome.SERVER_FAILURE,
+                                "CNAME chain longer than " + MAX_CNAME_HOPS, cnames);
+                    }
+                    cnames.add(presentation(target));
+                    current = target;
+                }
+            }
+            List<String> records = new ArrayList<>();
+            for (Record record : answer.getSection(Section.ANSWER)) {
+                if (record.getType() == rrType && record.getName().equals(current)) {
+                    records.add(text(record));
+                }
+            }
+            if (rcode == Rcode.NXDOMAIN) {
+                return failure(display, type, Outcome.NXDOMAIN, "NXDOMAIN", cnames);
+            }
+            if (!records.isEmpty()) {
+                return new Resolution(display, type, Outcome.OK, records, cnames, null);
+            }
+            boolean chainUnfinished = !current.equals(asked) && answer.getSection(Section.AUTHORITY).stream()
+                    .noneMatch(record -> record.getType() == Type.SOA);
+            if (!chainUnfinished) {
+                return failure(display, type, Outcome.NO_DATA, "no " + type + " records", cnames);
+            }
+        }
+    }
+
+    private static Name cnameTarget(Message answer, Name owner) {
+        for (Record record : answer.getSection(Section.ANSWER)) {
+            if (record instanceof CNAMERecord cname && cname.getName().equals(owner)) {
+                return cname.getTarget();
+            }
+        }
+        return null;
+    }
+
+    private static String presentation(Name name) {
+        String text = name.toString(true);
+        return text.isEmpty() ? "." : text;
+    }
+
+    /** A reply to one query: the answer, or why there is none. */
+    private record Reply(Message message, Outcome failure, String error) {
+    }
+
+    /** Sends one query, retrying on timeout or I/O failure, moving to the next server each time. */
+    private Reply query(Name name, int rrType) {
+        Message query = Message.newQuery(Record.newRecord(name, rrType, DClass.IN));
+        query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+        long timeoutNanos = lookupTimeout.toNanos();
+        int first = nextServer.getAndIncrement();
+        IOException lastError = null;
+        for (int attempt = 0; attempt <= retries; attempt++) {
+            InetSocketAddress server = servers.get(Math.floorMod(first + attempt, servers.size()));
+            try {
+                Message answer = transport.exchange(query, server, timeoutNanos);
+                if (answer != null) {
+                    return new Reply(answer, null, null);
+                }
+            } catch (IOException e) {
+                lastError = e;
+            }
+        }
+        String tries = (retries + 1) + (retries == 0 ? " try" : " tries");
+        if (lastError != null) {
+            return new Reply(null, Outcome.SERVER_FAILURE, "network error (" + tries + "): " + lastError.getMessage());
+        }
+        return new Reply(null, Outcome.TIMEOUT, "timeout after " + seconds(lookupTimeout) + " (" + tries + ")");
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    private static Resolution failure(String name, RecordType type, Outcome outcome, String error, List<String> cnames) {
+        return new Resolution(name, type, outcome, List.of(), cnames, error);
+    }
+
+    /** Closes the sockets; lookups in flight fail with {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DnsResolver[servers=" + servers + ", lookupTimeout=" + lookupTimeout + ", retries=" + retries + "]";
+    }
+
+    /** Settings for a {@link DnsResolver}. Not thread-safe. */
+    public static final class Builder {
+        private List<InetSocketAddress> servers = List.of();
+        private Duration lookupTimeout = Duration.ofSeconds(2);
+        private int retries = 2;
+        private int sockets = 4;
+
+        private Builder() {
+        }
+
+        /**
+         * The servers to query, round-robin; empty (the default) for the system's configuration
+         * ({@code /etc/hosts}, then {@code /etc/resolv.conf}).
+         */
+        public Builder servers(List<InetSocketAddress> servers) {
+            Objects.requireNonNull(servers, "servers == null");
+            this.servers = List.copyOf(servers);
+            return this;
+        }
+
+        /** How long one query waits for an answer before it is retried; default 2 s. */
+        public Builder lookupTimeout(Duration lookupTimeout) {
+            Objects.requireNonNull(lookupTimeout, "lookupTimeout == null");
+            if (lookupTimeout.isNegative() || lookupTimeout.isZero()) {
+                throw new IllegalArgumentException("lookupTimeout <= 0");
+            }
+            this.lookupTimeout = lookupTimeout;
+            return this;
+        }
+
+        /** How long one query waits for an answer before it is retried; default 2 s. */
+        public Builder lookupTimeout(long timeout, TimeUnit unit) {
+            Objects.requireNonNull(unit, "unit == null");
+            return lookupTimeout(Duration.of(timeout, unit.toChronoUnit()));
+        }
+
+        /** How many times a query without an answer is sent again; default 2. */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries < 0");
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /** How many UDP sockets (source ports) carry the queries; default 4. */
+        public Builder sockets(int sockets) {
+            if (sockets <= 0) {
+                throw new IllegalArgumentException("sockets <= 0");
+            }
+            this.sockets = sockets;
+            return this;
+        }
+
+        /**
+         * A resolver with these settings; it holds open sockets until closed.
+         *
+         * @throws UncheckedIOException if the UDP sockets cannot be opened
+         * @throws IllegalStateException if no servers are given and the system configures none
+         */
+        public DnsResolver build() {
+            return new DnsResolver(this);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.greenloom.crawler.dns;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Checks host names and turns internationalized ones into their ASCII (punycode) form before any
+ * lookup, so that bad input never reaches the network.
+ */
+public final class HostNames {
+    /** The longest name in presentation form, without the trailing dot (RFC 1035 2.3.4). */
+    static final int MAX_NAME_LENGTH = 253;
+    /** The longest label (RFC 1035 2.3.4). */
+    static final int MAX_LABEL_LENGTH = 63;
+
+    private HostNames() {
+    }
+
+    /**
+     * The ASCII form of {@code name}: IDN labels converted to punycode ({@code bücher.example} →
+     * {@code xn--bcher-kva.example}), lower-cased, without a trailing dot. Letters, digits,
+     * {@code -} (not at either end of a label) and {@code _} (for service names such as
+     * {@code _dmarc}) are allowed.
+     *
+     * @throws IllegalArgumentException naming what is wrong: an empty label, a label over 63
+     *     characters, a name over 253, a character not allowed in a host name
+     */
+    public static String toAscii(String name) {
+        Objects.requireNonNull(name, "name == null");
+        String trimmed = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (trimmed.isEmpty()) {
+            throw new IllegalArgumentException("empty name");
+        }
+        String ascii = (isAscii(trimmed) ? trimmed : punycode(trimmed)).toLowerCase(Locale.ROOT);
+        if (ascii.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("name longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        int start = 0;
+        while (start <= ascii.length()) {
+            int end = ascii.indexOf('.', start);
+            if (end < 0) {
+                end = ascii.length();
+            }
+            checkLabel(ascii, start, end);
+            start = end + 1;
+        }
+        return ascii;
+    }
+
+    private static boolean isAscii(String name) {
+        return name.chars().allMatch(c -> c < 0x80);
+    }
+
+    private static String punycode(String name) {
+        try {
+            return IDN.toASCII(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid internationalized name: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkLabel(String name, int start, int end) {
+        int length = end - start;
+        if (length == 0) {
+            throw new IllegalArgumentException("empty label");
+        }
+        if (length > MAX_LABEL_LENGTH) {
+            throw new IllegalArgumentException("label longer than " + MAX_LABEL_LENGTH + " characters");
+        }
+        if (name.charAt(start) == '-' || name.charAt(end - 1) == '-') {
+            throw new IllegalArgumentException("label starts or ends with '-'");
+        }
+        for (int i = start; i < end; i++) {
+            char c = name.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!allowed) {
+                throw new IllegalArgumentException("character not allowed in a host name: '" + printable(c) + "'");
+            }
+        }
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+}

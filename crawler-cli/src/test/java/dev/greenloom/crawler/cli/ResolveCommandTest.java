@@ -1,0 +1,255 @@
+package dev.greenloom.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.greenloom.crawler.dns.TestDnsServer;
+import dev.greenloom.crawler.dns.TestDnsServer.Behaviour;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+@Timeout(60)
+class ResolveCommandTest {
+    private TestDnsServer server;
+    @TempDir
+    Path dir;
+
+    /** What one run printed and returned. */
+    private record Result(int exitCode, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestDnsServer.start()
+                .add("a.test", "A", "192.0.2.1")
+                .add("a.test", "AAAA", "2001:db8::1")
+                .add("b.test", "A", "192.0.2.2")
+                .add("v4only.test", "A", "192.0.2.4")
+                .add("mail.test", "MX", "10 mx.test.")
+                .add("mail.test", "MX", "20 mx2.test.")
+                .add("www.test", "CNAME", "a.test.")
+                .add("xn--bcher-kva.test", "A", "192.0.2.9");
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+    }
+
+    private Result run(String stdin, String... args) {
+        return run(stdin, false, args);
+    }
+
+    private Result run(String stdin, boolean stdinIsTerminal, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.newCommandLine(new PrintWriter(out), new PrintWriter(err));
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        command.stdinIsTerminal = () -> stdinIsTerminal;
+        List<String> all = new ArrayList<>(List.of("resolve", "--resolver", server.hostPort()));
+        if (!List.of(args).contains("--lookup-timeout")) {
+            all.addAll(List.of("--lookup-timeout", "1s"));
+        }
+        all.addAll(List.of(args));
+        int code = commandLine.execute(all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void answersEveryLineInInputOrder() {
+        Result result = run("a.test\n# a comment\n\nb.test\nmissing.test\n");
+        assertEquals(List.of("a.test\t192.0.2.1 2001:db8::1", "b.test\t192.0.2.2", "missing.test\tERROR NXDOMAIN"),
+                result.lines());
+        assertEquals(Main.EXIT_SOME_FAILED, result.exitCode());
+    }
+
+    @Test
+    void exitsZeroWhenEveryLineResolves() {
+        Result result = run("a.test\nv4only.test\n");
+        assertEquals(Main.EXIT_OK, result.exitCode(), result.err());
+        assertTrue(result.err().contains("2 lines, 2 names, 4 lookups"), result.err());
+        assertTrue(result.err().contains("2 ok, 0 NXDOMAIN"), result.err());
+    }
+
+    @Test
+    void takesTheHostOfUrls() {
+        Result result = run("https://user@a.test:8443/path?q=1\nhttp://b.test/\n", "--type", "A");
+        assertEquals(List.of("a.test\t192.0.2.1", "b.test\t192.0.2.2"), result.lines());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "https://user@a.test:8443/path?q=1 | a.test",
+        "a.test:80                         | a.test",
+        "a.test/index.html                 | a.test",
+        "http://[2001:db8::1]:80/          | 2001:db8::1",
+        "plain.example                     | plain.example"})
+    void extractsHosts(String line, String host) {
+        assertEquals(host, ResolveCommand.hostOf(line.strip()));
+    }
+
+    @Test
+    void resolvesDuplicatesOnceButAnswersEveryLine() {
+        Result result = run("b.test\nB.test\nb.test\n", "--type", "A");
+        assertEquals(List.of("b.test\t192.0.2.2", "B.test\t192.0.2.2", "b.test\t192.0.2.2"), result.lines());
+        assertEquals(1, server.queries("b.test"));
+    }
+
+    @Test
+    void reportsGarbageLinesAsBadInputWithoutStoppingTheRun() {
+        Result result = run("not a host!\n" + "x".repeat(64) + ".test\nb.test\n", "--type", "A");
+        assertEquals("not a host!\tERROR invalid name: character not allowed in a host name: ' '", result.lines().get(0));
+        assertEquals("x".repeat(64) + ".test\tERROR invalid name: label longer than 63 characters", result.lines().get(1));
+        assertEquals("b.test\t192.0.2.2", result.lines().get(2));
+        assertTrue(result.err().contains("2 bad input"), result.err());
+    }
+
+    @Test
+    void convertsInternationalNames() {
+        Result result = run("bücher.test\n", "--type", "A", "--json");
+        assertEquals("{\"input\":\"bücher.test\",\"host\":\"bücher.test\",\"name\":\"xn--bcher-kva.test\","
+                + "\"outcome\":\"OK\",\"records\":[\"192.0.2.9\"],\"cnames\":[],\"error\":null}", result.out().strip());
+    }
+
+    @Test
+    void showsCnameChains() {
+        Result result = run("www.test\n", "--type", "A");
+        assertEquals(List.of("www.test\t192.0.2.1\tvia a.test"), result.lines());
+    }
+
+    @Test
+    void looksUpOtherRecordTypes() {
+        Result result = run("mail.test\n", "--type", "mx");
+        assertEquals(List.of("mail.test\t10 mx.test.; 20 mx2.test."), result.lines());
+    }
+
+    @Test
+    void namesEachFailure() {
+        server.behave("broken.test", Behaviour.SERVFAIL).behave("silent.test", Behaviour.SILENT);
+        Result result = run("mail.test\nbroken.test\nsilent.test\n", "--lookup-timeout", "100ms", "--retries", "1");
+        assertEquals(List.of("mail.test\tERROR no A/AAAA records", "broken.test\tERROR SERVFAIL",
+                "silent.test\tERROR timeout after 100 ms (2 tries)"), result.lines());
+        assertTrue(result.err().contains("0 ok, 0 NXDOMAIN, 1 no records, 1 server failure, 1 timeout"), result.err());
+    }
+
+    @Test
+    void writesCsv() {
+        Result result = run("mail.test\nmissing.test\n", "--type", "MX", "--csv");
+        assertEquals(List.of("input,host,name,outcome,records,cnames,error",
+                "mail.test,mail.test,mail.test,OK,10 mx.test.; 20 mx2.test.,,",
+                "missing.test,missing.test,missing.test,NXDOMAIN,,,NXDOMAIN"), result.lines());
+    }
+
+    @Test
+    void unorderedWritesFastAnswersBeforeSlowOnes() {
+        server.behave("silent.test", Behaviour.SILENT);
+        Result result = run("silent.test\nb.test\n", "--unordered", "--type", "A", "--lookup-timeout", "300ms",
+                "--retries", "0");
+        assertEquals(List.of("b.test\t192.0.2.2", "silent.test\tERROR timeout after 300 ms (1 try)"), result.lines());
+    }
+
+    @Test
+    void orderedAndUnorderedGiveTheSameAnswers() {
+        String input = IntStream.range(0, 300).mapToObj(i -> i % 3 == 0 ? "a.test" : i % 3 == 1 ? "b.test" : "n" + i + ".test")
+                .collect(Collectors.joining("\n"));
+        List<String> ordered = run(input).lines();
+        List<String> unordered = run(input, "--unordered").lines();
+        assertEquals(300, ordered.size());
+        assertEquals(ordered.stream().sorted().toList(), unordered.stream().sorted().toList());
+    }
+
+    @Test
+    void resolvesSlowNamesConcurrently() {
+        server.delay(Duration.ofMillis(200));
+        String input = IntStream.range(0, 100).mapToObj(i -> "a.test").collect(Collectors.joining("\n", "", "\n"))
+                + IntStream.range(0, 100).mapToObj(i -> "n" + i + ".test").collect(Collectors.joining("\n"));
+        long start = System.nanoTime();
+        Result result = run(input, "--type", "A");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(200, result.lines().size());
+        assertTrue(elapsed.compareTo(Duration.ofMillis(1500)) < 0, "took " + elapsed);
+    }
+
+    @Test
+    void runTimeoutReportsUnfinishedLinesAsTimedOut() {
+        server.behave("silent.test", Behaviour.SILENT);
+        long start = System.nanoTime();
+        Result result = run("b.test\nsilent.test\nsilent.test\n", "--type", "A", "--timeout", "300ms",
+                "--lookup-timeout", "10s");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(List.of("b.test\t192.0.2.2", "silent.test\tERROR timeout: not finished within --timeout 300ms",
+                "silent.test\tERROR timeout: not finished within --timeout 300ms"), result.lines());
+        assertTrue(elapsed.compareTo(Duration.ofSeconds(5)) < 0, "took " + elapsed);
+        assertEquals(Main.EXIT_SOME_FAILED, result.exitCode());
+    }
+
+    @Test
+    void runTimeoutInUnorderedModeReportsEveryLine() {
+        server.behave("silent.test", Behaviour.SILENT);
+        Result result = run("silent.test\nb.test\n", "--unordered", "--type", "A", "--timeout", "300ms",
+                "--lookup-timeout", "10s");
+        assertEquals(List.of("b.test\t192.0.2.2", "silent.test\tERROR timeout: not finished within --timeout 300ms"),
+                result.lines());
+    }
+
+    @Test
+    void readsFiles() throws IOException {
+        Path first = Files.writeString(dir.resolve("first.txt"), "a.test\n");
+        Path second = Files.writeString(dir.resolve("second.txt"), "b.test\n");
+        Result result = run("", "--type", "A", first.toString(), second.toString());
+        assertEquals(List.of("a.test\t192.0.2.1", "b.test\t192.0.2.2"), result.lines());
+    }
+
+    @Test
+    void missingFileIsAUsageError() {
+        Result result = run("", dir.resolve("nope.txt").toString());
+        assertEquals(Main.EXIT_USAGE, result.exitCode());
+        assertTrue(result.err().contains("no such file"), result.err());
+    }
+
+    @Test
+    void showsHelpWithoutArgumentsOnATerminal() {
+        Result result = run("", true);
+        assertEquals(Main.EXIT_USAGE, result.exitCode());
+        assertTrue(result.err().contains("Usage: greenloom resolve"), result.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--concurrency 0", "--type BOGUS", "--timeout soon", "--resolver [::1", "--json --csv"})
+    void badOptionsAreUsageErrors(String options) {
+        Result result = run("a.test\n", Stream.of(options.strip().split(" ")).toArray(String[]::new));
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.err());
+    }
+
+    @Test
+    void emptyInputSucceeds() {
+        Result result = run("# nothing\n");
+        assertEquals(Main.EXIT_OK, result.exitCode());
+        assertEquals("", result.out());
+    }
+}

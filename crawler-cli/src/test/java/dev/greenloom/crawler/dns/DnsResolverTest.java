@@ -1,0 +1,211 @@
+package dev.greenloom.crawler.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.greenloom.crawler.dns.Resolution.Outcome;
+import dev.greenloom.crawler.dns.TestDnsServer.Behaviour;
+import dev.greenloom.runtime.Green;
+import dev.greenloom.runtime.Greenlet;
+import dev.greenloom.runtime.GreenletExit;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(30)
+class DnsResolverTest {
+    private TestDnsServer server;
+    private DnsResolver resolver;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestDnsServer.start()
+                .add("a.test", "A", "192.0.2.1")
+                .add("a.test", "A", "192.0.2.2")
+                .add("a.test", "AAAA", "2001:db8::1")
+                .add("mail.test", "MX", "10 mx.test.")
+                .add("text.test", "TXT", "\"hello world\"")
+                .add("alias.test", "CNAME", "alias2.test.")
+                .add("alias2.test", "CNAME", "a.test.")
+                .add("xn--bcher-kva.test", "A", "192.0.2.9");
+        resolver = resolverFor(server.address(), Duration.ofSeconds(2), 0);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        resolver.close();
+        server.close();
+    }
+
+    private static DnsResolver resolverFor(InetSocketAddress address, Duration lookupTimeout, int retries) {
+        return DnsResolver.builder().servers(List.of(address)).lookupTimeout(lookupTimeout).retries(retries).build();
+    }
+
+    @Test
+    void resolvesAddressRecords() {
+        Resolution a = resolver.resolve("a.test", RecordType.A);
+        assertEquals(Outcome.OK, a.outcome());
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), a.records());
+        assertEquals(List.of(), a.cnames());
+        assertEquals(List.of("2001:db8::1"), resolver.resolve("a.test", RecordType.AAAA).records());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2001:db8::1, 2001:db8::1",
+        "2001:0db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+        "::1, ::1",
+        "1::, 1::",
+        "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+        "fe80:0:0:0:0:0:0:0, fe80::"})
+    void writesIpv6AddressesInShortForm(String address, String text) throws UnknownHostException {
+        assertEquals(text, DnsResolver.ipv6Text(InetAddress.getByName(address).getAddress()));
+    }
+
+    @Test
+    void resolvesMailAndTextRecords() {
+        assertEquals(List.of("10 mx.test."), resolver.resolve("mail.test", RecordType.MX).records());
+        assertEquals(List.of("\"hello world\""), resolver.resolve("text.test", RecordType.TXT).records());
+    }
+
+    @Test
+    void reportsUnknownNameAsNxdomain() {
+        Resolution r = resolver.resolve("missing.test", RecordType.A);
+        assertEquals(Outcome.NXDOMAIN, r.outcome());
+        assertEquals("NXDOMAIN", r.error());
+    }
+
+    @Test
+    void reportsNameWithoutRecordsOfTheTypeAsNoData() {
+        Resolution r = resolver.resolve("mail.test", RecordType.A);
+        assertEquals(Outcome.NO_DATA, r.outcome());
+        assertEquals("no A records", r.error());
+    }
+
+    @Test
+    void reportsServfailAndRefusedAsServerFailure() {
+        server.behave("broken.test", Behaviour.SERVFAIL).behave("closed.test", Behaviour.REFUSED);
+        Resolution broken = resolver.resolve("broken.test", RecordType.A);
+        assertEquals(Outcome.SERVER_FAILURE, broken.outcome());
+        assertEquals("SERVFAIL", broken.error());
+        assertEquals("REFUSED", resolver.resolve("closed.test", RecordType.A).error());
+    }
+
+    @Test
+    void retriesThenTimesOutWhenTheServerNeverAnswers() {
+        server.behave("silent.test", Behaviour.SILENT);
+        try (DnsResolver quick = resolverFor(server.address(), Duration.ofMillis(100), 2)) {
+            Resolution r = quick.resolve("silent.test", RecordType.A);
+            assertEquals(Outcome.TIMEOUT, r.outcome());
+            assertEquals("timeout after 100 ms (3 tries)", r.error());
+        }
+        assertEquals(3, server.queries("silent.test"));
+    }
+
+    @Test
+    void followsCnameChainsAndReportsThem() {
+        Resolution r = resolver.resolve("alias.test", RecordType.A);
+        assertEquals(Outcome.OK, r.outcome());
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), r.records());
+        assertEquals(List.of("alias2.test", "a.test"), r.cnames());
+    }
+
+    @Test
+    void asksAgainForCnameTargetsTheServerLeftOut() {
+        server.followCnames(false);
+        Resolution r = resolver.resolve("alias.test", RecordType.A);
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), r.records());
+        assertEquals(List.of("alias2.test", "a.test"), r.cnames());
+        assertEquals(1, server.queries("a.test"));
+    }
+
+    @Test
+    void answersCnameQueriesWithTheAliasItself() {
+        Resolution r = resolver.resolve("alias.test", RecordType.CNAME);
+        assertEquals(List.of("alias2.test."), r.records());
+        assertEquals(List.of(), r.cnames());
+    }
+
+    @Test
+    void fallsBackToTcpWhenTheUdpAnswerIsTruncated() {
+        server.behave("a.test", Behaviour.TRUNCATE);
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), resolver.resolve("a.test", RecordType.A).records());
+        assertEquals(1, server.tcpQueries());
+    }
+
+    @Test
+    void convertsInternationalNamesToPunycode() {
+        Resolution r = resolver.resolve("Bücher.test", RecordType.A);
+        assertEquals("xn--bcher-kva.test", r.name());
+        assertEquals(List.of("192.0.2.9"), r.records());
+    }
+
+    @Test
+    void rejectsInvalidNamesWithoutALookup() {
+        Resolution r = resolver.resolve("bad name.test", RecordType.A);
+        assertEquals(Outcome.BAD_INPUT, r.outcome());
+        assertTrue(r.error().startsWith("invalid name"), r.error());
+        assertEquals(0, server.queries("bad name.test"));
+    }
+
+    @Test
+    void spreadsQueriesOverServersAndSkipsOneThatNeverAnswers() throws IOException {
+        try (TestDnsServer silent = TestDnsServer.start().behave("a.test", Behaviour.SILENT);
+                DnsResolver both = DnsResolver.builder().servers(List.of(silent.address(), server.address()))
+                        .lookupTimeout(Duration.ofMillis(200)).retries(1).build()) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(Outcome.OK, both.resolve("a.test", RecordType.A).outcome());
+            }
+            assertEquals(2, silent.queries("a.test"));
+            assertEquals(4, server.queries("a.test"));
+        }
+    }
+
+    @Test
+    void resolvesManySlowNamesConcurrently() {
+        server.delay(Duration.ofMillis(200));
+        long start = System.nanoTime();
+        List<Greenlet<Resolution>> jobs = IntStream.range(0, 100)
+                .mapToObj(i -> Green.spawn(() -> resolver.resolve("a.test", RecordType.A)))
+                .toList();
+        Green.joinAll(jobs);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(jobs.stream().allMatch(job -> job.get().ok()));
+        assertTrue(elapsed.compareTo(Duration.ofMillis(1500)) < 0, "took " + elapsed);
+    }
+
+    @Test
+    void killingALookupEndsItPromptly() {
+        server.behave("silent.test", Behaviour.SILENT);
+        Greenlet<Resolution> job = Green.spawn(() -> resolver.resolve("silent.test", RecordType.A));
+        long start = System.nanoTime();
+        while (server.queries("silent.test") == 0) {
+            Thread.onSpinWait();
+        }
+        assertTrue(job.kill(Duration.ofSeconds(1)));
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(1)) < 0);
+        assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
+    @Test
+    void systemResolverAnswersLocalhostFromTheHostsFile() {
+        try (DnsResolver system = DnsResolver.system()) {
+            Resolution r = system.resolve("localhost", RecordType.A);
+            assertEquals(Outcome.OK, r.outcome());
+            assertFalse(r.records().isEmpty());
+            assertTrue(r.records().getFirst().startsWith("127."), r.records().toString());
+        }
+    }
+}

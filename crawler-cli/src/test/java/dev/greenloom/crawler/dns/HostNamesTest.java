@@ -1,0 +1,53 @@
+package dev.greenloom.crawler.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(10)
+class HostNamesTest {
+    @ParameterizedTest
+    @CsvSource({
+        "example.com, example.com",
+        "Example.COM., example.com",
+        "bücher.example, xn--bcher-kva.example",
+        "пример.испытание, xn--e1afmkfd.xn--80akhbyknj4f",
+        "_dmarc.example.com, _dmarc.example.com",
+        "xn--bcher-kva.example, xn--bcher-kva.example"})
+    void convertsToLowerCaseAscii(String name, String ascii) {
+        assertEquals(ascii, HostNames.toAscii(name));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''| empty name",
+        "a..b| empty label",
+        "exa mple.com| character not allowed in a host name: ' '",
+        "-a.com| label starts or ends with '-'",
+        "a/b.com| character not allowed in a host name: '/'"})
+    void rejectsInvalidNames(String name, String reason) {
+        assertEquals(reason.strip(), assertThrows(IllegalArgumentException.class, () -> HostNames.toAscii(name.strip())).getMessage());
+    }
+
+    @Test
+    void rejectsLabelsOver63Characters() {
+        String ok = "a".repeat(63) + ".com";
+        assertEquals(ok, HostNames.toAscii(ok));
+        assertEquals("label longer than 63 characters",
+                assertThrows(IllegalArgumentException.class, () -> HostNames.toAscii("a".repeat(64) + ".com")).getMessage());
+    }
+
+    @Test
+    void rejectsNamesOver253Characters() {
+        String label = "a".repeat(49);
+        String ok = String.join(".", label, label, label, label, label) + ".com";
+        assertEquals(253, ok.length());
+        assertEquals(ok, HostNames.toAscii(ok));
+        assertEquals("name longer than 253 characters",
+                assertThrows(IllegalArgumentException.class, () -> HostNames.toAscii("a" + ok)).getMessage());
+    }
+}
