@@ -5,7 +5,7 @@
 #   slow: 2,000 pages, every response 100 ms late (nginx's echo module: echo_sleep, then the file).
 #
 # usage: bench/crawl.sh [RUNS]       RUNS = repetitions of each short run (default 3)
-# env:   SCRAPY_PAGES (default 1000) Scrapy stops after this many pages (CLOSESPIDER_PAGECOUNT):
+# env:   SCRAPY_PAGES (default 500)  Scrapy stops after this many pages (CLOSESPIDER_PAGECOUNT):
 #                                    at ~40-80 pages/s a full 10,000-page crawl would take minutes
 #        SKIP_GREENLOOM=1            peers only
 # Prints markdown (machine, commands, per-run rows, medians, targets) on stdout; progress on stderr.
@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 RUNS=${1:-3}
-SCRAPY_PAGES=${SCRAPY_PAGES:-1000}
+SCRAPY_PAGES=${SCRAPY_PAGES:-500}
 CONC=64
 DELAY_S=0.1
 FAST_PAGES=10000
