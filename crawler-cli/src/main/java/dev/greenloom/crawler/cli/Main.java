@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         header = "Concurrent DNS resolution and crawling on green threads (virtual threads, gevent-style).",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {CommandLine.HelpCommand.class, ResolveCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, ResolveCommand.class, CrawlCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every input succeeded",

@@ -1,0 +1,319 @@
+package dev.greenloom.crawler.cli;
+
+import dev.greenloom.crawler.crawl.Crawler;
+import dev.greenloom.crawler.crawl.Scope;
+import dev.greenloom.crawler.crawl.Seed;
+import dev.greenloom.crawler.dns.DnsResolver;
+import dev.greenloom.crawler.fetch.Fetcher;
+import dev.greenloom.crawler.output.FrontierEntry;
+import dev.greenloom.crawler.output.FrontierLog;
+import dev.greenloom.crawler.output.JsonLinesSink;
+import dev.greenloom.crawler.output.MirrorSink;
+import dev.greenloom.crawler.output.PageSink;
+import dev.greenloom.crawler.output.ReportSink;
+import dev.greenloom.crawler.output.ResumeState;
+import dev.greenloom.crawler.output.Sinks;
+import dev.greenloom.crawler.output.TextSink;
+import dev.greenloom.crawler.output.WarcSink;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code greenloom crawl}: fetches a list of URLs, or crawls from them, concurrently and politely. Every input
+ * line gets one output entry; the exit code says whether all pages were fetched with a 2xx status.
+ */
+@Command(name = "crawl",
+        header = "Fetch and archive a URL list, or crawl sites from it, concurrently and politely.",
+        description = {
+            "Reads URLs one per line (blank lines and # comments skipped) from FILEs or - (stdin), by default",
+            "urls.txt in the current directory. Each URL is normalised and fetched once; with --depth, links in",
+            "HTML pages are followed within the scope. robots.txt is honoured unless --ignore-robots.",
+            "Without --out, --warc, --report or --json, prints a line per URL: status, bytes, time, URL."},
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every URL fetched with a 2xx status",
+            "1:some URLs failed (each is reported)",
+            "2:usage error"})
+public final class CrawlCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE|-", arity = "0..*", description = "URL lists (default: urls.txt)")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--depth", paramLabel = "N", description = "links to follow from each listed URL (default: ${DEFAULT-VALUE})")
+    int depth;
+
+    @ArgGroup(exclusive = true)
+    ScopeOption scope = new ScopeOption();
+
+    static final class ScopeOption {
+        @Option(names = "--same-host", description = "follow links on the listed URL's host only (the default)")
+        boolean sameHost;
+
+        @Option(names = "--same-domain", description = "follow links anywhere in the listed URL's registered domain")
+        boolean sameDomain;
+    }
+
+    @Option(names = "--include", paramLabel = "REGEX", description = "follow only links matching one of these (repeatable)")
+    List<Pattern> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "REGEX", description = "never follow links matching one of these (repeatable)")
+    List<Pattern> excludes = new ArrayList<>();
+
+    @Option(names = "--max-pages", paramLabel = "N", description = "stop following links once N pages are queued (listed URLs are always fetched)")
+    Long maxPages;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "pages fetched at once (default: ${DEFAULT-VALUE})")
+    int concurrency = 64;
+
+    @Option(names = "--per-host", paramLabel = "N", description = "pages of one host fetched at once (default: ${DEFAULT-VALUE})")
+    int perHost = 2;
+
+    @Option(names = "--delay", paramLabel = "TIME", converter = Units.DurationConverter.class,
+            description = "least time between requests to one host, e.g. 500ms (default: 0; a robots.txt Crawl-delay may raise it)")
+    Duration delay = Duration.ZERO;
+
+    @Option(names = "--ignore-robots", description = "do not fetch or obey robots.txt")
+    boolean ignoreRobots;
+
+    @Option(names = "--timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+            description = "time for the whole run; pages not fetched by then are reported as timeout")
+    Duration timeout;
+
+    @Option(names = "--connect-timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+            description = "time to connect (default: 10s)")
+    Duration connectTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--read-timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+            description = "longest silence while reading (default: 30s)")
+    Duration readTimeout = Duration.ofSeconds(30);
+
+    @Option(names = "--request-timeout", paramLabel = "TIME", converter = Units.DurationConverter.class,
+            description = "longest time for one request, body included (default: 60s)")
+    Duration requestTimeout = Duration.ofSeconds(60);
+
+    @Option(names = "--retries", paramLabel = "N", description = "retries after a connection error, 429 or 5xx, with backoff (default: ${DEFAULT-VALUE})")
+    int retries = 2;
+
+    @Option(names = "--max-redirects", paramLabel = "N", description = "redirects followed (default: ${DEFAULT-VALUE})")
+    int maxRedirects = 10;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = Units.SizeConverter.class,
+            description = "largest body accepted, decompressed, e.g. 500k (default: 10M)")
+    long maxSize = 10L * 1024 * 1024;
+
+    @Option(names = "--user-agent", paramLabel = "TEXT", description = "User-Agent header (default: " + "greenloom/VERSION (+https://github.com/greenloom))")
+    String userAgent;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "mirror pages into DIR as host/path files")
+    Path out;
+
+    @Option(names = "--warc", paramLabel = "FILE", description = "write requests and responses to a WARC file (.warc.gz compressed)")
+    Path warc;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write one JSON line per URL to FILE")
+    Path report;
+
+    @Option(names = "--json", description = "print one JSON line per URL on stdout instead of text")
+    boolean json;
+
+    @Option(names = "--resume", description = "continue the crawl recorded in --report: skip finished URLs, fetch its unfinished ones")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        String problem = checkOptions();
+        if (problem != null) {
+            err.println("greenloom crawl: " + problem);
+            return Main.EXIT_USAGE;
+        }
+        List<String> sources = inputs.isEmpty() ? List.of("urls.txt") : inputs;
+        try (InputLines lines = new InputLines(sources, System.in)) {
+            List<String> missing = lines.problems();
+            if (!missing.isEmpty()) {
+                missing.forEach(p -> err.println("greenloom crawl: " + p));
+                return Main.EXIT_USAGE;
+            }
+            return crawl(lines, err);
+        } catch (IOException e) {
+            err.println("greenloom crawl: " + e.getMessage());
+            return Main.EXIT_SOME_FAILED;
+        }
+    }
+
+    private String checkOptions() {
+        if (resume && report == null) {
+            return "--resume needs --report FILE, the report of the crawl to continue";
+        }
+        if (depth < 0 || concurrency <= 0 || perHost <= 0 || retries < 0 || maxRedirects < 0 || maxSize <= 0
+                || (maxPages != null && maxPages <= 0)) {
+            return "--depth, --retries and --max-redirects must be >= 0; --concurrency, --per-host, --max-size and --max-pages > 0";
+        }
+        if (connectTimeout.isZero() || readTimeout.isZero() || requestTimeout.isZero()
+                || (timeout != null && timeout.isZero())) {
+            return "timeouts must be > 0";
+        }
+        return null;
+    }
+
+    private int crawl(InputLines lines, PrintWriter err) throws IOException {
+        ResumeState resumed = resume
+                ? ResumeState.load(report, FrontierLog.pathFor(report))
+                : new ResumeState(Set.of(), List.of(), 0);
+        if (resumed.skippedLines() > 0) {
+            err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
+        }
+        PageSink outputs;
+        FrontierLog frontier;
+        try {
+            outputs = Sinks.all(sinks());
+            frontier = report == null ? null : new FrontierLog(FrontierLog.pathFor(report));
+        } catch (IOException e) {
+            err.println("greenloom crawl: cannot open output: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        try (DnsResolver resolver = DnsResolver.system(); Fetcher fetcher = fetcher(resolver)) {
+            Crawler crawler = crawler(fetcher, resumed, frontier);
+            CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread onInterrupt = new Thread(() -> {
+                crawler.stop();
+                awaitQuietly(closed);
+            }, "greenloom-crawl-shutdown");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            try {
+                crawler.run(seeds(resumed, lines), Sinks.all(List.of(outputs, stats)));
+            } catch (UncheckedIOException e) {
+                err.println("greenloom crawl: " + e.getMessage());
+                return Main.EXIT_SOME_FAILED;
+            } finally {
+                stats.close();
+                removeHook(onInterrupt);
+                // Closed before the shutdown hook is released, so that a Ctrl-C leaves complete files.
+                try {
+                    outputs.close();
+                    if (frontier != null) {
+                        frontier.close();
+                    }
+                } finally {
+                    closed.countDown();
+                }
+            }
+            err.println(stats.summary());
+            return stats.anyFailed() ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
+        }
+    }
+
+    private Crawler crawler(Fetcher fetcher, ResumeState resumed, FrontierLog frontier) {
+        Crawler.Builder builder = Crawler.builder(fetcher)
+                .depth(depth)
+                .scope(scope.sameDomain ? Scope.Mode.SAME_DOMAIN : Scope.Mode.SAME_HOST, includes, excludes)
+                .concurrency(concurrency)
+                .perHost(perHost)
+                .delay(delay)
+                .ignoreRobots(ignoreRobots)
+                .timeout(timeout)
+                .finishedEarlier(resumed.finished());
+        if (maxPages != null) {
+            builder.maxPages(maxPages);
+        }
+        if (frontier != null) {
+            builder.discoveryLog((url, linkDepth, parent) -> frontier.append(new FrontierEntry(url, linkDepth, parent)));
+        }
+        return builder.build();
+    }
+
+    private Fetcher fetcher(DnsResolver resolver) {
+        Fetcher.Builder builder = Fetcher.builder(resolver)
+                .connectTimeout(connectTimeout)
+                .readTimeout(readTimeout)
+                .callTimeout(requestTimeout)
+                .retries(retries)
+                .maxRedirects(maxRedirects)
+                .maxSize(maxSize)
+                .maxIdleConnections(concurrency);
+        if (userAgent != null) {
+            builder.userAgent(userAgent);
+        }
+        return builder.build();
+    }
+
+    private List<PageSink> sinks() throws IOException {
+        List<PageSink> sinks = new ArrayList<>();
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (json) {
+            sinks.add(new JsonLinesSink(stdout));
+        } else if (out == null && warc == null && report == null) {
+            sinks.add(new TextSink(stdout));
+        }
+        if (out != null) {
+            sinks.add(new MirrorSink(out));
+        }
+        if (warc != null) {
+            sinks.add(new WarcSink(warc));
+        }
+        if (report != null) {
+            sinks.add(new ReportSink(report, resume));
+        }
+        return sinks;
+    }
+
+    /** The unfinished pages of the resumed crawl, then the input lines, lazily. */
+    private static Iterator<Seed> seeds(ResumeState resumed, InputLines lines) {
+        Iterator<InputLines.Line> input = lines.iterator();
+        Iterator<FrontierEntry> pending = resumed.pending().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return pending.hasNext() || input.hasNext();
+            }
+
+            @Override
+            public Seed next() {
+                if (pending.hasNext()) {
+                    FrontierEntry entry = pending.next();
+                    return Seed.resumed(entry.url(), entry.depth(), entry.parent());
+                }
+                InputLines.Line line = input.next();
+                return Seed.listed(line.text(), line.source() + ":" + line.number());
+            }
+        };
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down: the hook is running (it waits for us) and cannot be removed.
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.greenloom.crawler.cli;
+
+import dev.greenloom.crawler.output.PageRecord;
+import dev.greenloom.crawler.output.PageSink;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.io.PrintWriter;
+
+/**
+ * Counts what a crawl produced, for the progress line, the summary and the exit code: pages by status class
+ * and by error kind, bytes, failures. A {@link PageSink} that writes only the progress line, on a terminal.
+ * Safe for concurrent use.
+ */
+final class CrawlStats implements PageSink {
+    private final long startNanos = System.nanoTime();
+    private final Progress progress;
+    private final Map<String, Long> byStatusClass = new TreeMap<>();
+    private final Map<String, Long> byErrorKind = new TreeMap<>();
+    private long pages;
+    private long failed;
+    private long bytes;
+
+    /**
+     * @param err where the progress line goes
+     * @param showProgress whether to draw it ({@link Progress#stderrIsTerminal()})
+     * @param queued pages queued or in flight, for the progress line
+     */
+    CrawlStats(PrintWriter err, boolean showProgress, IntSupplier queued) {
+        this.progress = new Progress(err, showProgress, () -> progress(queued.getAsInt()));
+    }
+
+    /** Counts one page: failed unless fetched with a 2xx status, or a duplicate line (its original counts). */
+    @Override
+    public synchronized void accept(PageRecord page) {
+        pages++;
+        bytes += page.bytes();
+        byStatusClass.merge(page.status() == 0 ? "no response" : page.status() / 100 + "xx", 1L, Long::sum);
+        if (page.errorKind() != null) {
+            byErrorKind.merge(page.errorKind(), 1L, Long::sum);
+        }
+        boolean ok = page.errorKind() == null ? page.status() / 100 == 2 : page.errorKind().equals("duplicate");
+        if (!ok) {
+            failed++;
+        }
+        progress.tick();
+    }
+
+    /** Erases the progress line. */
+    @Override
+    public void close() {
+        progress.finish();
+    }
+
+    /** True if some page failed. */
+    synchronized boolean anyFailed() {
+        return failed > 0;
+    }
+
+    /** The progress line: {@code 1234 done, 56 queued, 321.0 pages/s, 7 failed}. */
+    synchronized String progress(int queued) {
+        return String.format(Locale.ROOT, "%d done, %d queued, %.1f pages/s, %d failed", pages, queued, rate(), failed);
+    }
+
+    /** The end-of-run summary, one line: totals, then counts by status class and by error kind. */
+    synchronized String summary() {
+        double seconds = elapsedNanos() / 1e9;
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "crawled %d pages in %.1f s (%.1f pages/s), %s; %d failed", pages, seconds, rate(), size(bytes), failed));
+        if (!byStatusClass.isEmpty()) {
+            line.append("; status ").append(counts(byStatusClass));
+        }
+        if (!byErrorKind.isEmpty()) {
+            line.append("; errors ").append(counts(byErrorKind));
+        }
+        return line.toString();
+    }
+
+    private double rate() {
+        long nanos = elapsedNanos();
+        return nanos == 0 ? 0 : pages * 1e9 / nanos;
+    }
+
+    private long elapsedNanos() {
+        return Math.max(System.nanoTime() - startNanos, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private static String counts(Map<String, Long> counts) {
+        StringBuilder out = new StringBuilder();
+        counts.forEach((key, count) -> out.append(out.isEmpty() ? "" : ", ").append(key).append(": ").append(count));
+        return out.toString();
+    }
+
+    private static String size(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+}

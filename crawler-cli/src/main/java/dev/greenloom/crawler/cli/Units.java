@@ -1,0 +1,57 @@
+package dev.greenloom.crawler.cli;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters for human-friendly option values: durations ({@code 250ms}, {@code 1.5s}) and sizes ({@code 10M}). */
+final class Units {
+    private Units() {
+    }
+
+    /** A duration: a number with {@code ms}, {@code s}, {@code m} or {@code h}; a bare number is seconds. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value.strip().toLowerCase(Locale.ROOT);
+            String[][] units = {{"ms", "0.001"}, {"s", "1"}, {"m", "60"}, {"h", "3600"}};
+            BigDecimal scale = BigDecimal.ONE;
+            for (String[] unit : units) {
+                if (text.endsWith(unit[0])) {
+                    text = text.substring(0, text.length() - unit[0].length()).strip();
+                    scale = new BigDecimal(unit[1]);
+                    break;
+                }
+            }
+            try {
+                BigDecimal seconds = new BigDecimal(text).multiply(scale);
+                if (seconds.signum() < 0) {
+                    throw new TypeConversionException("'" + value + "' is negative");
+                }
+                return Duration.ofNanos(seconds.movePointRight(9).longValueExact());
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 2s, 1.5m");
+            }
+        }
+    }
+
+    /** A size in bytes: a whole number, optionally with {@code k}, {@code M} or {@code G} (powers of 1024). */
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String text = value.strip().toUpperCase(Locale.ROOT).replaceAll("I?B$", "");
+            long scale = 1;
+            if (!text.isEmpty() && "KMG".indexOf(text.charAt(text.length() - 1)) >= 0) {
+                scale = 1L << (10 * ("KMG".indexOf(text.charAt(text.length() - 1)) + 1));
+                text = text.substring(0, text.length() - 1);
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(text.strip()), scale);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("'" + value + "' is not a size like 500k, 10M");
+            }
+        }
+    }
+}

@@ -1,0 +1,636 @@
+package dev.greenloom.crawler.crawl;
+
+import crawlercommons.filters.basic.BasicURLNormalizer;
+import crawlercommons.robots.BaseRobotRules;
+import crawlercommons.robots.SimpleRobotRulesParser;
+import dev.greenloom.crawler.fetch.FetchResult;
+import dev.greenloom.crawler.fetch.FetchResult.Failed;
+import dev.greenloom.crawler.fetch.FetchResult.Fetched;
+import dev.greenloom.crawler.fetch.Fetcher;
+import dev.greenloom.crawler.output.Exchange;
+import dev.greenloom.crawler.output.Header;
+import dev.greenloom.crawler.output.PageRecord;
+import dev.greenloom.crawler.output.PageSink;
+import dev.greenloom.crawler.parse.HtmlLinks;
+import dev.greenloom.runtime.Green;
+import dev.greenloom.runtime.GreenletExit;
+import dev.greenloom.runtime.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import okhttp3.HttpUrl;
+
+/**
+ * Crawls: fetches every seed, and, to {@code depth}, the in-scope links of HTML pages, each normalised URL once.
+ * A greenlet per page in a {@link Pool} of {@code concurrency}; at most {@code perHost} pages of one origin at
+ * once, requests to one origin spaced by {@code delay} (or its robots.txt {@code Crawl-delay}, if longer);
+ * robots.txt fetched once per origin and obeyed unless told otherwise.
+ *
+ * <p>Every listed seed gets exactly one {@link PageRecord}, whatever happened: fetched, failed, malformed
+ * ({@code bad-url}), a duplicate of an earlier line ({@code duplicate}, naming it), disallowed ({@code robots}), or
+ * not reached before the run's timeout ({@code timeout}). Discovered pages get one each when fetched.
+ *
+ * <p>Memory: the frontier holds only URLs with depth and parent, plus the set of normalised URLs seen; seeds are
+ * read from their iterator lazily, keeping at most about 10,000 queued. Records go to the sink from one writer
+ * thread, never from a greenlet that may be killed, so {@link #stop()} cannot interrupt a write.
+ *
+ * <p>One crawler runs once. {@link #run} blocks its caller; {@link #stop()} and {@link #queued()} may be called
+ * from any thread.
+ */
+public final class Crawler {
+    private static final int MAX_PENDING = 10_000;
+    private static final String FINISHED_EARLIER = "";
+    private static final String FROM_LINK = "a link";
+    /** Ends the writer thread's queue. */
+    private static final Object END = new Object();
+
+    private final Fetcher fetcher;
+    private final Scope scope;
+    private final int maxDepth;
+    private final long maxPages;
+    private final int perHost;
+    private final Duration delay;
+    private final boolean ignoreRobots;
+    private final Duration timeout;
+    private final Set<String> finishedEarlier;
+    private final DiscoveryLog discoveryLog;
+    private final String robotsAgent;
+    private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
+    private final Pool pool;
+    private final BlockingQueue<Object> toWriter;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Runnable pages, in order. Guarded by lock. */
+    private final ArrayDeque<Work> ready = new ArrayDeque<>();
+    /** By origin. Guarded by lock. */
+    private final Map<String, Host> hosts = new HashMap<>();
+    /** Every normalised URL queued, to where it came from (an input line, {@link #FROM_LINK}). Guarded by lock. */
+    private final Map<String, String> seen = new HashMap<>();
+    /** Pages queued (ready or parked) and not started. Guarded by lock. */
+    private int pending;
+    /** Pages being visited. Guarded by lock. */
+    private int inFlight;
+    /** Pages queued in total, seeds included, for {@code maxPages}. Guarded by lock. */
+    private long admitted;
+    /** Pages killed by the run's timeout before they finished. Guarded by lock. */
+    private final List<Work> unfinished = new ArrayList<>();
+    private volatile boolean stopping;
+    private volatile boolean timedOut;
+    private volatile IOException writeFailure;
+
+    private Crawler(Builder builder) {
+        this.fetcher = builder.fetcher;
+        this.scope = new Scope(builder.mode, builder.includes, builder.excludes);
+        this.maxDepth = builder.depth;
+        this.maxPages = builder.maxPages;
+        this.perHost = builder.perHost;
+        this.delay = builder.delay;
+        this.ignoreRobots = builder.ignoreRobots;
+        this.timeout = builder.timeout;
+        this.finishedEarlier = Set.copyOf(builder.finishedEarlier);
+        this.discoveryLog = builder.discoveryLog;
+        this.robotsAgent = fetcher.userAgent().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT);
+        this.pool = new Pool(builder.concurrency);
+        this.toWriter = new ArrayBlockingQueue<>(Math.max(64, builder.concurrency * 2));
+    }
+
+    /** A builder with the defaults documented on its setters. */
+    public static Builder builder(Fetcher fetcher) {
+        return new Builder(fetcher);
+    }
+
+    /**
+     * Crawls from {@code seeds} until every page is done, {@link #stop()} is called, or the run's timeout ends,
+     * handing each page's record to {@code sink}. Does not close the sink.
+     *
+     * @throws UncheckedIOException if the sink or the discovery log failed; the crawl stopped there
+     * @throws GreenletExit if the calling thread is interrupted; the crawl is stopped first
+     */
+    public void run(Iterator<Seed> seeds, PageSink sink) {
+        Objects.requireNonNull(seeds, "seeds == null");
+        Objects.requireNonNull(sink, "sink == null");
+        for (String url : finishedEarlier) {
+            seen.put(url, FINISHED_EARLIER);
+        }
+        Thread writer = Thread.ofVirtual().name("greenloom-crawl-writer").start(() -> write(sink));
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        boolean seedsLeft = true;
+        try {
+            while (true) {
+                Work next = nextWork(seedsLeft, deadline);
+                if (next != null) {
+                    pool.spawn(() -> visit(next));
+                } else if (stopping || !seedsLeft) {
+                    break;
+                } else if (seeds.hasNext()) {
+                    admitSeed(seeds.next());
+                } else {
+                    seedsLeft = false;
+                }
+            }
+            if (timedOut) {
+                pool.kill();
+                reportNotReached(seeds);
+            }
+            pool.join();
+        } catch (GreenletExit e) {
+            stop();
+            throw e;
+        } finally {
+            enqueue(END);
+            joinUninterruptibly(writer);
+        }
+        if (writeFailure != null) {
+            throw new UncheckedIOException("cannot write output: " + writeFailure.getMessage(), writeFailure);
+        }
+    }
+
+    /**
+     * Stops the crawl: no new page starts, pages in flight are killed (their calls cancelled), and no record is
+     * written for them, so a resumed crawl fetches them again. {@link #run} returns once the writer has handed
+     * every finished record to the sink. Safe to call from any thread, more than once.
+     */
+    public void stop() {
+        stopping = true;
+        signal();
+        fetcher.cancelAll();
+        pool.kill();
+    }
+
+    /** Pages queued or in flight now, for a progress line. */
+    public int queued() {
+        lock.lock();
+        try {
+            return pending + inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next page that may start now, its host slot taken; or null when the caller should read a seed (if
+     * {@code seedsLeft}), or when the crawl is over or stopping. Waits while every queued page's host is busy.
+     */
+    private Work nextWork(boolean seedsLeft, long deadline) {
+        lock.lock();
+        try {
+            while (!stopping) {
+                Work work = takeRunnable();
+                if (work != null) {
+                    return work;
+                }
+                if (seedsLeft ? pending < MAX_PENDING : pending == 0 && inFlight == 0) {
+                    return null;
+                }
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    timedOut = true;
+                    stopping = true;
+                    return null;
+                }
+                changed.awaitNanos(wait);
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GreenletExit("crawl interrupted", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the first ready page whose host has a free slot, parking those whose host has none. Under lock. */
+    private Work takeRunnable() {
+        for (int n = ready.size(); n > 0; n--) {
+            Work work = ready.pollFirst();
+            if (work.host().active < perHost) {
+                work.host().active++;
+                pending--;
+                inFlight++;
+                return work;
+            }
+            work.host().parked.addLast(work);
+        }
+        return null;
+    }
+
+    private void admitSeed(Seed seed) {
+        String url = normalise(seed.url());
+        if (url == null) {
+            if (seed.listed()) {
+                enqueue(record(seed.url(), seed.depth(), seed.parent(), "bad-url",
+                        seed.origin() + ": not an absolute http or https URL: " + seed.url()));
+            }
+            return;
+        }
+        String firstSeen;
+        lock.lock();
+        try {
+            firstSeen = seen.putIfAbsent(url, seed.listed() ? seed.origin() : FROM_LINK);
+            if (firstSeen == null) {
+                String siteKey = seed.parent() == null ? null : scope.key(seed.parent());
+                queue(new Work(url, seed.depth(), seed.parent(), siteKey, host(url)));
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)) {
+            enqueue(record(url, 0, null, "duplicate", seed.origin() + ": " + url + " is a duplicate of "
+                    + (firstSeen.equals(FROM_LINK) ? "a page found by following links" : firstSeen)
+                    + "; fetched once"));
+        }
+    }
+
+    /** Adds a page to the frontier. Under lock. */
+    private void queue(Work work) {
+        ready.addLast(work);
+        pending++;
+        admitted++;
+        changed.signalAll();
+    }
+
+    /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
+    private Host host(String url) {
+        HttpUrl parsed = HttpUrl.get(url);
+        String origin = parsed.scheme() + "://" + parsed.host() + ":" + parsed.port();
+        return hosts.computeIfAbsent(origin, o -> new Host(o, () -> fetchRobots(o)));
+    }
+
+    /** Visits one page in its own greenlet: robots, politeness delay, fetch, links; then frees its host slot. */
+    private void visit(Work work) {
+        boolean finished = false;
+        try {
+            if (!stopping) {
+                PageRecord page;
+                try {
+                    page = fetchPage(work);
+                } catch (GreenletExit e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
+                }
+                enqueue(page);
+            }
+            finished = true;
+        } finally {
+            release(work, finished);
+        }
+    }
+
+    private PageRecord fetchPage(Work work) {
+        Host host = work.host();
+        BaseRobotRules rules = ignoreRobots ? null : host.robots();
+        if (rules != null && !rules.isAllowed(work.url())) {
+            return record(work.url(), work.depth(), work.parent(), "robots",
+                    work.url() + ": disallowed by " + host.origin + "/robots.txt");
+        }
+        Green.sleep(host.reserve(delay(rules)));
+        FetchResult result = fetcher.fetch(work.url());
+        if (result instanceof Fetched page && work.depth() < maxDepth && page.status() / 100 == 2
+                && HtmlLinks.isHtml(page.contentType())) {
+            String siteKey = work.siteKey() != null ? work.siteKey() : scope.key(page.finalUrl());
+            admitLinks(HtmlLinks.extract(page.body(), page.contentType(), page.finalUrl()), work, siteKey);
+        }
+        return toRecord(work, result);
+    }
+
+    private void admitLinks(List<String> links, Work from, String siteKey) {
+        List<String> inScope = new ArrayList<>();
+        for (String link : links) {
+            String url = normalise(link);
+            if (url != null && scope.allows(url, siteKey)) {
+                inScope.add(url);
+            }
+        }
+        List<String> queued = new ArrayList<>();
+        lock.lock();
+        try {
+            for (String url : inScope) {
+                if (admitted >= maxPages) {
+                    break;
+                }
+                if (seen.putIfAbsent(url, FROM_LINK) == null) {
+                    queue(new Work(url, from.depth() + 1, from.url(), siteKey, host(url)));
+                    queued.add(url);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (discoveryLog != null) {
+            for (String url : queued) {
+                enqueue(new Discovered(url, from.depth() + 1, from.url()));
+            }
+        }
+    }
+
+    /** Frees {@code work}'s host slot, and lets a page parked on that host run. */
+    private void release(Work work, boolean finished) {
+        lock.lock();
+        try {
+            inFlight--;
+            Host host = work.host();
+            host.active--;
+            Work parked = host.parked.pollFirst();
+            if (parked != null) {
+                ready.addFirst(parked);
+            }
+            if (!finished && timedOut) {
+                unfinished.add(work);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Duration delay(BaseRobotRules rules) {
+        if (rules == null || rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY) {
+            return delay;
+        }
+        Duration crawlDelay = Duration.ofMillis(rules.getCrawlDelay());
+        return crawlDelay.compareTo(delay) > 0 ? crawlDelay : delay;
+    }
+
+    /** Fetches and parses {@code origin}'s robots.txt; a missing file (4xx) or no answer allows everything. */
+    private BaseRobotRules fetchRobots(String origin) {
+        Host host;
+        lock.lock();
+        try {
+            host = hosts.get(origin);
+        } finally {
+            lock.unlock();
+        }
+        Green.sleep(host.reserve(delay));
+        String url = origin + "/robots.txt";
+        FetchResult result = fetcher.fetch(url);
+        SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
+        if (result instanceof Fetched fetched) {
+            if (fetched.status() / 100 == 2) {
+                return parser.parseContent(url, fetched.body(), fetched.contentType(), List.of(robotsAgent));
+            }
+            return parser.failedFetch(fetched.status());
+        }
+        return parser.failedFetch(404);
+    }
+
+    /** After the run's timeout: a record for every page queued or killed, and every seed not read. */
+    private void reportNotReached(Iterator<Seed> seeds) {
+        pool.join();
+        List<Work> left = new ArrayList<>();
+        lock.lock();
+        try {
+            left.addAll(unfinished);
+            left.addAll(ready);
+            hosts.values().forEach(host -> left.addAll(host.parked));
+        } finally {
+            lock.unlock();
+        }
+        for (Work work : left) {
+            enqueue(notReached(work.url(), work.depth(), work.parent()));
+        }
+        while (seeds.hasNext()) {
+            Seed seed = seeds.next();
+            if (seed.listed()) {
+                String url = normalise(seed.url());
+                enqueue(url == null ? record(seed.url(), 0, null, "bad-url",
+                        seed.origin() + ": not an absolute http or https URL: " + seed.url())
+                        : notReached(url, 0, null));
+            }
+        }
+    }
+
+    private PageRecord notReached(String url, int depth, String parent) {
+        return record(url, depth, parent, "timeout", url + ": not fetched before the run's timeout of " + timeout);
+    }
+
+    /** The normalised form of {@code url}, or null if it is not an absolute http or https URL. */
+    private String normalise(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            return null;
+        }
+        String normal = normalizer.filter(url);
+        return normal != null && HttpUrl.parse(normal) != null ? normal : null;
+    }
+
+    private static PageRecord toRecord(Work work, FetchResult result) {
+        Exchange last = result.exchanges().isEmpty() ? null : result.exchanges().getLast();
+        int status = last == null ? 0 : last.status();
+        String contentType = last == null ? null : header(last, "Content-Type");
+        long bytes = last == null ? 0 : last.body().length;
+        return switch (result) {
+            case Fetched page -> new PageRecord(work.url(), page.finalUrl(), work.depth(), work.parent(), status,
+                    contentType, bytes, page.elapsedMillis(), null, null, page.exchanges());
+            case Failed failed -> new PageRecord(work.url(), last == null ? null : last.url(), work.depth(),
+                    work.parent(), status, contentType, bytes, failed.elapsedMillis(), failed.kind().label(),
+                    failed.message(), failed.exchanges());
+        };
+    }
+
+    private static PageRecord record(String url, int depth, String parent, String errorKind, String error) {
+        return new PageRecord(url, null, depth, parent, 0, null, 0, 0, errorKind, error, List.of());
+    }
+
+    private static String header(Exchange exchange, String name) {
+        return exchange.responseHeaders().stream()
+                .filter(header -> header.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands a record or a discovery to the writer thread, waiting while it is behind. */
+    private void enqueue(Object item) {
+        try {
+            toWriter.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GreenletExit("crawl output interrupted", e);
+        }
+    }
+
+    /** The writer thread: the only caller of the sink and the discovery log. After a failure, drains and drops. */
+    private void write(PageSink sink) {
+        boolean interrupted = false;
+        while (true) {
+            Object item;
+            try {
+                item = toWriter.take();
+            } catch (InterruptedException e) {
+                interrupted = true; // kept for the end: the records still queued must reach the sink
+                continue;
+            }
+            if (item == END) {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            if (writeFailure != null) {
+                continue;
+            }
+            try {
+                if (item instanceof PageRecord page) {
+                    sink.accept(page);
+                } else if (item instanceof Discovered link) {
+                    discoveryLog.discovered(link.url(), link.depth(), link.parent());
+                }
+            } catch (IOException e) {
+                writeFailure = e;
+                stopping = true;
+                signal();
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = Thread.interrupted();
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A link queued, for the discovery log. */
+    private record Discovered(String url, int depth, String parent) {
+    }
+
+    /** Settings for a {@link Crawler}; every setter checks its argument. Not thread-safe. */
+    public static final class Builder {
+        private final Fetcher fetcher;
+        private int depth;
+        private Scope.Mode mode = Scope.Mode.SAME_HOST;
+        private List<java.util.regex.Pattern> includes = List.of();
+        private List<java.util.regex.Pattern> excludes = List.of();
+        private long maxPages = Long.MAX_VALUE;
+        private int concurrency = 64;
+        private int perHost = 2;
+        private Duration delay = Duration.ZERO;
+        private boolean ignoreRobots;
+        private Duration timeout;
+        private Set<String> finishedEarlier = Set.of();
+        private DiscoveryLog discoveryLog;
+
+        private Builder(Fetcher fetcher) {
+            this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
+        }
+
+        /** Links followed from the seeds; default 0, fetching only the seeds. */
+        public Builder depth(int depth) {
+            if (depth < 0) {
+                throw new IllegalArgumentException("depth < 0");
+            }
+            this.depth = depth;
+            return this;
+        }
+
+        /** Which links are followed: default {@link Scope.Mode#SAME_HOST}, and every pattern setting. */
+        public Builder scope(Scope.Mode mode, List<java.util.regex.Pattern> includes,
+                List<java.util.regex.Pattern> excludes) {
+            this.mode = Objects.requireNonNull(mode, "mode == null");
+            this.includes = List.copyOf(includes);
+            this.excludes = List.copyOf(excludes);
+            return this;
+        }
+
+        /** Most pages queued, seeds included (seeds are always fetched); default unlimited. */
+        public Builder maxPages(long maxPages) {
+            if (maxPages <= 0) {
+                throw new IllegalArgumentException("maxPages <= 0");
+            }
+            this.maxPages = maxPages;
+            return this;
+        }
+
+        /** Most pages fetched at once; default 64. */
+        public Builder concurrency(int concurrency) {
+            if (concurrency <= 0) {
+                throw new IllegalArgumentException("concurrency <= 0");
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** Most pages of one origin fetched at once; default 2. */
+        public Builder perHost(int perHost) {
+            if (perHost <= 0) {
+                throw new IllegalArgumentException("perHost <= 0");
+            }
+            this.perHost = perHost;
+            return this;
+        }
+
+        /** Least time between the starts of two requests to one origin; default zero. */
+        public Builder delay(Duration delay) {
+            Objects.requireNonNull(delay, "delay == null");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay < 0");
+            }
+            this.delay = delay;
+            return this;
+        }
+
+        /** Fetch pages robots.txt disallows, and ignore its Crawl-delay; default false. */
+        public Builder ignoreRobots(boolean ignoreRobots) {
+            this.ignoreRobots = ignoreRobots;
+            return this;
+        }
+
+        /** Time for the whole run, after which what is left is reported as {@code timeout}; default none (null). */
+        public Builder timeout(Duration timeout) {
+            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+                throw new IllegalArgumentException("timeout <= 0");
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Normalised URLs an earlier run finished: never fetched again, and no record written for them. */
+        public Builder finishedEarlier(Set<String> urls) {
+            this.finishedEarlier = Set.copyOf(urls);
+            return this;
+        }
+
+        /** Told of every link queued, for resuming; default none (null). */
+        public Builder discoveryLog(DiscoveryLog discoveryLog) {
+            this.discoveryLog = discoveryLog;
+            return this;
+        }
+
+        public Crawler build() {
+            return new Crawler(this);
+        }
+    }
+}

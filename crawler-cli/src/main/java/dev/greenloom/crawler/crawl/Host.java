@@ -1,0 +1,61 @@
+package dev.greenloom.crawler.crawl;
+
+import crawlercommons.robots.BaseRobotRules;
+import dev.greenloom.runtime.GreenletExit;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The politeness state of one origin ({@code scheme://host:port}): how many of its pages are being fetched,
+ * the ones waiting for a free connection, when the next request may start, and its robots.txt rules, fetched
+ * once. {@link #active} and {@link #parked} are guarded by the crawler's lock; the rest is safe for concurrent use.
+ */
+final class Host {
+    final String origin;
+    /** Pages of this host being fetched now. Guarded by the crawler's lock. */
+    int active;
+    /** Pages of this host waiting because {@link #active} reached the limit. Guarded by the crawler's lock. */
+    final ArrayDeque<Work> parked = new ArrayDeque<>();
+    /** When the next request to this host may start, in {@link System#nanoTime()} terms. Guarded by this. */
+    private long nextStart = System.nanoTime();
+    private final FutureTask<BaseRobotRules> robots;
+
+    Host(String origin, Callable<BaseRobotRules> fetchRobots) {
+        this.origin = origin;
+        this.robots = new FutureTask<>(fetchRobots);
+    }
+
+    /**
+     * Reserves the next start time for a request to this host, {@code delay} after the previous reservation,
+     * and returns how long the caller must wait for it (zero if it may start now).
+     */
+    synchronized Duration reserve(Duration delay) {
+        long now = System.nanoTime();
+        long start = Math.max(now, nextStart);
+        nextStart = start + delay.toNanos();
+        return Duration.ofNanos(start - now);
+    }
+
+    /**
+     * This host's robots.txt rules: the first caller fetches them, concurrent callers wait for that fetch.
+     *
+     * @throws GreenletExit if the calling thread is interrupted, or the fetch it waited for was killed
+     */
+    BaseRobotRules robots() {
+        robots.run(); // does nothing if another thread ran it or runs it now
+        try {
+            return robots.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GreenletExit("waiting for robots.txt of " + origin + " interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GreenletExit exit) {
+                throw new GreenletExit("robots.txt fetch of " + origin + " was killed", exit);
+            }
+            throw new IllegalStateException("robots.txt of " + origin + ": " + e.getCause(), e.getCause());
+        }
+    }
+}

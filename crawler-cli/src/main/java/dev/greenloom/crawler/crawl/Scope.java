@@ -1,0 +1,56 @@
+package dev.greenloom.crawler.crawl;
+
+import crawlercommons.domains.EffectiveTldFinder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+
+/**
+ * Which discovered links a recursive crawl follows: those on the same host as the page's seed (or in the same
+ * registered domain, per the public suffix list: {@code www.example.co.uk} and {@code shop.example.co.uk} share
+ * {@code example.co.uk}), matching at least one {@code include} pattern if any are given, and no {@code exclude}
+ * pattern. Patterns are found anywhere in the URL ({@link java.util.regex.Matcher#find()}). Immutable and
+ * thread-safe.
+ */
+public record Scope(Mode mode, List<Pattern> includes, List<Pattern> excludes) {
+    /** How far from its seed a crawl may go. */
+    public enum Mode {
+        /** Only the seed's host name (the port and scheme may differ). */
+        SAME_HOST,
+        /** Any host in the seed's registered domain. */
+        SAME_DOMAIN
+    }
+
+    public Scope {
+        Objects.requireNonNull(mode, "mode == null");
+        includes = List.copyOf(includes);
+        excludes = List.copyOf(excludes);
+    }
+
+    /** The key of {@code url}'s site under this scope: its host, or its registered domain; null if not a URL. */
+    public String key(String url) {
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            return null;
+        }
+        String host = parsed.host().toLowerCase(Locale.ROOT);
+        if (mode == Mode.SAME_HOST) {
+            return host;
+        }
+        String domain = EffectiveTldFinder.getAssignedDomain(host, true, false);
+        return domain == null ? host : domain;
+    }
+
+    /** True if a link to {@code url} found on a page whose site key is {@code siteKey} is in scope. */
+    public boolean allows(String url, String siteKey) {
+        if (!Objects.equals(key(url), siteKey)) {
+            return false;
+        }
+        if (!includes.isEmpty() && includes.stream().noneMatch(p -> p.matcher(url).find())) {
+            return false;
+        }
+        return excludes.stream().noneMatch(p -> p.matcher(url).find());
+    }
+}

@@ -1,0 +1,13 @@
+package dev.greenloom.crawler.crawl;
+
+/**
+ * A queued page: what the frontier holds per URL, and nothing more.
+ *
+ * @param url the normalised URL
+ * @param depth links followed from the list to reach it
+ * @param parent the page it was found on, or null for a listed URL
+ * @param siteKey the scope key its links are checked against, or null to take it from the page's final URL
+ * @param host the politeness state of its origin
+ */
+record Work(String url, int depth, String parent, String siteKey, Host host) {
+}

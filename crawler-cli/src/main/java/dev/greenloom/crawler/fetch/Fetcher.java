@@ -1,0 +1,416 @@
+package dev.greenloom.crawler.fetch;
+
+import dev.greenloom.crawler.dns.Resolver;
+import dev.greenloom.crawler.fetch.FetchResult.Failed;
+import dev.greenloom.crawler.fetch.FetchResult.Failure;
+import dev.greenloom.crawler.fetch.FetchResult.Fetched;
+import dev.greenloom.crawler.output.Exchange;
+import dev.greenloom.crawler.output.Header;
+import dev.greenloom.runtime.Green;
+import dev.greenloom.runtime.GreenletExit;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * Fetches URLs with one shared {@link OkHttpClient}, blocking the calling greenlet in {@code Call.execute()}.
+ * Redirects are followed here, not by OkHttp, so that every hop is recorded as an {@link Exchange} and loops are
+ * caught; connection failures, 429 and 5xx responses are retried with exponential backoff and jitter, honouring
+ * {@code Retry-After}; bodies are read while counting decoded bytes, so a compressed body that inflates past
+ * {@code maxSize} (a gzip bomb) is cut there. DNS goes through the shared {@link Resolver}, cached.
+ *
+ * <p>Every outcome is returned as a {@link FetchResult}, never thrown. Safe for concurrent use by many
+ * greenlets; build one per process. A killed greenlet's call is cancelled and {@link #fetch} throws
+ * {@link GreenletExit} with the interrupt status kept.
+ *
+ * <pre>{@code
+ * Fetcher fetcher = Fetcher.builder(resolver).maxSize(1 << 20).build();
+ * FetchResult result = fetcher.fetch("https://example.com/");
+ * }</pre>
+ */
+public final class Fetcher implements AutoCloseable {
+    /** The default {@code User-Agent}: product, version and a URL saying who crawls. */
+    public static final String DEFAULT_USER_AGENT = "greenloom/" + version() + " (+https://github.com/greenloom)";
+
+    /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
+    private static final int DNS_CACHE_SIZE = 100_000;
+
+    private final OkHttpClient client;
+    private final String userAgent;
+    private final int maxRedirects;
+    private final long maxSize;
+    private final int retries;
+    private final Backoff backoff;
+
+    private Fetcher(Builder builder) {
+        this.userAgent = builder.userAgent;
+        this.maxRedirects = builder.maxRedirects;
+        this.maxSize = builder.maxSize;
+        this.retries = builder.retries;
+        this.backoff = builder.backoff;
+        this.client = new OkHttpClient.Builder()
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .dns(new ResolverDns(builder.resolver, DNS_CACHE_SIZE))
+                .connectTimeout(builder.connectTimeout)
+                .readTimeout(builder.readTimeout)
+                .writeTimeout(builder.readTimeout)
+                .callTimeout(builder.callTimeout)
+                .connectionPool(new ConnectionPool(builder.maxIdleConnections, 1, TimeUnit.MINUTES))
+                .addNetworkInterceptor(chain -> {
+                    AtomicReference<String> remote = chain.request().tag(RemoteAddress.class).address();
+                    if (chain.connection() != null
+                            && chain.connection().route().socketAddress() instanceof InetSocketAddress address
+                            && address.getAddress() != null) {
+                        remote.set(address.getAddress().getHostAddress());
+                    }
+                    return chain.proceed(chain.request());
+                })
+                .build();
+    }
+
+    /** A builder with the defaults documented on its setters, resolving names through {@code resolver}. */
+    public static Builder builder(Resolver resolver) {
+        return new Builder(resolver);
+    }
+
+    /** The {@code User-Agent} this fetcher sends. */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /**
+     * Fetches {@code url} with GET, following redirects and retrying as configured.
+     *
+     * @return the outcome; a non-2xx final response is a {@link Fetched} with that status
+     * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
+     */
+    public FetchResult fetch(String url) {
+        Objects.requireNonNull(url, "url == null");
+        long started = System.nanoTime();
+        HttpUrl current = HttpUrl.parse(url);
+        List<Exchange> exchanges = new ArrayList<>();
+        if (current == null) {
+            return new Failed(url, Failure.BAD_URL, url + ": not an absolute http or https URL", exchanges, 0);
+        }
+        Set<HttpUrl> visited = new HashSet<>();
+        visited.add(current);
+        for (int redirects = 0; ; redirects++) {
+            Hop hop;
+            try {
+                hop = exchangeWithRetries(current, exchanges);
+            } catch (IOException e) {
+                return new Failed(url, kind(e), url + ": " + describe(e, current), exchanges, millisSince(started));
+            }
+            Exchange exchange = hop.exchange();
+            exchanges.add(exchange);
+            if (hop.tooLarge()) {
+                return new Failed(url, Failure.TOO_LARGE, url + ": body of " + current + " exceeds " + maxSize
+                        + " bytes", exchanges, millisSince(started));
+            }
+            String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
+            if (location == null) {
+                return new Fetched(url, current.toString(), exchange.status(),
+                        header(exchange.responseHeaders(), "Content-Type"), exchange.body(), exchanges,
+                        millisSince(started));
+            }
+            HttpUrl next = current.resolve(location);
+            String failure = null;
+            Failure kind = null;
+            if (next == null) {
+                kind = Failure.BAD_URL;
+                failure = "redirect from " + current + " to a location that is not http or https: " + location;
+            } else if (!visited.add(next)) {
+                kind = Failure.REDIRECT_LOOP;
+                failure = "redirect loop: " + current + " redirects back to " + next;
+            } else if (redirects == maxRedirects) {
+                kind = Failure.TOO_MANY_REDIRECTS;
+                failure = "more than " + maxRedirects + " redirects, last to " + next;
+            }
+            if (kind != null) {
+                return new Failed(url, kind, url + ": " + failure, exchanges, millisSince(started));
+            }
+            current = next;
+        }
+    }
+
+    /** One request to {@code url}, retried on connection failures, 429 and 5xx; failed attempts with a response go to {@code exchanges}. */
+    private Hop exchangeWithRetries(HttpUrl url, List<Exchange> exchanges) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Hop hop;
+            try {
+                hop = exchange(url);
+            } catch (IOException e) {
+                if (attempt >= retries || !retryable(e)) {
+                    throw e;
+                }
+                Green.sleep(backoff.delay(attempt, null, Instant.now()));
+                continue;
+            }
+            int status = hop.exchange().status();
+            if (attempt >= retries || (status != 429 && status < 500)) {
+                return hop;
+            }
+            exchanges.add(hop.exchange());
+            Green.sleep(backoff.delay(attempt, header(hop.exchange().responseHeaders(), "Retry-After"), Instant.now()));
+        }
+    }
+
+    /** Exactly one HTTP exchange; the body is read up to {@code maxSize + 1} decoded bytes and kept up to {@code maxSize}. */
+    private Hop exchange(HttpUrl url) throws IOException {
+        RemoteAddress remote = new RemoteAddress(new AtomicReference<>());
+        Request request = new Request.Builder()
+                .url(url)
+                .header("User-Agent", userAgent)
+                .tag(RemoteAddress.class, remote)
+                .build();
+        Instant started = Instant.now();
+        Call call = client.newCall(request);
+        try (Response response = call.execute()) {
+            Response network = response.networkResponse();
+            Headers sent = network != null ? network.request().headers() : response.request().headers();
+            Headers received = network != null ? network.headers() : response.headers();
+            boolean declaredTooLarge = response.body().contentLength() > maxSize;
+            byte[] body = declaredTooLarge ? new byte[0] : read(response.body().source());
+            boolean tooLarge = declaredTooLarge || body.length > maxSize;
+            Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
+                    response.code(), response.message(), headers(received),
+                    tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body,
+                    remote.address().get(), started);
+            return new Hop(exchange, tooLarge);
+        } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || call.isCanceled()) {
+                Thread.currentThread().interrupt();
+                throw new GreenletExit("fetch of " + url + " cancelled", e);
+            }
+            throw e;
+        }
+    }
+
+    private byte[] read(BufferedSource source) throws IOException {
+        Buffer buffer = new Buffer();
+        long read = 0;
+        while (buffer.size() <= maxSize && read != -1) {
+            read = source.read(buffer, 64 * 1024); // decoded bytes: the limit is checked after each chunk
+        }
+        return buffer.readByteArray(Math.min(buffer.size(), maxSize + 1));
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static boolean retryable(IOException e) {
+        return !(e instanceof UnknownHostException || e instanceof SSLException || e instanceof InterruptedIOException
+                || e instanceof ProtocolException);
+    }
+
+    private static Failure kind(IOException e) {
+        return switch (e) {
+            case UnknownHostException ignored -> Failure.DNS;
+            case InterruptedIOException ignored -> Failure.TIMEOUT;
+            case ConnectException ignored -> Failure.CONNECT;
+            case NoRouteToHostException ignored -> Failure.CONNECT;
+            case SSLException ignored -> Failure.TLS;
+            case ProtocolException ignored -> Failure.HTTP;
+            default -> Failure.NETWORK;
+        };
+    }
+
+    private static String describe(IOException e, HttpUrl url) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return switch (kind(e)) {
+            case DNS -> "cannot resolve " + url.host() + " (" + message + ")";
+            case TIMEOUT -> "timed out fetching " + url + " (" + message + ")";
+            case CONNECT -> "cannot connect to " + url.host() + ":" + url.port() + " (" + message + ")";
+            default -> message + " fetching " + url;
+        };
+    }
+
+    private static String protocol(Protocol protocol) {
+        return switch (protocol) {
+            case HTTP_1_0 -> "HTTP/1.0";
+            case HTTP_1_1 -> "HTTP/1.1";
+            default -> protocol.toString();
+        };
+    }
+
+    private static List<Header> headers(Headers headers) {
+        List<Header> list = new ArrayList<>(headers.size());
+        for (int i = 0; i < headers.size(); i++) {
+            list.add(new Header(headers.name(i), headers.value(i)));
+        }
+        return list;
+    }
+
+    private static String header(List<Header> headers, String name) {
+        for (Header header : headers) {
+            if (header.name().equalsIgnoreCase(name)) {
+                return header.value();
+            }
+        }
+        return null;
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static String version() {
+        String version = Fetcher.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** Cancels every call in flight; their fetches end with {@link GreenletExit}. For shutdown. */
+    public void cancelAll() {
+        client.dispatcher().cancelAll();
+    }
+
+    /** Closes idle connections and the client's threads. */
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    /** One exchange, and whether its body was over the limit (and cut there). */
+    private record Hop(Exchange exchange, boolean tooLarge) {
+    }
+
+    /** Where the network interceptor leaves the server's IP address for one request. */
+    private record RemoteAddress(AtomicReference<String> address) {
+    }
+
+    /** Settings for a {@link Fetcher}; every setter checks its argument. Not thread-safe. */
+    public static final class Builder {
+        private final Resolver resolver;
+        private String userAgent = DEFAULT_USER_AGENT;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration callTimeout = Duration.ofSeconds(60);
+        private int maxRedirects = 10;
+        private long maxSize = 10L * 1024 * 1024;
+        private int retries = 2;
+        private Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+        private int maxIdleConnections = 64;
+
+        private Builder(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver == null");
+        }
+
+        /** The {@code User-Agent} header; default {@link #DEFAULT_USER_AGENT}. */
+        public Builder userAgent(String userAgent) {
+            Objects.requireNonNull(userAgent, "userAgent == null");
+            if (userAgent.isBlank()) {
+                throw new IllegalArgumentException("userAgent is blank");
+            }
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        /** Time to open a TCP (and TLS) connection; default 10 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** Longest silence while reading or writing; default 30 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** Longest time for one whole request, body included (each retry and redirect gets its own); default 60 s. */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "callTimeout");
+            return this;
+        }
+
+        /** Redirects followed before giving up; default 10. */
+        public Builder maxRedirects(int maxRedirects) {
+            if (maxRedirects < 0) {
+                throw new IllegalArgumentException("maxRedirects < 0");
+            }
+            this.maxRedirects = maxRedirects;
+            return this;
+        }
+
+        /** Largest decoded (decompressed) body accepted, in bytes; default 10 MiB. */
+        public Builder maxSize(long maxSize) {
+            if (maxSize <= 0) {
+                throw new IllegalArgumentException("maxSize <= 0");
+            }
+            if (maxSize > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("maxSize > 2 GiB");
+            }
+            this.maxSize = maxSize;
+            return this;
+        }
+
+        /** Retries after a connection failure, a 429 or a 5xx; default 2. */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries < 0");
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /**
+         * The backoff before the first retry (doubled for each further one, with jitter; default 500 ms) and the
+         * longest wait between attempts, {@code Retry-After} included (default 30 s).
+         */
+        public Builder retryBackoff(Duration base, Duration cap) {
+            Objects.requireNonNull(base, "base == null");
+            Objects.requireNonNull(cap, "cap == null");
+            this.backoff = new Backoff(base, cap);
+            return this;
+        }
+
+        /** Idle keep-alive connections kept for reuse; default 64. */
+        public Builder maxIdleConnections(int maxIdleConnections) {
+            if (maxIdleConnections < 0) {
+                throw new IllegalArgumentException("maxIdleConnections < 0");
+            }
+            this.maxIdleConnections = maxIdleConnections;
+            return this;
+        }
+
+        public Fetcher build() {
+            return new Fetcher(this);
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name + " == null");
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " <= 0");
+            }
+            return duration;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.greenloom.crawler.output;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Line-oriented files that survive a hard kill: opened for appending with any torn last line cut off. */
+final class LineFiles {
+    private LineFiles() {
+    }
+
+    /**
+     * Opens {@code file} for writing UTF-8 lines: truncated unless {@code append}; when appending, a last line
+     * without its newline (a write torn by a kill) is removed first, so the next line starts cleanly.
+     */
+    static PrintWriter open(Path file, boolean append) throws IOException {
+        if (append && Files.exists(file)) {
+            cutTornLastLine(file);
+        }
+        BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+        return new PrintWriter(writer);
+    }
+
+    /** Truncates {@code file} just after its last newline; returns the bytes removed. */
+    static long cutTornLastLine(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            ByteBuffer chunk = ByteBuffer.allocate(8192);
+            for (long end = size; end > 0; ) {
+                long start = Math.max(0, end - chunk.capacity());
+                chunk.clear().limit((int) (end - start));
+                while (chunk.hasRemaining()) {
+                    if (channel.read(chunk, start + chunk.position()) < 0) {
+                        break;
+                    }
+                }
+                for (int i = chunk.position() - 1; i >= 0; i--) {
+                    if (chunk.get(i) == '\n') {
+                        long keep = start + i + 1;
+                        channel.truncate(keep);
+                        return size - keep;
+                    }
+                }
+                end = start;
+            }
+            channel.truncate(0);
+            return size;
+        }
+    }
+}

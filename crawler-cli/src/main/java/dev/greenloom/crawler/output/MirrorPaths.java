@@ -1,0 +1,154 @@
+package dev.greenloom.crawler.output;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Maps a URL to a relative file path for a mirror: {@code host[_port]/segment/.../name}. A pure function, no I/O.
+ *
+ * <ul>
+ *   <li>The path is split on {@code /} <em>before</em> percent-decoding, so {@code %2F} never creates a separator;
+ *       each decoded segment is then escaped: {@code / \ % : * ? " < > |}, control characters and NUL become
+ *       {@code %XX}; {@code .} and {@code ..} become {@code %2E} and {@code %2E%2E}; an empty segment
+ *       ({@code //}) becomes {@code %}.</li>
+ *   <li>A directory URL (empty path or ending in {@code /}) gets the name {@code index.html}.</li>
+ *   <li>A query is hashed into the name before its extension: {@code page.html?a=1} becomes
+ *       {@code page_<8 hex of SHA-256 of the raw query>.html}.</li>
+ *   <li>A segment longer than {@value #MAX_SEGMENT} characters after escaping is cut and given a hash of the
+ *       whole segment (keeping a short extension), so every name fits common file-system limits.</li>
+ *   <li>The host is lowercased; an explicit non-default port is appended as {@code _port}.</li>
+ * </ul>
+ * The result never contains a {@code .} or {@code ..} segment, so it cannot leave the directory it is resolved
+ * against; {@link MirrorSink} checks that again on the resolved path.
+ */
+final class MirrorPaths {
+    static final int MAX_SEGMENT = 150;
+    private static final int KEPT_PREFIX = 100;
+    private static final String RESERVED = "/\\%:*?\"<>|";
+
+    private MirrorPaths() {
+    }
+
+    /**
+     * Returns the relative path for {@code url}.
+     *
+     * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL with a host
+     */
+    static Path relativePath(String url) {
+        Objects.requireNonNull(url, "url == null");
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + url, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an absolute http(s) URL: " + url);
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        if (port != -1 && port != (scheme.equals("https") ? 443 : 80)) {
+            host = host + "_" + port;
+        }
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        boolean directory = rawPath.isEmpty() || rawPath.endsWith("/");
+        String[] raw = rawPath.split("/", -1);
+        // raw[0] is the empty string before the leading '/'; a directory's last element is the empty string after '/'.
+        int from = rawPath.startsWith("/") ? 1 : 0;
+        int to = directory ? raw.length - 1 : raw.length;
+        Path path = Path.of(escape(host));
+        for (int i = from; i < (directory ? to : to - 1); i++) {
+            path = path.resolve(cap(escape(decode(raw[i])), false));
+        }
+        String name = directory ? "index.html" : escape(decode(raw[to - 1]));
+        if (uri.getRawQuery() != null) {
+            name = withSuffix(name, "_" + hash8(uri.getRawQuery()));
+        }
+        return path.resolve(cap(name, true));
+    }
+
+    /** Inserts {@code suffix} before the name's extension (a short alphanumeric tail after the last dot). */
+    static String withSuffix(String name, String suffix) {
+        int dot = extensionStart(name);
+        return name.substring(0, dot) + suffix + name.substring(dot);
+    }
+
+    /** SHA-256 of {@code text} (UTF-8), first 8 hex digits. */
+    static String hash8(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    private static int extensionStart(String name) {
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0 || name.length() - dot > 11) {
+            return name.length();
+        }
+        for (int i = dot + 1; i < name.length(); i++) {
+            if (!Character.isLetterOrDigit(name.charAt(i)) || name.charAt(i) > 127) {
+                return name.length();
+            }
+        }
+        return dot;
+    }
+
+    private static String cap(String segment, boolean keepExtension) {
+        if (segment.length() <= MAX_SEGMENT) {
+            return segment;
+        }
+        int dot = keepExtension ? extensionStart(segment) : segment.length();
+        int cut = segment.offsetByCodePoints(0, segment.codePointCount(0, KEPT_PREFIX));
+        return segment.substring(0, cut) + "_" + hash8(segment) + segment.substring(dot);
+    }
+
+    /** Percent-decodes one segment as UTF-8; malformed escapes are kept literally. */
+    private static String decode(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()
+                    && HexFormat.isHexDigit(raw.charAt(i + 1)) && HexFormat.isHexDigit(raw.charAt(i + 2))) {
+                bytes.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String escape(String segment) {
+        if (segment.isEmpty()) {
+            return "%";
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+            return segment.replace(".", "%2E");
+        }
+        StringBuilder out = new StringBuilder(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c < 0x20 || c == 0x7f || RESERVED.indexOf(c) >= 0) {
+                out.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

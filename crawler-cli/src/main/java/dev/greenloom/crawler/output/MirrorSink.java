@@ -1,0 +1,167 @@
+package dev.greenloom.crawler.output;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Mirrors the final body of every successfully fetched page to a file under one directory, named from the URL as
+ * requested (not the URL after redirects, like wget): see {@link MirrorPaths} for the mapping
+ * ({@code host[_port]/path}, {@code index.html} for directories, hashed queries, escaped names).
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Nothing is written outside the directory: the resolved path is checked with
+ *       {@code normalize().startsWith(dir)} and a URL failing the check is refused with an {@code IOException}.</li>
+ *   <li>Files appear atomically: bodies go to a temporary file in the directory, then are moved into place.</li>
+ *   <li>File versus directory: {@code /a} is stored as the file {@code a} until a URL below it ({@code /a/b})
+ *       needs {@code a} as a directory; then {@code a} moves to {@code a/index.html}, and a later {@code /a}
+ *       goes there directly. The final layout is the same whatever order the pages arrive in.</li>
+ *   <li>Two URLs of one run never overwrite each other: when a name is already taken by another URL
+ *       (e.g. {@code /a} and {@code /a/}, both wanting {@code a/index.html}), the later one gets
+ *       {@code _<8 hex of SHA-256 of its URL>} before the extension. Files left by an earlier run are replaced,
+ *       so re-crawling into the same directory updates the mirror.</li>
+ * </ul>
+ * Pages with an error, or without a response, are skipped. Memory: one map entry (path, URL) per written file.
+ *
+ * <p>Thread-safe: bodies are written concurrently; placing them in the tree is serialized by one lock.
+ */
+public final class MirrorSink implements PageSink {
+    private final Path dir;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Relative path (with '/' separators) to the URL whose body it holds, for files written by this sink. */
+    private final Map<String, String> owners = new HashMap<>();
+    private boolean closed;
+
+    /** Creates the sink, creating {@code dir} if needed. */
+    public MirrorSink(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir == null");
+        this.dir = Files.createDirectories(dir).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void accept(PageRecord page) throws IOException {
+        Objects.requireNonNull(page, "page == null");
+        Exchange last = page.finalExchange();
+        if (!page.ok() || last == null) {
+            return;
+        }
+        Path relative;
+        try {
+            relative = MirrorPaths.relativePath(page.url());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot mirror " + page.url() + ": " + e.getMessage(), e);
+        }
+        Path temp = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        try {
+            Files.write(temp, last.body());
+            place(temp, relative, page.url());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Where {@code url} was stored by this sink, or null: for tests and for callers that link to the mirror. */
+    Path pathOf(String url) {
+        lock.lock();
+        try {
+            return owners.entrySet().stream().filter(e -> e.getValue().equals(url))
+                    .map(e -> dir.resolve(e.getKey())).findFirst().orElse(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void place(Path temp, Path relative, String url) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("mirror closed");
+            }
+            Path target = checked(dir.resolve(relative));
+            Path parent = target.getParent();
+            Path ancestor = dir;
+            for (Path name : dir.relativize(parent)) {
+                ancestor = ancestor.resolve(name);
+                if (Files.isRegularFile(ancestor)) {
+                    moveIntoOwnDirectory(ancestor);
+                }
+            }
+            Files.createDirectories(parent);
+            if (Files.isDirectory(target)) {
+                target = target.resolve("index.html");
+            }
+            target = unclaimed(target, url);
+            move(temp, target);
+            owners.put(key(target), url);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Turns the file {@code a} into {@code a/index.html} so that {@code a} can hold the files below it. */
+    private void moveIntoOwnDirectory(Path file) throws IOException {
+        String owner = owners.remove(key(file));
+        Path aside = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        move(file, aside);
+        Files.createDirectory(file);
+        Path index = owner == null ? file.resolve("index.html") : unclaimed(file.resolve("index.html"), owner);
+        move(aside, index);
+        if (owner != null) {
+            owners.put(key(index), owner);
+        }
+    }
+
+    /** {@code target}, or a hashed variant of it if another URL already wrote {@code target} in this run. */
+    private Path unclaimed(Path target, String url) throws IOException {
+        String owner = owners.get(key(target));
+        if (owner == null || owner.equals(url)) {
+            return target;
+        }
+        String name = target.getFileName().toString();
+        Path alternative = checked(target.resolveSibling(MirrorPaths.withSuffix(name, "_" + MirrorPaths.hash8(url))));
+        String other = owners.get(key(alternative));
+        if (other != null && !other.equals(url) || Files.isDirectory(alternative)) {
+            throw new FileAlreadyExistsException(alternative.toString(), null, "taken by " + other);
+        }
+        return alternative;
+    }
+
+    private Path checked(Path path) throws IOException {
+        Path normal = path.normalize();
+        if (!normal.startsWith(dir) || normal.equals(dir)) {
+            throw new IOException("path escapes " + dir + ": " + path);
+        }
+        return normal;
+    }
+
+    private String key(Path path) {
+        return dir.relativize(path).toString().replace('\\', '/');
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Stops accepting pages; files already written stay. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.greenloom.crawler.output;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of fetching one URL of a crawl, successful or not: what every output writes one entry for.
+ *
+ * @param url           the URL as queued (normalised)
+ * @param finalUrl      the URL after redirects, or null if no response arrived
+ * @param depth         link distance from the seed list (0 for listed URLs)
+ * @param parent        the page this URL was found on, or null for listed URLs
+ * @param status        the final HTTP status, 0 if no response arrived
+ * @param contentType   the final response's {@code Content-Type}, or null
+ * @param bytes         decoded body bytes received for the final response
+ * @param elapsedMillis wall time spent on this URL, redirects and retries included
+ * @param errorKind     null if the page was fetched; otherwise a short kind such as {@code bad-url}, {@code dns},
+ *                      {@code connect}, {@code timeout}, {@code too-large}, {@code redirect-loop},
+ *                      {@code too-many-redirects}, {@code robots} or {@code http}
+ * @param error         a human-readable message naming the URL, null if the page was fetched
+ * @param exchanges     every HTTP exchange in order, redirects included; the last one is the final response;
+ *                      empty if none happened
+ */
+public record PageRecord(String url, String finalUrl, int depth, String parent, int status, String contentType,
+        long bytes, long elapsedMillis, String errorKind, String error, List<Exchange> exchanges) {
+    public PageRecord {
+        Objects.requireNonNull(url, "url == null");
+        exchanges = List.copyOf(exchanges);
+    }
+
+    /** True if the page was fetched without error (whatever its status, unless the crawler called it an error). */
+    public boolean ok() {
+        return errorKind == null;
+    }
+
+    /** The final exchange, or null if there was none. */
+    public Exchange finalExchange() {
+        return exchanges.isEmpty() ? null : exchanges.getLast();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.greenloom.crawler.output;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Writes the crawl report: one JSON line per page, fields as in {@link JsonLinesSink}, flushed line by line so a
+ * killed crawl loses at most its torn last line. With {@code append} (for {@code --resume}) an existing report is
+ * continued after cutting such a torn line; otherwise it is replaced. Thread-safe.
+ */
+public final class ReportSink implements PageSink {
+    private final PrintWriter writer;
+    private final JsonLinesSink lines;
+
+    public ReportSink(Path file, boolean append) throws IOException {
+        writer = LineFiles.open(Objects.requireNonNull(file, "file == null"), append);
+        lines = new JsonLinesSink(writer);
+    }
+
+    @Override
+    public void accept(PageRecord page) throws IOException {
+        lines.accept(page);
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+        if (writer.checkError()) {
+            throw new IOException("cannot close report");
+        }
+    }
+}

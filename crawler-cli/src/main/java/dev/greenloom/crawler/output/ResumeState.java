@@ -1,0 +1,103 @@
+package dev.greenloom.crawler.output;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What a killed crawl left to do, read from its report and frontier log.
+ *
+ * <ul>
+ *   <li>{@link #finished()}: every URL with a line in the report, whatever its outcome (it was reported, so it is
+ *       not fetched again).</li>
+ *   <li>{@link #pending()}: URLs in the frontier log without a report line, each once (its first logged depth and
+ *       parent), in logged order.</li>
+ * </ul>
+ * A last line without its newline (torn by the kill) is ignored, as is any line that does not parse
+ * ({@link #skippedLines()} counts them). Missing files count as empty. Memory: the finished URLs as strings in a set,
+ * plus the pending entries.
+ *
+ * @param finished     URLs already reported
+ * @param pending      URLs queued but not reported, in the order they were queued
+ * @param skippedLines torn or unreadable lines ignored in both files
+ */
+public record ResumeState(Set<String> finished, List<FrontierEntry> pending, int skippedLines) {
+    public ResumeState {
+        finished = Collections.unmodifiableSet(finished);
+        pending = List.copyOf(pending);
+    }
+
+    /** Reads {@code report} and {@code frontierLog} (either may be missing). */
+    public static ResumeState load(Path report, Path frontierLog) throws IOException {
+        Objects.requireNonNull(report, "report == null");
+        Objects.requireNonNull(frontierLog, "frontierLog == null");
+        int[] skipped = {0};
+        Set<String> finished = new HashSet<>();
+        readLines(report, skipped, members -> finished.add(required(members, "url")));
+        Set<String> queued = new HashSet<>();
+        List<FrontierEntry> pending = new ArrayList<>();
+        readLines(frontierLog, skipped, members -> {
+            String url = required(members, "url");
+            if (!finished.contains(url) && queued.add(url)) {
+                pending.add(new FrontierEntry(url, Integer.parseInt(members.get("depth")), members.get("parent")));
+            }
+        });
+        return new ResumeState(finished, pending, skipped[0]);
+    }
+
+    /** Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}. */
+    private static void readLines(Path file, int[] skipped, Consumer<Map<String, String>> action) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        boolean lastLineComplete = endsWithNewline(file);
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = reader.readLine();
+            while (line != null) {
+                String following = reader.readLine();
+                if (following == null && !lastLineComplete) {
+                    skipped[0]++;
+                } else if (!line.isBlank()) {
+                    try {
+                        action.accept(JsonLine.parse(line));
+                    } catch (IllegalArgumentException e) {
+                        skipped[0]++; // a damaged line: resuming from the rest beats refusing to resume
+                    }
+                }
+                line = following;
+            }
+        }
+    }
+
+    private static String required(Map<String, String> members, String name) {
+        String value = members.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(name + " missing");
+        }
+        return value;
+    }
+
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            long size = channel.size();
+            if (size == 0) {
+                return true;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, size - 1);
+            return last.get(0) == '\n';
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.greenloom.crawler.output;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Objects;
+
+/**
+ * The default output: one aligned line per page on standard output.
+ * <pre>
+ * 200      15320     42ms http://example.com/
+ * 200        912      8ms http://example.com/a -> http://example.com/a/
+ * ERR timeout      10003ms http://slow.example/: read timed out
+ * </pre>
+ * A fetched page shows status, decoded bytes, elapsed time and URL (plus the final URL after redirects);
+ * a failure shows {@code ERR}, its kind, elapsed time and the message, which names the URL.
+ *
+ * <p>Thread-safe; lines are written whole and flushed. {@link #close} flushes but does not close the writer.
+ */
+public final class TextSink implements PageSink {
+    private final PrintWriter out;
+
+    public TextSink(PrintWriter out) {
+        this.out = Objects.requireNonNull(out, "out == null");
+    }
+
+    /** The line for {@code page}, without a line terminator. */
+    static String line(PageRecord page) {
+        if (!page.ok()) {
+            String message = page.error() == null ? page.url() : page.error();
+            return String.format("ERR %-12s %6dms %s", page.errorKind(), page.elapsedMillis(), message);
+        }
+        String redirected = page.finalUrl() == null || page.finalUrl().equals(page.url()) ? ""
+                : " -> " + page.finalUrl();
+        return String.format("%-3d %10d %6dms %s%s", page.status(), page.bytes(), page.elapsedMillis(), page.url(),
+                redirected);
+    }
+
+    @Override
+    public void accept(PageRecord page) throws IOException {
+        String line = line(Objects.requireNonNull(page, "page == null"));
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+            if (out.checkError()) {
+                throw new IOException("cannot write line for " + page.url());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+    }
+}

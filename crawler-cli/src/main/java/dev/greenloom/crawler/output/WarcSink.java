@@ -1,0 +1,226 @@
+package dev.greenloom.crawler.output;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.netpreserve.jwarc.HttpRequest;
+import org.netpreserve.jwarc.HttpResponse;
+import org.netpreserve.jwarc.MessageVersion;
+import org.netpreserve.jwarc.WarcCompression;
+import org.netpreserve.jwarc.WarcDigest;
+import org.netpreserve.jwarc.WarcRequest;
+import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcTruncationReason;
+import org.netpreserve.jwarc.WarcWriter;
+import org.netpreserve.jwarc.Warcinfo;
+
+/**
+ * Writes every HTTP exchange of every page to a WARC/1.1 file (jwarc): a {@code warcinfo} record when the file is
+ * opened, then per exchange, redirects included, a {@code request} record linked by {@code WARC-Concurrent-To} to
+ * its {@code response} record, both with {@code WARC-Target-URI}, {@code WARC-Date} (the request's start),
+ * {@code WARC-IP-Address} when known, and SHA-1 block and payload digests.
+ *
+ * <p>The response block is an HTTP/1.1 message rebuilt from the {@link Exchange}: status line, headers, and the
+ * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Content-Encoding},
+ * {@code Transfer-Encoding} and {@code Content-Length} are replaced by a {@code Content-Length} of the recorded body;
+ * the originals are kept as {@code X-Original-Content-Encoding} etc. The final response of a page that failed as
+ * {@code too-large} carries {@code WARC-Truncated: length}. HTTP/2 responses are recorded as HTTP/1.1.
+ *
+ * <p>A name ending in {@code .gz} gives one gzip member per record. An existing file is appended to, after its torn
+ * last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
+ *
+ * <p>Thread-safe: records of one page are written together under a lock, so a request is always followed by its
+ * response. Each page is written before {@link #accept} returns (the operating system holds it; a process kill
+ * loses nothing already accepted).
+ */
+public final class WarcSink implements PageSink {
+    private static final Set<String> REPLACED_HEADERS = Set.of("content-encoding", "transfer-encoding",
+            "content-length");
+    private static final String TOO_LARGE = "too-large";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final FileChannel channel;
+    private final WarcWriter writer;
+    private final URI warcinfoId;
+    private boolean closed;
+
+    /** Opens {@code file} for appending (creating it), repairing a torn tail first, and writes a warcinfo record. */
+    public WarcSink(Path file) throws IOException {
+        Objects.requireNonNull(file, "file == null");
+        boolean gzip = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+        if (Files.exists(file)) {
+            WarcRepair.truncateTornTail(file, gzip);
+        }
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        try {
+            writer = new WarcWriter(channel, gzip ? WarcCompression.GZIP : WarcCompression.NONE);
+            Warcinfo info = new Warcinfo.Builder()
+                    .version(MessageVersion.WARC_1_1)
+                    .date(Instant.now())
+                    .filename(file.getFileName().toString())
+                    .fields(warcinfoFields())
+                    .build();
+            writer.write(info);
+            warcinfoId = info.id();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void accept(PageRecord page) throws IOException {
+        Objects.requireNonNull(page, "page == null");
+        List<Exchange> exchanges = page.exchanges();
+        if (exchanges.isEmpty()) {
+            return;
+        }
+        // Build outside the lock: digests and serialisation are the expensive part.
+        WarcRecordPair[] pairs = new WarcRecordPair[exchanges.size()];
+        for (int i = 0; i < pairs.length; i++) {
+            boolean truncated = i == pairs.length - 1 && TOO_LARGE.equals(page.errorKind());
+            pairs[i] = records(exchanges.get(i), truncated);
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("WARC closed");
+            }
+            for (WarcRecordPair pair : pairs) {
+                writer.write(pair.request());
+                writer.write(pair.response());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private record WarcRecordPair(WarcRequest request, WarcResponse response) {
+    }
+
+    private WarcRecordPair records(Exchange exchange, boolean truncated) throws IOException {
+        URI target;
+        try {
+            target = new URI(exchange.url());
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot record " + exchange.url() + " in WARC: " + e.getMessage(), e);
+        }
+        InetAddress ip = ipAddress(exchange.remoteAddress());
+
+        HttpResponse.Builder http = new HttpResponse.Builder(exchange.status(), exchange.reason())
+                .version(MessageVersion.HTTP_1_1);
+        for (Header header : exchange.responseHeaders()) {
+            if (REPLACED_HEADERS.contains(header.name().toLowerCase(Locale.ROOT))) {
+                http.addHeader("X-Original-" + header.name(), header.value());
+            } else {
+                http.addHeader(header.name(), header.value());
+            }
+        }
+        HttpResponse httpResponse = http.body(null, exchange.body()).build();
+        WarcResponse.Builder response = new WarcResponse.Builder(target)
+                .version(MessageVersion.WARC_1_1)
+                .date(exchange.started())
+                .warcinfoId(warcinfoId)
+                .blockDigest(sha1(httpResponse.serializeHeader(), exchange.body()))
+                .payloadDigest(sha1(exchange.body()))
+                .body(httpResponse);
+        if (truncated) {
+            response.truncated(WarcTruncationReason.LENGTH);
+        }
+        if (ip != null) {
+            response.ipAddress(ip);
+        }
+        WarcResponse warcResponse = response.build();
+
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        String requestTarget = target.getRawQuery() == null ? path : path + "?" + target.getRawQuery();
+        HttpRequest.Builder httpRequest = new HttpRequest.Builder(exchange.method(), requestTarget)
+                .version(MessageVersion.HTTP_1_1);
+        boolean hasHost = false;
+        for (Header header : exchange.requestHeaders()) {
+            httpRequest.addHeader(header.name(), header.value());
+            hasHost |= header.name().equalsIgnoreCase("Host");
+        }
+        if (!hasHost && target.getRawAuthority() != null) {
+            httpRequest.addHeader("Host", target.getRawAuthority());
+        }
+        HttpRequest builtRequest = httpRequest.build();
+        WarcRequest.Builder request = new WarcRequest.Builder(target)
+                .version(MessageVersion.WARC_1_1)
+                .date(exchange.started())
+                .warcinfoId(warcinfoId)
+                .concurrentTo(warcResponse.id())
+                .blockDigest(sha1(builtRequest.serializeHeader(), new byte[0]))
+                .body(builtRequest);
+        if (ip != null) {
+            request.ipAddress(ip);
+        }
+        return new WarcRecordPair(request.build(), warcResponse);
+    }
+
+    private static InetAddress ipAddress(String literal) {
+        if (literal == null || literal.isEmpty()) {
+            return null;
+        }
+        try {
+            return InetAddress.ofLiteral(literal);
+        } catch (IllegalArgumentException e) {
+            return null; // not an IP literal (e.g. a proxy name): the field is optional, so leave it out
+        }
+    }
+
+    private static WarcDigest sha1(byte[]... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-1");
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return new WarcDigest(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JDK", e);
+        }
+    }
+
+    private static Map<String, List<String>> warcinfoFields() {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        String version = WarcSink.class.getPackage().getImplementationVersion();
+        fields.put("software", List.of("greenloom" + (version == null ? "" : "/" + version)));
+        fields.put("format", List.of("WARC File Format 1.1"));
+        fields.put("conformsTo", List.of("https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"));
+        return fields;
+    }
+
+    /** Flushes and closes the file; later {@link #accept} calls fail. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (channel) {
+                channel.force(false);
+                writer.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.greenloom.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(120)
+class CrawlCommandTest {
+    private static final Pattern REPORT_URL = Pattern.compile("\"url\":\"([^\"]*)\"");
+
+    @StartStop
+    private final MockWebServer server = new MockWebServer();
+    @TempDir
+    Path dir;
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    /** Serves / (linking to /1 .. /children) and each child, after {@code latency}; /missing is 404. */
+    private void serveSite(int children, Duration latency, CountDownLatch childRequests) {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                String path = request.getUrl().encodedPath();
+                hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                if (path.equals("/")) {
+                    StringBuilder links = new StringBuilder();
+                    for (int i = 1; i <= children; i++) {
+                        links.append("<a href=/").append(i).append(">").append(i).append("</a>\n");
+                    }
+                    return html(links.toString());
+                }
+                if (path.matches("/\\d+")) {
+                    childRequests.countDown();
+                    Thread.sleep(latency); // the server's work, so that a crawl is still running when it is killed
+                    return html("child " + path);
+                }
+                return new MockResponse.Builder().code(404).body("no").build();
+            }
+        });
+    }
+
+    private static MockResponse html(String body) {
+        return new MockResponse.Builder().setHeader("Content-Type", "text/html").body(body).build();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.getPort() + path;
+    }
+
+    private Path list(String... lines) throws IOException {
+        return Files.write(dir.resolve("urls-" + System.nanoTime() + ".txt"), List.of(lines));
+    }
+
+    private int crawl(String... args) {
+        List<String> all = new ArrayList<>(List.of("crawl", "--ignore-robots", "--retries", "0"));
+        all.addAll(List.of(args));
+        return Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(all.toArray(String[]::new));
+    }
+
+    private static List<String> reportUrls(Path report) throws IOException {
+        List<String> urls = new ArrayList<>();
+        for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
+            Matcher matcher = REPORT_URL.matcher(line);
+            if (line.endsWith("}") && matcher.find()) {
+                urls.add(matcher.group(1));
+            }
+        }
+        return urls;
+    }
+
+    @Test
+    void printsALinePerUrlAndExitsZeroWhenAllSucceed() throws IOException {
+        serveSite(2, Duration.ZERO, new CountDownLatch(0));
+
+        int code = crawl(list(url("/"), url("/1")).toString());
+
+        assertEquals(Main.EXIT_OK, code, err.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.stream().allMatch(line -> line.startsWith("200")), out.toString());
+        assertTrue(err.toString().contains("crawled 2 pages"), err.toString());
+    }
+
+    @Test
+    void everyInputLineIsReportedAndFailuresMakeExitOne() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+
+        int code = crawl(list(url("/"), "no url here", url("/missing"), url("/"), "gopher://old.example/").toString());
+
+        assertEquals(Main.EXIT_SOME_FAILED, code);
+        String text = out.toString();
+        assertEquals(5, text.lines().count(), text);
+        assertTrue(text.contains("404"), text);
+        assertTrue(text.contains("duplicate"), text);
+        assertTrue(text.contains("no url here"), text);
+        assertTrue(text.contains("gopher://old.example/"), text);
+        assertEquals(1, hits.get("/").get());
+    }
+
+    @Test
+    void jsonPrintsOneObjectPerLine() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+
+        int code = crawl("--json", list(url("/")).toString());
+
+        assertEquals(Main.EXIT_OK, code);
+        String line = out.toString().strip();
+        assertTrue(line.startsWith("{") && line.endsWith("}") && line.contains("\"status\":200"), line);
+    }
+
+    @Test
+    void usageErrorsExitTwo() throws IOException {
+        assertEquals(Main.EXIT_USAGE, crawl("--resume", list(url("/")).toString()));
+        assertTrue(err.toString().contains("--resume needs --report"), err.toString());
+        assertEquals(Main.EXIT_USAGE, crawl(dir.resolve("absent.txt").toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--delay", "soon", list(url("/")).toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--same-host", "--same-domain", list(url("/")).toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--concurrency", "0", list(url("/")).toString()));
+    }
+
+    @Test
+    void outputFlagsWriteFilesAndKeepStdoutQuiet() throws IOException {
+        serveSite(3, Duration.ZERO, new CountDownLatch(0));
+        Path report = dir.resolve("report.jsonl");
+        Path warc = dir.resolve("crawl.warc.gz");
+        Path mirror = dir.resolve("mirror");
+
+        int code = crawl("--depth", "1", "--report", report.toString(), "--warc", warc.toString(),
+                "--out", mirror.toString(), list(url("/")).toString());
+
+        assertEquals(Main.EXIT_OK, code, err.toString());
+        assertEquals("", out.toString());
+        assertEquals(4, reportUrls(report).size());
+        assertTrue(Files.size(warc) > 0);
+        try (Stream<Path> files = Files.walk(mirror)) {
+            assertEquals(4, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void resumeAfterAHardKillFetchesOnlyWhatWasLeft() throws Exception {
+        int children = 20;
+        CountDownLatch sixChildren = new CountDownLatch(6);
+        serveSite(children, Duration.ofMillis(150), sixChildren);
+        Path report = dir.resolve("report.jsonl");
+        Path input = list(url("/"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process crawl = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "crawl", "--ignore-robots", "--depth", "1", "--concurrency", "2",
+                "--report", report.toString(), input.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            assertTrue(sixChildren.await(60, TimeUnit.SECONDS), "the crawl got under way");
+        } finally {
+            crawl.destroyForcibly().waitFor();
+        }
+        List<String> before = reportUrls(report);
+        assertTrue(before.contains(url("/")) && before.size() < children + 1, before.toString());
+        Map<String, Integer> hitsBefore = new HashMap<>();
+        hits.forEach((path, count) -> hitsBefore.put(path, count.get()));
+
+        int code = crawl("--resume", "--depth", "1", "--report", report.toString(), input.toString());
+
+        assertEquals(Main.EXIT_OK, code, err.toString());
+        List<String> all = reportUrls(report);
+        assertEquals(children + 1, all.size(), all.toString());
+        assertEquals(children + 1, all.stream().distinct().count(), "no URL reported twice: " + all);
+        assertEquals(1, hits.get("/").get(), "the finished seed was not fetched again");
+        for (String finished : before) {
+            String path = finished.substring(url("").length());
+            assertEquals(hitsBefore.get(path), hits.get(path).get(), finished + " fetched again");
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package dev.greenloom.crawler.crawl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.greenloom.crawler.fetch.Fetcher;
+import dev.greenloom.crawler.fetch.LoopbackResolver;
+import dev.greenloom.crawler.output.PageRecord;
+import dev.greenloom.crawler.output.PageSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class CrawlerTest {
+    @StartStop
+    private final MockWebServer server = new MockWebServer();
+    private final Site site = new Site();
+    private final Fetcher fetcher = Fetcher.builder(new LoopbackResolver())
+            .readTimeout(Duration.ofMillis(500))
+            .callTimeout(Duration.ofSeconds(5))
+            .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(1))
+            .build();
+    private final Records records = new Records();
+
+    /** A small generated site: path to HTML, or to a full response; everything else 404. Counts requests. */
+    private static final class Site extends Dispatcher {
+        final Map<String, MockResponse> pages = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+        final ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
+        final AtomicInteger concurrent = new AtomicInteger();
+        final AtomicInteger maxConcurrent = new AtomicInteger();
+        volatile Duration latency = Duration.ZERO;
+
+        void html(String path, String body) {
+            pages.put(path, new MockResponse.Builder().setHeader("Content-Type", "text/html").body(body).build());
+        }
+
+        int hits(String path) {
+            AtomicInteger count = hits.get(path);
+            return count == null ? 0 : count.get();
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            String key = request.getUrl().host() + request.getUrl().encodedPath();
+            String path = request.getUrl().encodedPath();
+            hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            if (!path.equals("/robots.txt")) {
+                startNanos.add(System.nanoTime());
+            }
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(latency); // the server's own work time, so that overlapping requests overlap
+            } finally {
+                concurrent.decrementAndGet();
+            }
+            MockResponse page = pages.getOrDefault(key, pages.get(path));
+            return page != null ? page : new MockResponse.Builder().code(404).body("not found").build();
+        }
+    }
+
+    private static final class Records implements PageSink {
+        final List<PageRecord> all = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void accept(PageRecord page) {
+            all.add(page);
+        }
+
+        @Override
+        public void close() {
+        }
+
+        Map<String, PageRecord> byUrl() {
+            synchronized (all) {
+                return all.stream().collect(Collectors.toMap(PageRecord::url, r -> r, (a, b) -> a));
+            }
+        }
+    }
+
+    @AfterEach
+    void closeFetcher() {
+        fetcher.close();
+    }
+
+    private String url(String path) {
+        return server.url(path).toString();
+    }
+
+    private String url(String host, String path) {
+        return "http://" + host + ":" + server.getPort() + path;
+    }
+
+    private void crawl(Crawler.Builder builder, String... urls) {
+        server.setDispatcher(site);
+        List<Seed> seeds = new ArrayList<>();
+        for (int i = 0; i < urls.length; i++) {
+            seeds.add(Seed.listed(urls[i], "test:" + (i + 1)));
+        }
+        builder.build().run(seeds.iterator(), records);
+    }
+
+    @Test
+    void listedUrlsAreFetchedOnlyAtDepthZero() {
+        site.html("/", "<a href=/a>a</a>");
+
+        crawl(Crawler.builder(fetcher), url("/"));
+
+        assertEquals(1, records.all.size());
+        PageRecord page = records.all.getFirst();
+        assertEquals(200, page.status());
+        assertNull(page.errorKind());
+        assertEquals(0, site.hits("/a"));
+    }
+
+    @Test
+    void recursionFollowsLinksToTheDepthOnTheSameHost() {
+        site.html("/", "<a href=/a>a</a> <a href=/b>b</a> <a href='" + url("elsewhere.example", "/x") + "'>x</a>");
+        site.html("/a", "<a href=/a/deeper>d</a> <a href=/>home</a>");
+        site.html("/b", "<a href=/b/deeper>d</a>");
+
+        crawl(Crawler.builder(fetcher).depth(1), url("/"));
+
+        Map<String, PageRecord> byUrl = records.byUrl();
+        assertEquals(3, byUrl.size(), byUrl.keySet().toString());
+        assertEquals(1, byUrl.get(url("/a")).depth());
+        assertEquals(url("/"), byUrl.get(url("/a")).parent());
+        assertEquals(0, site.hits("/x"), "another host is out of scope");
+        assertEquals(0, site.hits("/a/deeper"), "depth 2 is beyond --depth 1");
+        assertEquals(1, site.hits("/"), "a page linked back to is fetched once");
+    }
+
+    @Test
+    void sameDomainFollowsOtherHostsOfTheRegisteredDomain() {
+        site.html("www.example.com/", "<a href='" + url("blog.example.com", "/post") + "'>b</a>"
+                + "<a href='" + url("example.org", "/no") + "'>o</a>");
+        site.html("/post", "post");
+
+        crawl(Crawler.builder(fetcher).depth(1).scope(Scope.Mode.SAME_DOMAIN, List.of(), List.of()),
+                url("www.example.com", "/"));
+
+        assertEquals(1, site.hits("/post"));
+        assertEquals(0, site.hits("/no"));
+    }
+
+    @Test
+    void includeAndExcludePatternsFilterLinks() {
+        site.html("/", "<a href=/docs/1>1</a><a href=/docs/2.pdf>2</a><a href=/blog/3>3</a>");
+
+        crawl(Crawler.builder(fetcher).depth(1).scope(Scope.Mode.SAME_HOST,
+                List.of(Pattern.compile("/docs/")), List.of(Pattern.compile("\\.pdf$"))), url("/"));
+
+        assertEquals(1, site.hits("/docs/1"));
+        assertEquals(0, site.hits("/docs/2.pdf"));
+        assertEquals(0, site.hits("/blog/3"));
+    }
+
+    @Test
+    void maxPagesCapsWhatRecursionQueues() {
+        StringBuilder links = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            links.append("<a href=/p").append(i).append(">p</a>");
+        }
+        site.html("/", links.toString());
+
+        crawl(Crawler.builder(fetcher).depth(1).maxPages(5), url("/"));
+
+        assertEquals(5, records.all.size());
+    }
+
+    @Test
+    void nonHtmlIsNotParsedForLinks() {
+        site.pages.put("/data", new MockResponse.Builder().setHeader("Content-Type", "application/json")
+                .body("{\"x\": \"<a href=/hidden>h</a>\"}").build());
+
+        crawl(Crawler.builder(fetcher).depth(2), url("/data"));
+
+        assertEquals(1, records.all.size());
+        assertEquals(0, site.hits("/hidden"));
+    }
+
+    @Test
+    void robotsTxtIsFetchedOnceAndObeyed() {
+        site.pages.put("/robots.txt", new MockResponse.Builder()
+                .body("User-agent: *\nDisallow: /private\n").build());
+        site.html("/", "<a href=/private/x>p</a><a href=/public>q</a><a href=/public2>r</a>");
+
+        crawl(Crawler.builder(fetcher).depth(1), url("/"));
+
+        PageRecord denied = records.byUrl().get(url("/private/x"));
+        assertEquals("robots", denied.errorKind());
+        assertTrue(denied.error().contains("/private/x"), denied.error());
+        assertEquals(0, site.hits("/private/x"));
+        assertEquals(1, site.hits("/public"));
+        assertEquals(1, site.hits("/robots.txt"));
+    }
+
+    @Test
+    void ignoreRobotsFetchesDisallowedPagesWithoutAskingForRobotsTxt() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /\n").build());
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher).ignoreRobots(true), url("/"));
+
+        assertEquals(200, records.all.getFirst().status());
+        assertEquals(0, site.hits("/robots.txt"));
+    }
+
+    @Test
+    void robotsRulesForOurAgentApply() {
+        site.pages.put("/robots.txt", new MockResponse.Builder()
+                .body("User-agent: greenloom\nDisallow: /\n\nUser-agent: *\nAllow: /\n").build());
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher), url("/"));
+
+        assertEquals("robots", records.all.getFirst().errorKind());
+    }
+
+    @Test
+    void crawlDelaySpacesRequestsToOneHost() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 0.3\n").build());
+        for (int i = 0; i < 4; i++) {
+            site.html("/" + i, "page");
+        }
+
+        crawl(Crawler.builder(fetcher).perHost(4), url("/0"), url("/1"), url("/2"), url("/3"));
+
+        List<Long> starts = new ArrayList<>(site.startNanos);
+        Collections.sort(starts);
+        long spreadMillis = TimeUnit.NANOSECONDS.toMillis(starts.getLast() - starts.getFirst());
+        assertEquals(4, starts.size());
+        assertTrue(spreadMillis >= 850, "4 requests 300 ms apart took only " + spreadMillis + " ms");
+    }
+
+    @Test
+    void perHostLimitHoldsAtTheServer() {
+        site.latency = Duration.ofMillis(50);
+        String[] urls = new String[12];
+        for (int i = 0; i < urls.length; i++) {
+            site.html("/" + i, "page");
+            urls[i] = url("/" + i);
+        }
+
+        crawl(Crawler.builder(fetcher).perHost(2).concurrency(16).ignoreRobots(true), urls);
+
+        assertEquals(12, records.all.size());
+        assertEquals(2, site.maxConcurrent.get());
+    }
+
+    @Test
+    void otherHostsAreNotHeldUpByABusyOne() {
+        site.latency = Duration.ofMillis(50);
+        site.html("/", "page");
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            urls.add(url("/?busy=" + i));
+        }
+        for (int i = 0; i < 6; i++) {
+            urls.add(url("h" + i + ".example", "/"));
+        }
+
+        crawl(Crawler.builder(fetcher).perHost(1).concurrency(8).ignoreRobots(true), urls.toArray(String[]::new));
+
+        assertEquals(12, records.all.size());
+        assertTrue(site.maxConcurrent.get() >= 3, "hosts ran side by side: " + site.maxConcurrent.get());
+    }
+
+    @Test
+    void duplicateAndMalformedLinesEachGetARecord() {
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher), url("/"), "not a url", url("/#fragment"), "ftp://example.com/f", url("/"));
+
+        assertEquals(5, records.all.size());
+        assertEquals(1, site.hits("/"));
+        List<String> kinds = records.all.stream().map(r -> String.valueOf(r.errorKind())).sorted().toList();
+        assertEquals(List.of("bad-url", "bad-url", "duplicate", "duplicate", "null"), kinds);
+        PageRecord duplicate = records.all.stream().filter(r -> "duplicate".equals(r.errorKind())).findFirst().get();
+        assertTrue(duplicate.error().contains("test:1"), duplicate.error());
+    }
+
+    @Test
+    void runTimeoutReportsEveryPageNotFetched() {
+        site.pages.put("/stall", new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+        Fetcher slow = Fetcher.builder(new LoopbackResolver()).readTimeout(Duration.ofSeconds(20)).build();
+
+        crawl(Crawler.builder(slow).ignoreRobots(true).perHost(1).timeout(Duration.ofMillis(500)),
+                url("/stall"), url("/stall?2"), url("/stall?3"));
+
+        assertEquals(3, records.all.size());
+        assertTrue(records.all.stream().allMatch(r -> "timeout".equals(r.errorKind())), records.all.toString());
+        slow.close();
+    }
+
+    @Test
+    void stopKillsPagesInFlightWithoutRecordingThem() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        site.html("/fast", "fast");
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                if (request.getUrl().encodedPath().equals("/stall")) {
+                    arrived.countDown();
+                    return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+                }
+                return site.dispatch(request);
+            }
+        });
+        Fetcher slow = Fetcher.builder(new LoopbackResolver()).readTimeout(Duration.ofSeconds(20)).build();
+        Crawler crawler = Crawler.builder(slow).ignoreRobots(true).build();
+        Thread stopper = Thread.ofVirtual().start(() -> {
+            try {
+                arrived.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            crawler.stop();
+        });
+        long start = System.nanoTime();
+
+        crawler.run(List.of(Seed.listed(url("/fast"), "t:1"), Seed.listed(url("/stall"), "t:2")).iterator(), records);
+
+        stopper.join();
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "stopped long before the read timeout");
+        assertFalse(records.all.stream().anyMatch(r -> r.url().endsWith("/stall")));
+        slow.close();
+    }
+
+    @Test
+    void resumedRunSkipsFinishedUrlsAndFetchesTheFrontier() {
+        site.html("/", "home");
+        site.html("/left", "left");
+        List<String> discovered = Collections.synchronizedList(new ArrayList<>());
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).finishedEarlier(java.util.Set.of(url("/")))
+                .discoveryLog((u, depth, parent) -> discovered.add(u)).build()
+                .run(List.of(Seed.resumed(url("/left"), 1, url("/")), Seed.listed(url("/"), "t:1")).iterator(),
+                        records);
+
+        assertEquals(0, site.hits("/"));
+        assertEquals(1, site.hits("/left"));
+        assertEquals(1, records.all.size());
+        assertEquals(1, records.all.getFirst().depth());
+    }
+}

@@ -1,0 +1,232 @@
+package dev.greenloom.crawler.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.greenloom.crawler.fetch.FetchResult.Failed;
+import dev.greenloom.crawler.fetch.FetchResult.Failure;
+import dev.greenloom.crawler.fetch.FetchResult.Fetched;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import mockwebserver3.junit5.StartStop;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class FetcherTest {
+    @StartStop
+    private final MockWebServer server = new MockWebServer();
+    private final LoopbackResolver resolver = new LoopbackResolver();
+    private final Fetcher fetcher = Fetcher.builder(resolver)
+            .readTimeout(Duration.ofMillis(500))
+            .callTimeout(Duration.ofSeconds(5))
+            .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(2))
+            .maxSize(100_000)
+            .build();
+
+    @AfterEach
+    void closeFetcher() {
+        fetcher.close();
+    }
+
+    private String url(String path) {
+        return server.url(path).toString();
+    }
+
+    @Test
+    void fetchedPageCarriesBodyStatusAndTheExchangeAsSent() throws Exception {
+        server.enqueue(new MockResponse.Builder().body("<p>hi</p>").setHeader("Content-Type", "text/html").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/a")));
+
+        assertEquals(200, page.status());
+        assertEquals("text/html", page.contentType());
+        assertEquals("<p>hi</p>", new String(page.body()));
+        assertEquals(1, page.exchanges().size());
+        var exchange = page.exchanges().getFirst();
+        assertEquals("127.0.0.1", exchange.remoteAddress());
+        assertEquals("HTTP/1.1", exchange.protocol());
+        assertTrue(exchange.requestHeaders().stream().anyMatch(h -> h.name().equals("User-Agent")
+                && h.value().startsWith("greenloom/")));
+        assertEquals(Fetcher.DEFAULT_USER_AGENT, server.takeRequest().getHeaders().get("User-Agent"));
+    }
+
+    @Test
+    void notFoundIsAFetchedPageWithItsStatus() {
+        server.enqueue(new MockResponse.Builder().code(404).body("gone").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/missing")));
+
+        assertEquals(404, page.status());
+        assertEquals(1, server.getRequestCount());
+    }
+
+    @Test
+    void serverErrorIsRetriedUntilItSucceeds() {
+        server.enqueue(new MockResponse.Builder().code(500).build());
+        server.enqueue(new MockResponse.Builder().code(503).build());
+        server.enqueue(new MockResponse.Builder().body("ok").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/flaky")));
+
+        assertEquals(200, page.status());
+        assertEquals(3, page.exchanges().size());
+        assertEquals(500, page.exchanges().getFirst().status());
+    }
+
+    @Test
+    void retriesStopAtTheLimitAndReturnTheLastResponse() {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(new MockResponse.Builder().code(502).build());
+        }
+        server.enqueue(new MockResponse.Builder().body("too late").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/down")));
+
+        assertEquals(502, page.status());
+        assertEquals(3, server.getRequestCount());
+    }
+
+    @Test
+    void tooManyRequestsWaitsForRetryAfter() {
+        server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "1").build());
+        server.enqueue(new MockResponse.Builder().body("ok").build());
+        long start = System.nanoTime();
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/busy")));
+
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(200, page.status());
+        assertTrue(waited >= 900, "waited only " + waited + " ms");
+    }
+
+    @Test
+    void connectionResetIsRetried() {
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder().body("ok").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/reset")));
+
+        assertEquals("ok", new String(page.body()));
+    }
+
+    @Test
+    void connectionResetWithoutRetriesIsANetworkFailure() {
+        Fetcher once = Fetcher.builder(resolver).retries(0).build();
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+        }
+
+        Failed failed = assertInstanceOf(Failed.class, once.fetch(url("/reset")));
+
+        assertEquals(Failure.NETWORK, failed.kind());
+        assertTrue(failed.message().contains("/reset"), failed.message());
+        once.close();
+    }
+
+    @Test
+    void stallingServerTimesOut() {
+        server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/stall")));
+
+        assertEquals(Failure.TIMEOUT, failed.kind());
+    }
+
+    @Test
+    void redirectsAreFollowedAndEachHopRecorded() {
+        server.enqueue(new MockResponse.Builder().code(301).setHeader("Location", "/b").build());
+        server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", url("/c")).build());
+        server.enqueue(new MockResponse.Builder().body("here").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/a")));
+
+        assertEquals(url("/c"), page.finalUrl());
+        assertEquals(3, page.exchanges().size());
+        assertEquals(url("/b"), page.exchanges().get(1).url());
+    }
+
+    @Test
+    void redirectLoopIsDetected() {
+        server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/b").build());
+        server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/a").build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/a")));
+
+        assertEquals(Failure.REDIRECT_LOOP, failed.kind());
+        assertEquals(2, failed.exchanges().size());
+    }
+
+    @Test
+    void redirectsBeyondTheLimitFail() {
+        Fetcher strict = Fetcher.builder(resolver).maxRedirects(2).build();
+        for (int i = 0; i < 5; i++) {
+            server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", "/r" + i).build());
+        }
+
+        Failed failed = assertInstanceOf(Failed.class, strict.fetch(url("/start")));
+
+        assertEquals(Failure.TOO_MANY_REDIRECTS, failed.kind());
+        assertEquals(3, server.getRequestCount());
+        strict.close();
+    }
+
+    @Test
+    void bodyOverTheLimitIsCutAndFails() {
+        server.enqueue(new MockResponse.Builder().body("x".repeat(300_000)).build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/big")));
+
+        assertEquals(Failure.TOO_LARGE, failed.kind());
+        assertTrue(failed.exchanges().getLast().body().length <= 100_000);
+    }
+
+    @Test
+    void gzipBombStopsAtTheLimit() throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 50; i++) {
+                gzip.write(zeros);
+            }
+        }
+        server.enqueue(new MockResponse.Builder()
+                .setHeader("Content-Encoding", "gzip")
+                .body(new Buffer().write(compressed.toByteArray()))
+                .build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/bomb")));
+
+        assertEquals(Failure.TOO_LARGE, failed.kind());
+        assertTrue(compressed.size() < 100_000, "the bomb is small on the wire: " + compressed.size());
+        assertArrayEquals(new byte[100_000], failed.exchanges().getLast().body());
+    }
+
+    @Test
+    void otherSchemesAreBadUrls() {
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch("ftp://example.com/file"));
+
+        assertEquals(Failure.BAD_URL, failed.kind());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
+    void unknownHostIsADnsFailureWithoutRetries() {
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch("http://nowhere.invalid:" + server.getPort() + "/"));
+
+        assertEquals(Failure.DNS, failed.kind());
+        assertTrue(failed.message().contains("nowhere.invalid"), failed.message());
+        assertEquals(2, resolver.lookups(), "one A and one AAAA lookup, cached, not retried");
+    }
+}

@@ -1,0 +1,148 @@
+package dev.greenloom.crawler.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MirrorSinkTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesBodyUnderHostAndPath() throws IOException {
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(Pages.ok("http://example.com/a/page.html", "hello"));
+            sink.accept(Pages.ok("http://example.com/", "root"));
+        }
+        assertEquals("hello", Files.readString(dir.resolve("example.com/a/page.html")));
+        assertEquals("root", Files.readString(dir.resolve("example.com/index.html")));
+        assertEquals(List.of(), leftoverTempFiles());
+    }
+
+    @Test
+    void skipsFailedPages() throws IOException {
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(Pages.failed("http://example.com/x", "timeout"));
+        }
+        assertFalse(Files.exists(dir.resolve("example.com")));
+    }
+
+    @Test
+    void escapingUrlsStayInsideDirectory() throws IOException {
+        Path mirror = dir.resolve("mirror");
+        try (MirrorSink sink = new MirrorSink(mirror)) {
+            sink.accept(Pages.ok("http://example.com/../../escaped", "a"));
+            sink.accept(Pages.ok("http://example.com/%2e%2e%2f%2e%2e%2fescaped", "b"));
+            sink.accept(Pages.ok("http://example.com/..%5C..%5Cescaped", "c"));
+            sink.accept(Pages.ok("http://example.com//escaped", "d"));
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            List<Path> files = all.filter(Files::isRegularFile).toList();
+            assertEquals(4, files.size(), files.toString());
+            files.forEach(f -> assertTrue(f.startsWith(mirror.resolve("example.com")), f.toString()));
+        }
+    }
+
+    @Test
+    void fileThenDirectoryMovesFileToIndex() throws IOException {
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(Pages.ok("http://h/a", "file a"));
+            sink.accept(Pages.ok("http://h/a/b", "file b"));
+        }
+        assertEquals("file a", Files.readString(dir.resolve("h/a/index.html")));
+        assertEquals("file b", Files.readString(dir.resolve("h/a/b")));
+    }
+
+    @Test
+    void directoryThenFileGivesSameLayout() throws IOException {
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(Pages.ok("http://h/a/b", "file b"));
+            sink.accept(Pages.ok("http://h/a", "file a"));
+        }
+        assertEquals("file a", Files.readString(dir.resolve("h/a/index.html")));
+        assertEquals("file b", Files.readString(dir.resolve("h/a/b")));
+    }
+
+    @Test
+    void twoUrlsWantingOneNameNeverOverwrite() throws IOException {
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(Pages.ok("http://h/a/", "slash"));
+            sink.accept(Pages.ok("http://h/a", "no slash"));
+            sink.accept(Pages.ok("http://h/a/", "slash again"));
+        }
+        assertEquals("slash again", Files.readString(dir.resolve("h/a/index.html")));
+        assertEquals("no slash",
+                Files.readString(dir.resolve("h/a/index_" + MirrorPaths.hash8("http://h/a") + ".html")));
+    }
+
+    @Test
+    void oldFileMovedAsideKeepsItsOwnName() throws IOException {
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            sink.accept(Pages.ok("http://h/a", "no slash"));
+            sink.accept(Pages.ok("http://h/a/", "slash"));
+            sink.accept(Pages.ok("http://h/a/b", "below"));
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("h/a"))) {
+            assertEquals(3, files.count());
+        }
+        assertEquals("below", Files.readString(dir.resolve("h/a/b")));
+    }
+
+    @Test
+    void concurrentWritesAllLand() throws Exception {
+        int n = 200;
+        CountDownLatch start = new CountDownLatch(1);
+        try (MirrorSink sink = new MirrorSink(dir);
+                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // d0..d9 are written both as files and as directories, racing each other.
+                String url = i < 10 ? "http://h/d" + i : "http://h/d" + (i % 10) + "/p" + i;
+                String body = "body " + i;
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    sink.accept(Pages.ok(url, body));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        try (Stream<Path> all = Files.walk(dir.resolve("h"))) {
+            assertEquals(n, all.filter(Files::isRegularFile).count());
+        }
+        assertEquals(List.of(), leftoverTempFiles());
+    }
+
+    @Test
+    void refusesAfterClose() throws IOException {
+        MirrorSink sink = new MirrorSink(dir);
+        sink.close();
+        assertThrows(IOException.class, () -> sink.accept(Pages.ok("http://h/x", "x")));
+        assertEquals(List.of(), leftoverTempFiles());
+    }
+
+    private List<Path> leftoverTempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.greenloom.crawler.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.netpreserve.jwarc.HttpRequest;
+import org.netpreserve.jwarc.HttpResponse;
+import org.netpreserve.jwarc.MessageHeaders;
+import org.netpreserve.jwarc.WarcReader;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcRequest;
+import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcTruncationReason;
+import org.netpreserve.jwarc.Warcinfo;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WarcSinkTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"out.warc", "out.warc.gz"})
+    void roundTripsRequestsAndResponsesThroughJwarc(String name) throws IOException {
+        Path file = dir.resolve(name);
+        Exchange redirect = Pages.exchange("http://example.com/old", 301, "",
+                new Header("Location", "/new"), new Header("Content-Length", "0"));
+        Exchange last = Pages.exchange("http://example.com/new?q=1", 200, "<p>héllo</p>",
+                new Header("Content-Type", "text/html; charset=utf-8"), new Header("Content-Encoding", "gzip"),
+                new Header("Content-Length", "9"));
+        PageRecord page = new PageRecord("http://example.com/old", "http://example.com/new?q=1", 0, null, 200,
+                "text/html", last.body().length, 3, null, null, List.of(redirect, last));
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(page);
+        }
+
+        List<Read> records = readAll(file);
+        assertEquals(List.of("warcinfo", "request", "response", "request", "response"),
+                records.stream().map(Read::type).toList());
+        assertInstanceOf(Warcinfo.class, records.get(0).record());
+        assertEquals("WARC/1.1", records.get(1).record().version().toString());
+
+        Read request = records.get(3);
+        Read response = records.get(4);
+        WarcRequest warcRequest = (WarcRequest) request.record();
+        WarcResponse warcResponse = (WarcResponse) response.record();
+        assertEquals(URI.create("http://example.com/new?q=1"), warcResponse.targetURI());
+        assertEquals(URI.create("http://example.com/new?q=1"), warcRequest.targetURI());
+        assertEquals(List.of(warcResponse.id()), warcRequest.concurrentTo());
+        assertEquals(Pages.T0, warcResponse.date());
+        assertEquals("127.0.0.1", warcResponse.ipAddress().orElseThrow().getHostAddress());
+        assertEquals(records.get(0).record().id(), warcResponse.warcinfoID().orElseThrow());
+        assertEquals("GET", request.method());
+        assertEquals("/new?q=1", request.target());
+        assertEquals(Optional.of("example.com"), request.http().first("Host"));
+        assertEquals(Optional.of("test"), request.http().first("User-Agent"));
+
+        assertEquals(200, response.status());
+        assertArrayEquals("<p>héllo</p>".getBytes(StandardCharsets.UTF_8), response.body());
+        assertEquals(Optional.empty(), response.http().first("Content-Encoding"));
+        assertEquals(Optional.of("gzip"), response.http().first("X-Original-Content-Encoding"));
+        assertEquals(Optional.of("text/html; charset=utf-8"), response.http().first("Content-Type"));
+        assertEquals(Optional.of(String.valueOf(last.body().length)), response.http().first("Content-Length"));
+        assertEquals(WarcTruncationReason.NOT_TRUNCATED, warcResponse.truncated());
+
+        Read redirectResponse = records.get(2);
+        assertEquals(301, redirectResponse.status());
+        assertEquals(Optional.of("/new"), redirectResponse.http().first("Location"));
+    }
+
+    @Test
+    void digestsMatchWhatJwarcCalculates() throws IOException {
+        Path file = dir.resolve("digest.warc");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(Pages.ok("http://example.com/", "digest me"));
+        }
+        try (WarcReader reader = new WarcReader(file)) {
+            reader.calculateBlockDigest();
+            int responses = 0;
+            for (WarcRecord record : reader) {
+                if (record instanceof WarcResponse response) {
+                    responses++;
+                    assertEquals(response.payloadDigest().orElseThrow(),
+                            response.payload().orElseThrow().digest().orElseThrow());
+                    response.body().consume();
+                    assertEquals(response.blockDigest(), response.calculatedBlockDigest());
+                }
+            }
+            assertEquals(1, responses);
+        }
+    }
+
+    @Test
+    void gzipFileHasOneMemberPerRecord() throws IOException {
+        Path file = dir.resolve("members.warc.gz");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(Pages.ok("http://example.com/", "x"));
+        }
+        try (var in = new GZIPInputStream(Files.newInputStream(file))) {
+            String all = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(all.startsWith("WARC/1.1\r\n"), all);
+        }
+        assertEquals(3, readAll(file).size());
+    }
+
+    @Test
+    void marksTooLargeFinalResponseTruncated() throws IOException {
+        Path file = dir.resolve("big.warc");
+        Exchange cut = Pages.exchange("http://example.com/big", 200, "0123456789",
+                new Header("Content-Length", "1000000"));
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/big", "http://example.com/big", 0, null, 200, null, 10,
+                    1, "too-large", "http://example.com/big: body over 10 bytes", List.of(cut)));
+        }
+        Read response = readAll(file).get(2);
+        assertEquals(WarcTruncationReason.LENGTH, response.record().truncated());
+        assertEquals(Optional.of("1000000"), response.http().first("X-Original-Content-Length"));
+        assertEquals(10, response.body().length);
+    }
+
+    @Test
+    void pageWithoutExchangesWritesNothing() throws IOException {
+        Path file = dir.resolve("none.warc");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(Pages.failed("http://nowhere.invalid/", "dns"));
+        }
+        assertEquals(List.of("warcinfo"), readAll(file).stream().map(Read::type).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"concurrent.warc", "concurrent.warc.gz"})
+    void concurrentPagesKeepRequestBeforeItsResponse(String name) throws Exception {
+        Path file = dir.resolve(name);
+        int n = 100;
+        CountDownLatch start = new CountDownLatch(1);
+        try (WarcSink sink = new WarcSink(file);
+                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                PageRecord page = Pages.ok("http://example.com/" + i, "body " + i);
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    sink.accept(page);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        List<Read> records = readAll(file);
+        assertEquals(1 + 2 * n, records.size());
+        for (int i = 1; i < records.size(); i += 2) {
+            WarcRequest request = (WarcRequest) records.get(i).record();
+            WarcResponse response = (WarcResponse) records.get(i + 1).record();
+            assertEquals(request.concurrentTo(), List.of(response.id()));
+            assertEquals(request.targetURI(), response.targetURI());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"torn.warc", "torn.warc.gz"})
+    void appendingCutsOffTornLastRecordAtEveryTearPoint(String name) throws IOException {
+        Path complete = dir.resolve(name);
+        try (WarcSink sink = new WarcSink(complete)) {
+            sink.accept(Pages.ok("http://example.com/1", "first body\r\n\r\n"));
+        }
+        long oneSession = Files.size(complete);
+        try (WarcSink sink = new WarcSink(complete)) {
+            sink.accept(Pages.ok("http://example.com/2", "second body"));
+        }
+        byte[] bytes = Files.readAllBytes(complete);
+        List<Long> boundaries = new ArrayList<>(readAll(complete).stream().map(r -> r.record().position()).toList());
+        assertEquals(6, boundaries.size());
+        boundaries.add((long) bytes.length);
+
+        Path torn = dir.resolve("copy-" + name);
+        for (int length = (int) oneSession; length < bytes.length; length++) {
+            if (length % 5 != 0 && bytes.length - length > 12) {
+                continue; // every fifth tear point, and every one in the last record's tail, keeps this fast
+            }
+            Files.write(torn, Arrays.copyOf(bytes, length));
+            long tearPoint = length;
+            long lastWholeRecordEnd = boundaries.stream().filter(b -> b <= tearPoint).max(Long::compare).orElseThrow();
+            assertEquals(lastWholeRecordEnd, WarcRepair.validLength(torn, name.endsWith(".gz")), "torn at " + length);
+        }
+
+        Files.write(torn, Arrays.copyOf(bytes, bytes.length - 3));
+        try (WarcSink sink = new WarcSink(torn)) {
+            sink.accept(Pages.ok("http://example.com/3", "third body"));
+        }
+        List<Read> records = readAll(torn);
+        assertEquals(List.of("warcinfo", "request", "response", "warcinfo", "request", "warcinfo", "request",
+                "response"), records.stream().map(Read::type).toList());
+        assertEquals(URI.create("http://example.com/3"), ((WarcResponse) records.getLast().record()).targetURI());
+    }
+
+    @Test
+    void keepsEveryRecordOfAnIntactFile() throws IOException {
+        Path file = dir.resolve("intact.warc.gz");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(Pages.ok("http://example.com/1", "one"));
+        }
+        long size = Files.size(file);
+        assertEquals(size, WarcRepair.validLength(file, true));
+        assertEquals(0, WarcRepair.truncateTornTail(file, true));
+    }
+
+    @Test
+    void refusesAfterClose() throws IOException {
+        WarcSink sink = new WarcSink(dir.resolve("closed.warc"));
+        sink.close();
+        sink.close();
+        assertThrows(IOException.class, () -> sink.accept(Pages.ok("http://example.com/", "x")));
+        assertFalse(readAll(dir.resolve("closed.warc")).isEmpty());
+    }
+
+    /** What a test checks of one record, captured while the reader is on it (jwarc records are streams). */
+    private record Read(WarcRecord record, String type, int status, MessageHeaders http, byte[] body,
+            String method, String target) {
+    }
+
+    private static List<Read> readAll(Path file) throws IOException {
+        List<Read> records = new ArrayList<>();
+        try (WarcReader reader = new WarcReader(file)) {
+            for (WarcRecord record : reader) {
+                records.add(switch (record) {
+                    case WarcResponse r -> {
+                        HttpResponse http = r.http();
+                        yield new Read(r, r.type(), http.status(), http.headers(),
+                                http.body().stream().readAllBytes(), null, null);
+                    }
+                    case WarcRequest r -> {
+                        HttpRequest http = r.http();
+                        yield new Read(r, r.type(), 0, http.headers(), null, http.method(), http.target());
+                    }
+                    default -> new Read(record, record.type(), 0, null, null, null, null);
+                });
+            }
+        }
+        return records;
+    }
+}
