@@ -50,8 +50,8 @@ GREENLOOM=0
 if [[ ${SKIP_GREENLOOM:-0} != 1 ]] && greenloom_ready crawl; then GREENLOOM=1; fi
 log "greenloom crawl available: $GREENLOOM"
 
-# record WORKLOAD TOOL RUN PAGES RATE_WALL WALL OWN_ELAPSED SERVER_CPU RSS NOTE  (+ load)
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load_now)" >>"$ROWS"; }
+# record WORKLOAD TOOL RUN PAGES RATE_WALL WALL OWN_ELAPSED CLIENT_CPU SERVER_CPU RSS NOTE  (+ load)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load_now)" >>"$ROWS"; }
 
 # measure WORKLOAD TOOL RUN COUNTER CMD... : run CMD timed (bounded by timeout 300 s) while sampling
 # nginx's CPU. COUNTER sets PAGES (and may set OWN, the tool's own elapsed seconds, and NOTE).
@@ -69,8 +69,8 @@ measure() {
   ((TIMED_RC == 0)) || NOTE="$NOTE exit=$TIMED_RC"
   local rate
   rate=$(awk -v p="$PAGES" -v w="$TIMED_WALL" 'BEGIN { if (p == "-") print "-"; else printf "%.0f", p / w }')
-  record "$workload" "$tool" "$run" "$PAGES" "$rate" "$TIMED_WALL" "$OWN" "$(ticks_to_s $((s1 - s0)))" "$TIMED_RSS_MB" "${NOTE# }"
-  log "$workload $tool #$run: $PAGES pages in ${TIMED_WALL}s = $rate pages/s, RSS ${TIMED_RSS_MB} MB $NOTE"
+  record "$workload" "$tool" "$run" "$PAGES" "$rate" "$TIMED_WALL" "$OWN" "$TIMED_CPU" "$(ticks_to_s $((s1 - s0)))" "$TIMED_RSS_MB" "${NOTE# }"
+  log "$workload $tool #$run: $PAGES pages in ${TIMED_WALL}s = $rate pages/s, CPU ${TIMED_CPU}s, RSS ${TIMED_RSS_MB} MB $NOTE"
   rm -rf "$WORK/dl"
 }
 
@@ -108,7 +108,7 @@ wrk_run() { # WORKLOAD URL
   rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
   lat=$(echo "$out" | awk '/Latency/ { print $2; exit }')
   bad=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
-  record "$1" wrk 1 - "$rps" 5 - - - "requests/s at $CONC connections, mean latency $lat${bad:+, NON-2XX: $bad}"
+  record "$1" wrk 1 - "$rps" 5 - - - - "requests/s at $CONC connections, mean latency $lat${bad:+, NON-2XX: $bad}"
   log "$1 wrk: $rps requests/s, latency $lat"
 }
 
@@ -154,8 +154,9 @@ done
 TIMEOUT=20 measure slow-recursive wget-r 1 count_files wget -r -l inf --no-parent -q -P "$WORK/dl" "$SLOW/index.html"
 
 # --- report -------------------------------------------------------------------------------------
-med() { # WORKLOAD TOOL COLUMN
-  median $(awk -F'\t' -v w="$1" -v t="$2" -v c="$3" '$1 == w && $2 == t && $c != "-" { print $c }' "$ROWS")
+med() { # WORKLOAD TOOL COLUMN (13: pages per client CPU second)
+  median $(awk -F'\t' -v w="$1" -v t="$2" -v c="$3" '{ $13 = ($4 != "-" && $8 != "-" && $8 > 0) ? $4 / $8 : "-" }
+    $1 == w && $2 == t && $c != "-" { print $c }' "$ROWS")
 }
 
 echo "## Crawl benchmark (bench/crawl.sh $RUNS)"
@@ -169,19 +170,19 @@ echo "- wget $(wget --version | head -1 | awk '{ print $3 }'): \`wget -r -l inf 
 echo "- Scrapy $(scrapy version 2>/dev/null): \`scrapy runspider bench/scrapy_spider.py -L ERROR -a start=START/index.html -s CLOSESPIDER_PAGECOUNT=$SCRAPY_PAGES\` (CrawlSpider, CONCURRENT_REQUESTS=64 and 64 per domain, robots.txt obeyed, stops after $SCRAPY_PAGES pages)"
 echo "- greenloom: \`./greenloom crawl --depth 100 --concurrency $CONC --per-host $CONC --out DIR start.txt\`; list: \`./greenloom crawl --concurrency $CONC --per-host $CONC list.txt\`$( ((GREENLOOM)) || echo ' — NOT RUN: `greenloom crawl` not available on this branch')"
 echo
-echo "pages = HTML files written (wget, greenloom --out), responses received (Scrapy), lines with status 200 (greenloom list); rate = pages / wall time (process start to exit: includes JVM/Python start); own s = the tool's own clock where it prints one; server CPU = nginx's utime+stime over the run; peak RSS from /usr/bin/time -v."
+echo "pages = HTML files written (wget, greenloom --out), responses received (Scrapy), lines with status 200 (greenloom list); rate = pages / wall time (process start to exit: includes JVM/Python start); own s = the tool's own clock where it prints one; client CPU = user + system CPU seconds of the tool (on a shared, busy machine this says more than wall time); pages per CPU s = pages / client CPU; server CPU = nginx's utime+stime over the run; peak RSS from /usr/bin/time -v."
 echo
-echo "| workload | tool | run | pages | pages/s (wall) | wall s | own s | server CPU s | peak RSS MB | note | load |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$ROWS"
+echo "| workload | tool | run | pages | pages/s (wall) | wall s | own s | client CPU s | server CPU s | peak RSS MB | note | load |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$ROWS"
 echo
 echo "### Medians"
 echo
-echo "| workload | tool | runs | pages | pages/s (wall) | wall s | peak RSS MB |"
-echo "|---|---|---|---|---|---|---|"
+echo "| workload | tool | runs | pages | pages/s (wall) | wall s | client CPU s | pages per CPU s | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|"
 while IFS=$'\t' read -r w t; do
   n=$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t' "$ROWS" | wc -l)
-  echo "| $w | $t | $n | $(med "$w" "$t" 4) | $(med "$w" "$t" 5) | $(med "$w" "$t" 6) | $(med "$w" "$t" 9) |"
+  echo "| $w | $t | $n | $(med "$w" "$t" 4) | $(med "$w" "$t" 5) | $(med "$w" "$t" 6) | $(med "$w" "$t" 8) | $(med "$w" "$t" 13) | $(med "$w" "$t" 10) |"
 done < <(cut -f1,2 "$ROWS" | awk '!seen[$0]++')
 echo
 echo "### Targets (issue 4)"
@@ -194,7 +195,7 @@ r=$(ratio "$g" "$w")
 echo "| fast site >= 2x wget -r | greenloom $g pages/s vs wget $w = ${r}x | $(verdict "$r" 2) |"
 r=$(ratio "$g" "$s")
 echo "| fast site >= 20x Scrapy | greenloom $g pages/s vs Scrapy $s = ${r}x | $(verdict "$r" 20) |"
-m=$(med fast-recursive greenloom 9)
+m=$(med fast-recursive greenloom 10)
 echo "| peak RSS <= 512 MB | greenloom $m MB | $(awk -v m="$m" 'BEGIN { print (m == "-") ? "not run" : (m <= 512 ? "met" : "missed") }') |"
 g=$(med slow-recursive greenloom 5)
 limit=$(awk -v c="$CONC" -v d="$DELAY_S" 'BEGIN { printf "%.0f", c / d }')

@@ -40,8 +40,8 @@ GREENLOOM=0
 if [[ ${SKIP_GREENLOOM:-0} != 1 ]] && greenloom_ready resolve; then GREENLOOM=1; fi
 log "greenloom resolve available: $GREENLOOM"
 
-# record WORKLOAD TOOL RUN RATE ELAPSED WALL SERVER_CPU PROXY_CPU RSS NOTE
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load_now)" >>"$ROWS"; }
+# record WORKLOAD TOOL RUN RATE ELAPSED WALL CLIENT_CPU SERVER_CPU PROXY_CPU RSS NOTE  (+ load)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(load_now)" >>"$ROWS"; }
 
 # measure WORKLOAD TOOL RUN NAMES_COUNT PARSER CMD... : run CMD timed while sampling the servers' CPU.
 # PARSER sets RATE and ELAPSED from $WORK/out and $WORK/err (and may set NOTE).
@@ -61,8 +61,8 @@ measure() {
   server_cpu=$(ticks_to_s $((s1 - s0))) proxy_cpu=$(ticks_to_s $((p1 - p0)))
   # gevent-thread runs its own NSD and proxy in a private namespace: ours were idle.
   [[ $tool == gevent-thread ]] && server_cpu=- proxy_cpu=-
-  record "$workload" "$tool" "$run" "$RATE" "$ELAPSED" "$TIMED_WALL" "$server_cpu" "$proxy_cpu" "$TIMED_RSS_MB" "${NOTE# }"
-  log "$workload $tool #$run: rate=$RATE/s elapsed=${ELAPSED}s wall=${TIMED_WALL}s $NOTE"
+  record "$workload" "$tool" "$run" "$RATE" "$ELAPSED" "$TIMED_WALL" "$TIMED_CPU" "$server_cpu" "$proxy_cpu" "$TIMED_RSS_MB" "${NOTE# }"
+  log "$workload $tool #$run: rate=$RATE/s elapsed=${ELAPSED}s wall=${TIMED_WALL}s cpu=${TIMED_CPU}s $NOTE"
 }
 
 parse_dnsperf() {
@@ -151,8 +151,9 @@ measure "slow-$SLOW_NAMES" gevent-thread 1 "$SLOW_NAMES" parse_gevent \
   unshare -m -n bash "$BENCH_DIR/dns_netns.sh" "$WORK" "$WORK/names$SLOW_NAMES.txt" "$DELAY_MS" "$SLOW_NAMES" 90
 
 # --- report -------------------------------------------------------------------------------------
-med() { # WORKLOAD TOOL COLUMN
-  median $(awk -F'\t' -v w="$1" -v t="$2" -v c="$3" '$1 == w && $2 == t && $c != "-" { print $c }' "$ROWS")
+med() { # WORKLOAD TOOL COLUMN (13: names per client CPU second)
+  median $(awk -F'\t' -v w="$1" -v t="$2" -v c="$3" '{ split($1, k, "-"); $13 = ($7 > 0) ? k[2] / $7 : "-" }
+    $1 == w && $2 == t && $c != "-" { print $c }' "$ROWS")
 }
 
 echo "## Resolve benchmark (bench/dns.sh $RUNS)"
@@ -164,19 +165,19 @@ echo "- dnsperf $(dnsperf -h 2>&1 | grep -m1 -oE 'version [0-9.]+' || true): \`d
 echo "- gevent $("$PY" -c 'import gevent; print(gevent.__version__)'): \`GEVENT_RESOLVER=ares GEVENTARES_SERVERS=127.0.0.1 GEVENTARES_UDP_PORT=PORT python3 bench/gevent_resolve.py FILE $GEVENT_CONC\` (Pool of $GEVENT_CONC on the fast server, $SLOW_NAMES on the slow one); gevent-thread = \`GEVENT_RESOLVER=thread\` (glibc, 10 threads) inside \`unshare -m -n\` with NSD on 127.0.0.1:53 (bench/dns_netns.sh)"
 echo "- greenloom $(git -C "$REPO_DIR" log -1 --format=%h): \`./greenloom resolve --type A --resolver 127.0.0.1:PORT --concurrency $GL_CONC FILE\` ($SLOW_NAMES on the slow server; \`--type A\` because its default is A and AAAA, two queries a name, while dnsperf and gethostbyname ask for A only)$( ((GREENLOOM)) || echo ' — NOT RUN: `greenloom resolve` not available on this branch')"
 echo
-echo "rate = names / elapsed; elapsed = the tool's own clock (dnsperf run time; gevent: spawn to join, without interpreter start; greenloom: its summary's elapsed if printed, else wall); wall includes process start (JVM, Python). server CPU = NSD's utime+stime over the run, proxy CPU = the delaying proxy's."
+echo "rate = names / elapsed; elapsed = the tool's own clock (dnsperf run time; gevent: spawn to join, without interpreter start; greenloom: its summary's elapsed if printed, else wall); wall includes process start (JVM, Python); client CPU = user + system CPU seconds of the tool's process (on a shared, busy machine this says more than wall time; includes the JVM's start and JIT); names per CPU s = names / client CPU. server CPU = NSD's utime+stime over the run, proxy CPU = the delaying proxy's."
 echo
-echo "| workload | tool | run | rate (names/s) | elapsed s | wall s | server CPU s | proxy CPU s | peak RSS MB | note | load |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$ROWS"
+echo "| workload | tool | run | rate (names/s) | elapsed s | wall s | client CPU s | server CPU s | proxy CPU s | peak RSS MB | note | load |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$ROWS"
 echo
 echo "### Medians"
 echo
-echo "| workload | tool | runs | rate (names/s) | elapsed s | wall s | server CPU s |"
-echo "|---|---|---|---|---|---|---|"
+echo "| workload | tool | runs | rate (names/s) | elapsed s | wall s | client CPU s | names per CPU s | server CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|"
 while IFS=$'\t' read -r w t; do
   n=$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t' "$ROWS" | wc -l)
-  echo "| $w | $t | $n | $(med "$w" "$t" 4) | $(med "$w" "$t" 5) | $(med "$w" "$t" 6) | $(med "$w" "$t" 7) |"
+  echo "| $w | $t | $n | $(med "$w" "$t" 4) | $(med "$w" "$t" 5) | $(med "$w" "$t" 6) | $(med "$w" "$t" 7) | $(med "$w" "$t" 13) | $(med "$w" "$t" 8) |"
 done < <(cut -f1,2 "$ROWS" | awk '!seen[$0]++')
 echo
 echo "### Targets (issue 3)"

@@ -159,7 +159,9 @@ median() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 
 # timed OUTFILE CMD... : run CMD with /usr/bin/time -v, stdout to $TIMED_STDOUT (default /dev/null),
-# stderr to OUTFILE. Sets TIMED_WALL (s), TIMED_RSS_MB (peak RSS of the largest process) and TIMED_RC.
+# stderr to OUTFILE. Sets TIMED_WALL (s), TIMED_CPU (user + system CPU s of CMD and its children),
+# TIMED_RSS_MB (peak RSS of the largest process) and TIMED_RC. On a machine shared with other
+# work, CPU seconds say more about a tool's cost than wall time does.
 timed() {
   local out=$1
   shift
@@ -173,6 +175,7 @@ timed() {
   TIMED_WALL=$(elapsed "$t0" "$t1")
   TIMED_RSS_MB=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$out")
   TIMED_RSS_MB=${TIMED_RSS_MB:--}
+  TIMED_CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$out")
 }
 
 # machine_info : markdown lines describing the machine and its load right now.
