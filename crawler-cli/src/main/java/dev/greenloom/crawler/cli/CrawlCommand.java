@@ -42,11 +42,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "crawl",
         header = "Fetch and archive a URL list, or crawl sites from it, concurrently and politely.",
         description = {
-            "Reads URLs one per line (blank lines and # comments skipped) from FILEs or - (stdin), by default",
-            "urls.txt in the current directory. Each URL is normalised and fetched once; with --depth, links in",
-            "HTML pages are followed within the scope. robots.txt is honoured unless --ignore-robots.",
-            "Without --out, --warc, --report or --json, prints a line per URL: status, bytes, time, URL."},
+            "Reads URLs one per line (blank lines and # comments skipped) from FILEs or - (stdin), by default "
+                + "urls.txt in the current directory. Each URL is normalised and fetched once; with --depth, links "
+                + "in HTML pages are followed within the scope. robots.txt is honoured unless --ignore-robots.",
+            "Without --out, --warc, --report or --json, prints a line per URL: status, bytes, time, URL. "
+                + "Ctrl-C stops cleanly; --resume continues from the report.",
+            ""},
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         sortOptions = false,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -122,7 +125,7 @@ public final class CrawlCommand implements Callable<Integer> {
             description = "largest body accepted, decompressed, e.g. 500k (default: 10M)")
     long maxSize = 10L * 1024 * 1024;
 
-    @Option(names = "--user-agent", paramLabel = "TEXT", description = "User-Agent header (default: " + "greenloom/VERSION (+https://github.com/greenloom))")
+    @Option(names = "--user-agent", paramLabel = "TEXT", description = "User-Agent header (default: greenloom/VERSION (+https://github.com/greenloom))")
     String userAgent;
 
     @Option(names = "--out", paramLabel = "DIR", description = "mirror pages into DIR as host/path files")

@@ -95,10 +95,12 @@ public final class ResolveCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--lookup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "2s", description = "How long one query waits for its answer (default: ${DEFAULT-VALUE}).")
+            defaultValue = "2s", description = "The longest one try of a query waits for its answer before it is sent "
+                    + "again; a server that has been answering gets the next try sooner, after its measured "
+                    + "round-trip time (default: ${DEFAULT-VALUE}).")
     Duration lookupTimeout;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
             description = "How often a query without an answer is sent again (default: ${DEFAULT-VALUE}).")
     int retries;
 
@@ -286,7 +288,13 @@ public final class ResolveCommand implements Callable<Integer> {
 
         private long writeOrdered(PrintWriter out) {
             BlockingQueue<Entry> pending = new ArrayBlockingQueue<>(window);
-            Greenlet<Long> reader = Green.spawn(() -> read(entry -> put(pending, entry)));
+            Greenlet<Long> reader = Green.spawn(() -> {
+                try {
+                    return read(entry -> put(pending, entry));
+                } finally {
+                    put(pending, Entry.END);
+                }
+            });
             while (true) {
                 Entry entry = take(pending);
                 if (entry.end()) {
@@ -340,7 +348,7 @@ public final class ResolveCommand implements Callable<Integer> {
 
         /**
          * Reads every line, answering bad and late ones at once and spawning the lookups of new
-         * names (waiting while the pool is full); hands each line to {@code sink}, then an end marker.
+         * names (waiting while the pool is full); hands each line to {@code sink}.
          *
          * @return the number of lines
          */
@@ -376,9 +384,6 @@ public final class ResolveCommand implements Callable<Integer> {
                 }
             } catch (UncheckedIOException e) {
                 readFailure = e.getMessage();
-            }
-            if (!unordered) {
-                sink.accept(Entry.END);
             }
             return count;
         }

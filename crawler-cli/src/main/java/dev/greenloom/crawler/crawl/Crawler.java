@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,8 +80,11 @@ public final class Crawler {
     private final ArrayDeque<Work> ready = new ArrayDeque<>();
     /** By origin. Guarded by lock. */
     private final Map<String, Host> hosts = new HashMap<>();
-    /** Every normalised URL queued, to where it came from (an input line, {@link #FROM_LINK}). Guarded by lock. */
-    private final Map<String, String> seen = new HashMap<>();
+    /**
+     * Every normalised URL queued, to where it came from (an input line, {@link #FROM_LINK}). Written under lock;
+     * concurrent so that links already queued can be skipped without the lock or normalising them again.
+     */
+    private final Map<String, String> seen = new ConcurrentHashMap<>();
     /** Pages queued (ready or parked) and not started. Guarded by lock. */
     private int pending;
     /** Pages being visited. Guarded by lock. */
@@ -118,7 +122,8 @@ public final class Crawler {
      * Crawls from {@code seeds} until every page is done, {@link #stop()} is called, or the run's timeout ends,
      * handing each page's record to {@code sink}. Does not close the sink.
      *
-     * @throws UncheckedIOException if the sink or the discovery log failed; the crawl stopped there
+     * @throws UncheckedIOException if the sink or the discovery log failed, or the seeds could not be read; the
+     *     crawl stopped there
      * @throws GreenletExit if the calling thread is interrupted; the crawl is stopped first
      */
     public void run(Iterator<Seed> seeds, PageSink sink) {
@@ -148,12 +153,11 @@ public final class Crawler {
                 reportNotReached(seeds);
             }
             pool.join();
-        } catch (GreenletExit e) {
-            stop();
+        } catch (RuntimeException e) {
+            stop(); // interrupted, or the seeds could not be read: no page may outlive run()
             throw e;
         } finally {
-            enqueue(END);
-            joinUninterruptibly(writer);
+            endWriter(writer);
         }
         if (writeFailure != null) {
             throw new UncheckedIOException("cannot write output: " + writeFailure.getMessage(), writeFailure);
@@ -275,17 +279,18 @@ public final class Crawler {
     private void visit(Work work) {
         boolean finished = false;
         try {
-            if (!stopping) {
-                PageRecord page;
-                try {
-                    page = fetchPage(work);
-                } catch (GreenletExit e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
-                }
-                enqueue(page);
+            if (stopping) {
+                return; // not finished: reported as not reached after a timeout, fetched again on resume
             }
+            PageRecord page;
+            try {
+                page = fetchPage(work);
+            } catch (GreenletExit e) {
+                throw e;
+            } catch (RuntimeException e) {
+                page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
+            }
+            enqueue(page);
             finished = true;
         } finally {
             release(work, finished);
@@ -312,6 +317,9 @@ public final class Crawler {
     private void admitLinks(List<String> links, Work from, String siteKey) {
         List<String> inScope = new ArrayList<>();
         for (String link : links) {
+            if (seen.containsKey(link)) {
+                continue; // most links of a site lead to pages already queued, and are already normal
+            }
             String url = normalise(link);
             if (url != null && scope.allows(url, siteKey)) {
                 inScope.add(url);
@@ -508,11 +516,20 @@ public final class Crawler {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /**
+     * Queues {@link #END} and waits for the writer to hand everything before it to the sink, even if this thread
+     * is interrupted (its interrupt status is restored): the records of finished pages must not be lost.
+     */
+    private void endWriter(Thread writer) {
         boolean interrupted = Thread.interrupted();
+        boolean queued = false;
         while (true) {
             try {
-                thread.join();
+                if (!queued) {
+                    toWriter.put(END);
+                    queued = true;
+                }
+                writer.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;

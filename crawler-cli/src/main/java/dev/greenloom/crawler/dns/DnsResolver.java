@@ -17,6 +17,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.NameTooLongException;
@@ -35,8 +36,9 @@ import org.xbill.DNS.hosts.HostsFileParser;
  * {@link DnsTransport}), so ten thousand lookups in flight cost ten thousand small futures, not ten
  * thousand threads or sockets. Names are checked and converted to punycode first
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
- * over TCP; each query is retried after {@code lookupTimeout}, on the next server when there are
- * several, and queries are spread over the servers round-robin.
+ * over TCP; a query without an answer is sent again (to the next server when there are several)
+ * after the server's measured round-trip time allows, at most after {@code lookupTimeout}, and
+ * queries are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
@@ -94,7 +96,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         }
     }
 
-    /** A builder with the defaults: system configuration, 2 s per query, 2 retries, 4 UDP sockets. */
+    /** A builder with the defaults: system configuration, at most 2 s per try, 3 retries, 4 UDP sockets. */
     public static Builder builder() {
         return new Builder();
     }
@@ -317,30 +319,30 @@ public final class DnsResolver implements Resolver, AutoCloseable {
 
     /** Sends one query, retrying on timeout or I/O failure, moving to the next server each time. */
     private Reply query(Name name, int rrType) {
-        Message query = Message.newQuery(Record.newRecord(name, rrType, DClass.IN));
+        // Not Message.newQuery: its random id comes from a synchronized SecureRandom, and the transport sets the id anyway.
+        Message query = new Message(0);
+        query.getHeader().setFlag(Flags.RD);
+        query.addRecord(Record.newRecord(name, rrType, DClass.IN), Section.QUESTION);
         query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
-        long timeoutNanos = lookupTimeout.toNanos();
         int first = nextServer.getAndIncrement();
-        IOException lastError = null;
+        List<InetSocketAddress> tries = new ArrayList<>(retries + 1);
         for (int attempt = 0; attempt <= retries; attempt++) {
-            InetSocketAddress server = servers.get(Math.floorMod(first + attempt, servers.size()));
-            try {
-                Message answer = transport.exchange(query, server, timeoutNanos);
-                if (answer != null) {
-                    return new Reply(answer, null, null);
-                }
-            } catch (IOException e) {
-                lastError = e;
+            tries.add(servers.get(Math.floorMod(first + attempt, servers.size())));
+        }
+        String triesText = (retries + 1) + (retries == 0 ? " try" : " tries");
+        try {
+            Message answer = transport.exchange(query, tries, lookupTimeout.toNanos());
+            if (answer != null) {
+                return new Reply(answer, null, null);
             }
+            return new Reply(null, Outcome.TIMEOUT,
+                    "timeout after " + triesText + " (lookup timeout " + text(lookupTimeout) + ")");
+        } catch (IOException e) {
+            return new Reply(null, Outcome.SERVER_FAILURE, "network error: " + e.getMessage());
         }
-        String tries = (retries + 1) + (retries == 0 ? " try" : " tries");
-        if (lastError != null) {
-            return new Reply(null, Outcome.SERVER_FAILURE, "network error (" + tries + "): " + lastError.getMessage());
-        }
-        return new Reply(null, Outcome.TIMEOUT, "timeout after " + seconds(lookupTimeout) + " (" + tries + ")");
     }
 
-    private static String seconds(Duration duration) {
+    private static String text(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
@@ -363,7 +365,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     public static final class Builder {
         private List<InetSocketAddress> servers = List.of();
         private Duration lookupTimeout = Duration.ofSeconds(2);
-        private int retries = 2;
+        private int retries = 3;
         private int sockets = 4;
 
         private Builder() {
@@ -379,7 +381,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return this;
         }
 
-        /** How long one query waits for an answer before it is retried; default 2 s. */
+        /**
+         * The longest one try of a query waits for an answer, default 2 s. A server that has been
+         * answering gets the next try sooner, after its round-trip time plus four times its
+         * variation (at least 250 ms, doubling with each try), as TCP retransmits; a late answer to
+         * an earlier try still counts.
+         */
         public Builder lookupTimeout(Duration lookupTimeout) {
             Objects.requireNonNull(lookupTimeout, "lookupTimeout == null");
             if (lookupTimeout.isNegative() || lookupTimeout.isZero()) {
@@ -389,13 +396,13 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return this;
         }
 
-        /** How long one query waits for an answer before it is retried; default 2 s. */
+        /** As {@link #lookupTimeout(Duration)}. */
         public Builder lookupTimeout(long timeout, TimeUnit unit) {
             Objects.requireNonNull(unit, "unit == null");
             return lookupTimeout(Duration.of(timeout, unit.toChronoUnit()));
         }
 
-        /** How many times a query without an answer is sent again; default 2. */
+        /** How many times a query without an answer is sent again; default 3. */
         public Builder retries(int retries) {
             if (retries < 0) {
                 throw new IllegalArgumentException("retries < 0");

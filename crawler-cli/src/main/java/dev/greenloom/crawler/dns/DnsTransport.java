@@ -12,11 +12,17 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,10 +34,16 @@ import org.xbill.DNS.Record;
 /**
  * Sends DNS queries and waits for their answers, the way bulk resolvers do: a few shared UDP
  * sockets, each with many queries in flight, answers matched to queries by id, source address and
- * question. One virtual thread per socket reads answers and completes the waiting query's future,
- * so a query costs no thread of its own; another virtual thread per socket sends the queries, so that
- * no caller ever touches a shared channel. A truncated UDP answer is asked again over TCP.
+ * question. Callers send their queries themselves; one thread per socket reads the answers in
+ * batches and completes the waiting queries' futures, so a query costs no thread of its own. A
+ * truncated UDP answer is asked again over TCP.
  * dnsjava only encodes and decodes the messages.
+ *
+ * <p>A query that gets no answer is sent again after a retransmission timeout adapted to each
+ * server's measured round-trip time (as TCP does, RFC 6298), never longer than the caller's limit, so
+ * a packet dropped by a busy server costs a fraction of a second, not the whole lookup timeout; the
+ * wait doubles with each try, so an overloaded server is not flooded. The
+ * earlier tries stay in flight: an answer to any of them ends the exchange.
  *
  * <p>Safe for concurrent use by many threads.
  */
@@ -40,8 +52,13 @@ final class DnsTransport implements AutoCloseable {
     private static final int MAX_UDP_ANSWER = 65_535;
     /** Large socket buffers, so that bursts of thousands of answers are not dropped by the kernel. */
     private static final int SOCKET_BUFFER = 4 << 20;
+    /** The shortest retransmission timeout, however fast a server has been. */
+    private static final long MIN_RETRANSMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The retransmission timeout before a server has answered at all (RFC 6298's initial RTO). */
+    private static final long INITIAL_RETRANSMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final UdpSocket[] sockets;
+    private final Map<InetSocketAddress, RoundTrip> roundTrips = new ConcurrentHashMap<>();
 
     /**
      * Opens {@code count} UDP sockets on ephemeral ports (the kernel picks them at random) and
@@ -63,23 +80,72 @@ final class DnsTransport implements AutoCloseable {
     }
 
     /**
-     * Sends {@code query} to {@code server} and waits at most {@code timeoutNanos} for the answer,
-     * over UDP and, if that answer is truncated, over TCP. Sets the query's id.
+     * Sends {@code query} once to each server of {@code tries} in turn until an answer comes, over
+     * UDP and, if the answer is truncated, over TCP. Each try waits for the server's retransmission
+     * timeout, at most {@code maxTryNanos}; the last try waits {@code maxTryNanos}. Changes the
+     * query's id.
      *
      * @return the answer, or null if none came in time
-     * @throws IOException if the query could not be sent or the TCP exchange failed
+     * @throws IOException if a query could not be sent or the TCP exchange failed
      * @throws IllegalStateException if the transport is closed
      * @throws GreenletExit if the calling thread is interrupted (or {@link dev.greenloom.runtime.Timeout.Expired}
      *     if a {@code Timeout} of the calling greenlet fired); the query is abandoned
      */
-    Message exchange(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
-        long deadline = System.nanoTime() + timeoutNanos;
+    Message exchange(Message query, List<InetSocketAddress> tries, long maxTryNanos) throws IOException {
         UdpSocket socket = sockets[ThreadLocalRandom.current().nextInt(sockets.length)];
-        Message answer = socket.exchange(query, server, timeoutNanos);
-        if (answer == null || !answer.getHeader().getFlag(Flags.TC)) {
+        CompletableFuture<Received> answer = new CompletableFuture<>();
+        Pending[] sent = new Pending[tries.size()];
+        try {
+            for (int attempt = 0; attempt < tries.size(); attempt++) {
+                InetSocketAddress server = tries.get(attempt);
+                sent[attempt] = socket.send(query, server, answer, attempt);
+                boolean last = attempt == tries.size() - 1;
+                long wait = last ? maxTryNanos : roundTrip(server).retransmitNanos(attempt, maxTryNanos);
+                Received received = await(answer, wait, socket);
+                if (received != null) {
+                    return complete(query, received, maxTryNanos);
+                }
+            }
+            return null;
+        } finally {
+            for (Pending pending : sent) {
+                if (pending != null) {
+                    socket.release(pending);
+                }
+            }
+        }
+    }
+
+    private RoundTrip roundTrip(InetSocketAddress server) {
+        return roundTrips.computeIfAbsent(server, s -> new RoundTrip());
+    }
+
+    /** Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP. */
+    private Message complete(Message query, Received received, long maxTryNanos) throws IOException {
+        Pending pending = received.pending();
+        if (pending.attempt() == 0) {
+            roundTrip(pending.server()).sample(received.nanoTime() - pending.sentAt());
+        }
+        Message answer = received.message();
+        if (!answer.getHeader().getFlag(Flags.TC)) {
             return answer;
         }
-        return exchangeTcp(query, server, deadline - System.nanoTime());
+        return exchangeTcp(query, pending.server(), maxTryNanos);
+    }
+
+    private static Received await(CompletableFuture<Received> answer, long nanos, UdpSocket socket) throws IOException {
+        try {
+            return answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException sendFailed && socket.isOpen()) {
+                throw sendFailed;
+            }
+            throw new IllegalStateException("resolver closed", e.getCause());
+        }
     }
 
     private static Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
@@ -96,7 +162,7 @@ final class DnsTransport implements AutoCloseable {
             byte[] bytes = new byte[in.readUnsignedShort()];
             in.readFully(bytes);
             Message answer = new Message(bytes);
-            if (answer.getHeader().getID() != query.getHeader().getID() || !sameQuestion(query, answer)) {
+            if (answer.getHeader().getID() != query.getHeader().getID() || !sameQuestion(query.getQuestion(), answer)) {
                 throw new IOException("TCP answer from " + server + " does not match the query");
             }
             return answer;
@@ -111,8 +177,7 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    static boolean sameQuestion(Message query, Message answer) {
-        Record asked = query.getQuestion();
+    static boolean sameQuestion(Record asked, Message answer) {
         Record answered = answer.getQuestion();
         return answered != null && asked.getName().equals(answered.getName()) && asked.getType() == answered.getType()
                 && asked.getDClass() == answered.getDClass();
@@ -138,23 +203,65 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    /** A query to send, or {@link #CLOSE} to stop the sender. */
-    private record Outgoing(ByteBuffer wire, Pending pending) {
-        static final Outgoing CLOSE = new Outgoing(null, null);
+    @Override
+    public String toString() {
+        return "DnsTransport[" + sockets.length + " UDP sockets]";
     }
 
-    /** A query waiting for its answer on one socket. */
-    private record Pending(Message query, InetSocketAddress server, CompletableFuture<Message> answer) {
-        boolean answeredBy(SocketAddress from, Message message) {
-            return server.equals(from) && sameQuestion(query, message);
+    /**
+     * The smoothed round-trip time of one server and its variation (RFC 6298). Updates race; that
+     * only blurs an estimate.
+     */
+    private static final class RoundTrip {
+        private volatile long smoothed = -1;
+        private volatile long variation;
+
+        void sample(long nanos) {
+            long current = smoothed;
+            if (current < 0) {
+                smoothed = nanos;
+                variation = nanos / 2;
+            } else {
+                variation = (3 * variation + Math.abs(current - nanos)) / 4;
+                smoothed = (7 * current + nanos) / 8;
+            }
+        }
+
+        /**
+         * How long to wait before sending again: {@code srtt + 4 × rttvar}, at least 250 ms (1 s
+         * before the first answer), doubled
+         * for each earlier try (so a server that drops queries because it is overloaded is not
+         * flooded), at most {@code max}.
+         */
+        long retransmitNanos(int attempt, long max) {
+            long current = smoothed;
+            long timeout = current < 0 ? INITIAL_RETRANSMIT_NANOS : Math.max(MIN_RETRANSMIT_NANOS, current + 4 * variation);
+            return Math.min(max, timeout << Math.min(attempt, 20));
         }
     }
 
-    /** One UDP socket, its queries in flight indexed by id, and the virtual threads sending queries and reading answers. */
+    /** An answer and the try it answers. */
+    private record Received(Message message, Pending pending, long nanoTime) {
+    }
+
+    /** One try of a query, waiting for its answer on one socket under its own id. */
+    private record Pending(int id, Record question, InetSocketAddress server, CompletableFuture<Received> answer,
+            int attempt, long sentAt) {
+        boolean answeredBy(SocketAddress from, Message message) {
+            return server.equals(from) && sameQuestion(question, message);
+        }
+    }
+
+    /**
+     * One UDP socket in non-blocking mode, its queries in flight indexed by id, and the platform
+     * thread reading its answers. Callers send on the channel themselves: in non-blocking mode an
+     * interrupt (a killed greenlet) does not close the channel, as it would in blocking mode, taking
+     * every other query on this socket with it.
+     */
     private static final class UdpSocket {
         private final DatagramChannel channel;
+        private final Selector selector;
         private final AtomicReferenceArray<Pending> inFlight = new AtomicReferenceArray<>(IDS);
-        private final LinkedBlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
 
         UdpSocket(int index) throws IOException {
             channel = DatagramChannel.open();
@@ -162,85 +269,87 @@ final class DnsTransport implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
                 channel.bind(null);
+                channel.configureBlocking(false);
+                selector = Selector.open();
+                channel.register(selector, SelectionKey.OP_READ);
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
-            Thread.ofVirtual().name("dns-reader-" + index).start(this::readAnswers);
-            Thread.ofVirtual().name("dns-sender-" + index).start(this::sendQueries);
+            // A platform thread: it drains answers in batches and must not wait behind thousands of greenlets.
+            Thread.ofPlatform().daemon().name("dns-reader-" + index).start(this::readAnswers);
         }
 
-        Message exchange(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
-            Pending pending = new Pending(query, server, new CompletableFuture<>());
-            int id = reserveId(pending);
-            try {
-                query.getHeader().setID(id);
-                outgoing.add(new Outgoing(ByteBuffer.wrap(query.toWire()), pending));
-                return pending.answer().get(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return null;
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException sendFailed && channel.isOpen()) {
-                    throw sendFailed;
-                }
-                throw new IllegalStateException("resolver closed", e.getCause());
-            } finally {
-                inFlight.compareAndSet(id, pending, null);
-            }
+        boolean isOpen() {
+            return channel.isOpen();
         }
 
         /**
-         * Sends the queued queries. Only this thread touches the channel's send side: an interrupt
-         * (a killed greenlet) reaching a thread inside a channel operation would close the channel,
-         * and with it every other query on this socket.
+         * Reserves a random free id for this try, sets it on {@code query} and sends it. A full
+         * send buffer drops the query, like a lost packet: the next try covers it.
+         *
+         * @throws IOException if sending failed
+         * @throws IllegalStateException if the socket is closed
          */
-        private void sendQueries() {
+        Pending send(Message query, InetSocketAddress server, CompletableFuture<Received> answer, int attempt)
+                throws IOException {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
             while (true) {
-                Outgoing next;
-                try {
-                    next = outgoing.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                int id = random.nextInt(IDS);
+                if (inFlight.get(id) != null) {
+                    continue;
                 }
-                if (next == Outgoing.CLOSE) {
-                    return;
-                }
-                try {
-                    channel.send(next.wire(), next.pending().server());
-                } catch (IOException e) {
-                    next.pending().answer().completeExceptionally(e);
+                Pending pending = new Pending(id, query.getQuestion(), server, answer, attempt, System.nanoTime());
+                if (inFlight.compareAndSet(id, null, pending)) {
+                    query.getHeader().setID(id);
+                    try {
+                        channel.send(ByteBuffer.wrap(query.toWire()), server);
+                    } catch (ClosedChannelException e) {
+                        release(pending);
+                        throw new IllegalStateException("resolver closed", e);
+                    } catch (IOException e) {
+                        release(pending);
+                        throw e;
+                    }
+                    return pending;
                 }
             }
         }
 
-        /** A random id not in flight on this socket, reserved for {@code pending}. */
-        private int reserveId(Pending pending) {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            while (true) {
-                int id = random.nextInt(IDS);
-                if (inFlight.compareAndSet(id, null, pending)) {
-                    return id;
-                }
-            }
+        void release(Pending pending) {
+            inFlight.compareAndSet(pending.id(), pending, null);
         }
 
         private void readAnswers() {
             ByteBuffer buffer = ByteBuffer.allocate(MAX_UDP_ANSWER);
+            try (selector) {
+                while (channel.isOpen()) {
+                    selector.select();
+                    selector.selectedKeys().clear();
+                    drain(buffer);
+                }
+                failAll(new ClosedChannelException());
+            } catch (IOException | ClosedSelectorException e) {
+                failAll(e instanceof IOException io ? io : new ClosedChannelException());
+            }
+        }
+
+        /** Reads every answer waiting in the socket and completes the queries they answer. */
+        private void drain(ByteBuffer buffer) throws IOException {
             while (true) {
                 buffer.clear();
                 SocketAddress from;
                 try {
                     from = channel.receive(buffer);
+                } catch (ClosedChannelException e) {
+                    throw e;
                 } catch (IOException e) {
-                    if (!channel.isOpen()) {
-                        failAll(e);
-                        return;
-                    }
                     continue; // a transient error (an ICMP report) must not stop the other queries
                 }
+                if (from == null) {
+                    return;
+                }
+                long now = System.nanoTime();
                 buffer.flip();
                 Message answer = parse(buffer);
                 if (answer == null) {
@@ -249,7 +358,7 @@ final class DnsTransport implements AutoCloseable {
                 int id = answer.getHeader().getID();
                 Pending pending = inFlight.get(id);
                 if (pending != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
-                    pending.answer().complete(answer);
+                    pending.answer().complete(new Received(answer, pending, now));
                 }
             }
         }
@@ -273,17 +382,13 @@ final class DnsTransport implements AutoCloseable {
         }
 
         void close() {
-            outgoing.add(Outgoing.CLOSE);
             try {
                 channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                selector.wakeup();
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return "DnsTransport[" + sockets.length + " UDP sockets]";
     }
 }

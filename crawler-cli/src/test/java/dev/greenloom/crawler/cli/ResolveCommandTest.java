@@ -152,7 +152,7 @@ class ResolveCommandTest {
         server.behave("broken.test", Behaviour.SERVFAIL).behave("silent.test", Behaviour.SILENT);
         Result result = run("mail.test\nbroken.test\nsilent.test\n", "--lookup-timeout", "100ms", "--retries", "1");
         assertEquals(List.of("mail.test\tERROR no A/AAAA records", "broken.test\tERROR SERVFAIL",
-                "silent.test\tERROR timeout after 100 ms (2 tries)"), result.lines());
+                "silent.test\tERROR timeout after 2 tries (lookup timeout 100 ms)"), result.lines());
         assertTrue(result.err().contains("0 ok, 0 NXDOMAIN, 1 no records, 1 server failure, 1 timeout"), result.err());
     }
 
@@ -169,7 +169,7 @@ class ResolveCommandTest {
         server.behave("silent.test", Behaviour.SILENT);
         Result result = run("silent.test\nb.test\n", "--unordered", "--type", "A", "--lookup-timeout", "300ms",
                 "--retries", "0");
-        assertEquals(List.of("b.test\t192.0.2.2", "silent.test\tERROR timeout after 300 ms (1 try)"), result.lines());
+        assertEquals(List.of("b.test\t192.0.2.2", "silent.test\tERROR timeout after 1 try (lookup timeout 300 ms)"), result.lines());
     }
 
     @Test

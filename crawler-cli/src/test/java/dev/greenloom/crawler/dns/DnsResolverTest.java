@@ -109,9 +109,56 @@ class DnsResolverTest {
         try (DnsResolver quick = resolverFor(server.address(), Duration.ofMillis(100), 2)) {
             Resolution r = quick.resolve("silent.test", RecordType.A);
             assertEquals(Outcome.TIMEOUT, r.outcome());
-            assertEquals("timeout after 100 ms (3 tries)", r.error());
+            assertEquals("timeout after 3 tries (lookup timeout 100 ms)", r.error());
         }
         assertEquals(3, server.queries("silent.test"));
+    }
+
+    @Test
+    void resendsALostQueryAfterTheServersRoundTripTimeNotTheFullTimeout() {
+        try (DnsResolver patient = resolverFor(server.address(), Duration.ofSeconds(10), 2)) {
+            assertTrue(patient.resolve("a.test", RecordType.A).ok());
+            server.behave("mail.test", Behaviour.DROP_FIRST);
+            long start = System.nanoTime();
+            assertEquals(Outcome.OK, patient.resolve("mail.test", RecordType.MX).outcome());
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(3)) < 0, "took " + elapsed);
+            assertEquals(2, server.queries("mail.test"));
+        }
+    }
+
+    @Test
+    void acceptsALateAnswerToAnEarlierTry() {
+        server.delay(Duration.ofMillis(300));
+        try (DnsResolver impatient = resolverFor(server.address(), Duration.ofMillis(200), 1)) {
+            assertEquals(Outcome.OK, impatient.resolve("a.test", RecordType.A).outcome());
+        }
+    }
+
+    @Test
+    void killedLookupsLeaveTheSharedSocketsWorking() {
+        server.behave("silent.test", Behaviour.SILENT);
+        try (DnsResolver oneSocket = DnsResolver.builder().servers(List.of(server.address())).sockets(1).build()) {
+            List<Greenlet<Resolution>> jobs = IntStream.range(0, 50)
+                    .mapToObj(i -> Green.spawn(() -> oneSocket.resolve("silent.test", RecordType.A)))
+                    .toList();
+            Green.killAll(jobs);
+            assertTrue(jobs.stream().allMatch(job -> job.exception() instanceof GreenletExit));
+            assertEquals(Outcome.OK, oneSocket.resolve("a.test", RecordType.A).outcome());
+        }
+    }
+
+    @Test
+    void anInterruptWhileSendingLeavesTheSharedSocketWorking() {
+        try (DnsResolver oneSocket = DnsResolver.builder().servers(List.of(server.address())).sockets(1).build()) {
+            Greenlet<Resolution> interrupted = Green.spawn(() -> {
+                Thread.currentThread().interrupt();
+                return oneSocket.resolve("a.test", RecordType.A);
+            });
+            interrupted.join();
+            assertInstanceOf(GreenletExit.class, interrupted.exception());
+            assertEquals(Outcome.OK, oneSocket.resolve("a.test", RecordType.A).outcome());
+        }
     }
 
     @Test

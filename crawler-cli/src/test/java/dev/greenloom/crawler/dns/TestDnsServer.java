@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class TestDnsServer implements AutoCloseable {
     private static final Name ZONE = name("test.");
 
     /** What the server does with queries for a name, instead of answering from the zone. */
-    public enum Behaviour { SERVFAIL, REFUSED, SILENT, TRUNCATE }
+    public enum Behaviour { SERVFAIL, REFUSED, SILENT, TRUNCATE, DROP_FIRST }
 
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
@@ -67,6 +68,8 @@ public final class TestDnsServer implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; ; attempt++) {
             DatagramChannel udp = DatagramChannel.open();
+            // Room for bursts of thousands of queries, as production servers configure (NSD's so-rcvbuf).
+            udp.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             udp.bind(new InetSocketAddress(loopback, 0));
             int port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
             try {
@@ -200,9 +203,9 @@ public final class TestDnsServer implements AutoCloseable {
     private Message answer(Message query, boolean udp) {
         Record question = query.getQuestion();
         Name asked = question.getName();
-        queries.computeIfAbsent(asked, n -> new AtomicInteger()).incrementAndGet();
+        int count = queries.computeIfAbsent(asked, n -> new AtomicInteger()).incrementAndGet();
         Behaviour behaviour = behaviours.get(asked);
-        if (behaviour == Behaviour.SILENT) {
+        if (behaviour == Behaviour.SILENT || (behaviour == Behaviour.DROP_FIRST && count == 1)) {
             return null;
         }
         Message answer = new Message(query.getHeader().getID());

@@ -1,0 +1,46 @@
+package dev.greenloom.crawler.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class BackoffTest {
+    private static final Instant NOW = Instant.parse("2026-11-24T08:00:00Z");
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    @Test
+    void growsExponentiallyWithJitterWithinEachStep() {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long step = 100L << attempt;
+            for (int i = 0; i < 50; i++) {
+                long millis = backoff.delay(attempt, null, NOW).toMillis();
+                assertTrue(millis >= step / 2 && millis <= step, attempt + ": " + millis);
+            }
+        }
+    }
+
+    @Test
+    void neverExceedsTheCap() {
+        assertEquals(Duration.ofSeconds(5), backoff.delay(30, null, NOW));
+        assertEquals(Duration.ofSeconds(5), backoff.delay(0, "3600", NOW));
+    }
+
+    @Test
+    void retryAfterInSecondsOrAsAnHttpDate() {
+        assertEquals(Duration.ofSeconds(2), backoff.delay(0, "2", NOW));
+        assertEquals(Duration.ofSeconds(3), backoff.delay(0, "Tue, 24 Nov 2026 08:00:03 GMT", NOW));
+        assertEquals(Duration.ZERO, backoff.delay(0, "Tue, 24 Nov 2026 07:00:00 GMT", NOW), "a date in the past");
+    }
+
+    @Test
+    void unreadableRetryAfterFallsBackToBackoff() {
+        assertNull(Backoff.parseRetryAfter("soon", NOW));
+        assertTrue(backoff.delay(0, "soon", NOW).toMillis() <= 100);
+    }
+}
