@@ -18,6 +18,7 @@ import dev.greenloom.crawler.output.WarcSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -191,7 +192,7 @@ public final class CrawlCommand implements Callable<Integer> {
         FrontierLog frontier;
         try {
             outputs = Sinks.all(sinks());
-            frontier = report == null ? null : new FrontierLog(FrontierLog.pathFor(report));
+            frontier = report == null ? null : frontierLog(report);
         } catch (IOException e) {
             err.println("greenloom crawl: cannot open output: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -247,6 +248,15 @@ public final class CrawlCommand implements Callable<Integer> {
         return builder.build();
     }
 
+    /** The frontier log beside {@code report}: continued on resume, else started afresh like the report. */
+    private FrontierLog frontierLog(Path report) throws IOException {
+        Path file = FrontierLog.pathFor(report);
+        if (!resume) {
+            Files.deleteIfExists(file);
+        }
+        return new FrontierLog(file);
+    }
+
     private Fetcher fetcher(DnsResolver resolver) {
         Fetcher.Builder builder = Fetcher.builder(resolver)
                 .connectTimeout(connectTimeout)
@@ -274,7 +284,7 @@ public final class CrawlCommand implements Callable<Integer> {
             sinks.add(new MirrorSink(out));
         }
         if (warc != null) {
-            sinks.add(new WarcSink(warc));
+            sinks.add(new WarcSink(warc, resume));
         }
         if (report != null) {
             sinks.add(new ReportSink(report, resume));

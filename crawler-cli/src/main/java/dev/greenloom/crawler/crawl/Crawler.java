@@ -30,9 +30,9 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
@@ -549,8 +549,8 @@ public final class Crawler {
         private final Fetcher fetcher;
         private int depth;
         private Scope.Mode mode = Scope.Mode.SAME_HOST;
-        private List<java.util.regex.Pattern> includes = List.of();
-        private List<java.util.regex.Pattern> excludes = List.of();
+        private List<Pattern> includes = List.of();
+        private List<Pattern> excludes = List.of();
         private long maxPages = Long.MAX_VALUE;
         private int concurrency = 64;
         private int perHost = 2;
@@ -574,8 +574,8 @@ public final class Crawler {
         }
 
         /** Which links are followed: default {@link Scope.Mode#SAME_HOST}, and every pattern setting. */
-        public Builder scope(Scope.Mode mode, List<java.util.regex.Pattern> includes,
-                List<java.util.regex.Pattern> excludes) {
+        public Builder scope(Scope.Mode mode, List<Pattern> includes,
+                List<Pattern> excludes) {
             this.mode = Objects.requireNonNull(mode, "mode == null");
             this.includes = List.copyOf(includes);
             this.excludes = List.copyOf(excludes);

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@code _<8 hex of SHA-256 of its URL>} before the extension. Files left by an earlier run are replaced,
  *       so re-crawling into the same directory updates the mirror.</li>
  * </ul>
- * Pages with an error, or without a response, are skipped. Memory: one map entry (path, URL) per written file.
+ * Pages with an error, or without a response, are skipped. Memory: one map entry (path, URL) per written file and
+ * one per directory.
  *
  * <p>Thread-safe: bodies are written concurrently; placing them in the tree is serialized by one lock.
  */
@@ -38,6 +41,8 @@ public final class MirrorSink implements PageSink {
     private final ReentrantLock lock = new ReentrantLock();
     /** Relative path (with '/' separators) to the URL whose body it holds, for files written by this sink. */
     private final Map<String, String> owners = new HashMap<>();
+    /** Directories this sink made sure of; they stay directories (only files are ever turned into directories). */
+    private final Set<String> directories = new HashSet<>();
     private boolean closed;
 
     /** Creates the sink, creating {@code dir} if needed. */
@@ -60,22 +65,15 @@ public final class MirrorSink implements PageSink {
             throw new IOException("cannot mirror " + page.url() + ": " + e.getMessage(), e);
         }
         Path temp = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        boolean placed = false;
         try {
             Files.write(temp, last.body());
             place(temp, relative, page.url());
+            placed = true;
         } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Where {@code url} was stored by this sink, or null: for tests and for callers that link to the mirror. */
-    Path pathOf(String url) {
-        lock.lock();
-        try {
-            return owners.entrySet().stream().filter(e -> e.getValue().equals(url))
-                    .map(e -> dir.resolve(e.getKey())).findFirst().orElse(null);
-        } finally {
-            lock.unlock();
+            if (!placed) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 
@@ -87,14 +85,17 @@ public final class MirrorSink implements PageSink {
             }
             Path target = checked(dir.resolve(relative));
             Path parent = target.getParent();
-            Path ancestor = dir;
-            for (Path name : dir.relativize(parent)) {
-                ancestor = ancestor.resolve(name);
-                if (Files.isRegularFile(ancestor)) {
-                    moveIntoOwnDirectory(ancestor);
+            if (!directories.contains(key(parent))) {
+                Path ancestor = dir;
+                for (Path name : dir.relativize(parent)) {
+                    ancestor = ancestor.resolve(name);
+                    if (Files.isRegularFile(ancestor)) {
+                        moveIntoOwnDirectory(ancestor);
+                    }
                 }
+                Files.createDirectories(parent);
+                directories.add(key(parent));
             }
-            Files.createDirectories(parent);
             if (Files.isDirectory(target)) {
                 target = target.resolve("index.html");
             }
@@ -112,6 +113,7 @@ public final class MirrorSink implements PageSink {
         Path aside = Files.createTempFile(dir, ".greenloom-", ".tmp");
         move(file, aside);
         Files.createDirectory(file);
+        directories.add(key(file));
         Path index = owner == null ? file.resolve("index.html") : unclaimed(file.resolve("index.html"), owner);
         move(aside, index);
         if (owner != null) {

@@ -9,10 +9,10 @@ import java.util.Objects;
  * <pre>
  * 200      15320     42ms http://example.com/
  * 200        912      8ms http://example.com/a -> http://example.com/a/
- * ERR timeout      10003ms http://slow.example/: read timed out
+ * ERR          -  10003ms timeout http://slow.example/: read timed out
  * </pre>
  * A fetched page shows status, decoded bytes, elapsed time and URL (plus the final URL after redirects);
- * a failure shows {@code ERR}, its kind, elapsed time and the message, which names the URL.
+ * a failure shows {@code ERR}, elapsed time, its kind and the message, which names the URL.
  *
  * <p>Thread-safe; lines are written whole and flushed. {@link #close} flushes but does not close the writer.
  */
@@ -27,7 +27,7 @@ public final class TextSink implements PageSink {
     static String line(PageRecord page) {
         if (!page.ok()) {
             String message = page.error() == null ? page.url() : page.error();
-            return String.format("ERR %-12s %6dms %s", page.errorKind(), page.elapsedMillis(), message);
+            return String.format("ERR %10s %6dms %s %s", "-", page.elapsedMillis(), page.errorKind(), message);
         }
         String redirected = page.finalUrl() == null || page.finalUrl().equals(page.url()) ? ""
                 : " -> " + page.finalUrl();

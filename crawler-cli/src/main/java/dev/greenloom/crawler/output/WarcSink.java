@@ -1,9 +1,12 @@
 package dev.greenloom.crawler.output;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,11 +22,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import org.netpreserve.jwarc.HttpRequest;
 import org.netpreserve.jwarc.HttpResponse;
 import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcCompression;
 import org.netpreserve.jwarc.WarcDigest;
+import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
 import org.netpreserve.jwarc.WarcResponse;
 import org.netpreserve.jwarc.WarcTruncationReason;
@@ -41,12 +48,13 @@ import org.netpreserve.jwarc.Warcinfo;
  * the originals are kept as {@code X-Original-Content-Encoding} etc. The final response of a page that failed as
  * {@code too-large} carries {@code WARC-Truncated: length}. HTTP/2 responses are recorded as HTTP/1.1.
  *
- * <p>A name ending in {@code .gz} gives one gzip member per record. An existing file is appended to, after its torn
- * last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
+ * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
+ * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
  *
- * <p>Thread-safe: records of one page are written together under a lock, so a request is always followed by its
- * response. Each page is written before {@link #accept} returns (the operating system holds it; a process kill
- * loses nothing already accepted).
+ * <p>Thread-safe: each page's records are built and compressed by the calling thread, then appended with one write
+ * under a lock, so a page's records stay together and a request is always followed by its response.
+ * Each page is written before {@link #accept} returns (the operating system holds it; a process kill loses nothing
+ * already accepted).
  */
 public final class WarcSink implements PageSink {
     private static final Set<String> REPLACED_HEADERS = Set.of("content-encoding", "transfer-encoding",
@@ -55,28 +63,41 @@ public final class WarcSink implements PageSink {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final FileChannel channel;
-    private final WarcWriter writer;
+    private final boolean gzip;
     private final URI warcinfoId;
     private boolean closed;
 
-    /** Opens {@code file} for appending (creating it), repairing a torn tail first, and writes a warcinfo record. */
+    /** Same as {@code new WarcSink(file, true)}: appends to an existing file. */
     public WarcSink(Path file) throws IOException {
+        this(file, true);
+    }
+
+    /**
+     * Opens {@code file} (creating it) and writes a warcinfo record. With {@code append}, an existing file is
+     * continued after cutting off its torn last record; otherwise it is replaced.
+     *
+     * @throws IOException if appending to a non-empty file that does not start with a complete WARC record
+     *                     (it is left untouched rather than cut to nothing), or if the file cannot be opened
+     */
+    public WarcSink(Path file, boolean append) throws IOException {
         Objects.requireNonNull(file, "file == null");
-        boolean gzip = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
-        if (Files.exists(file)) {
+        gzip = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+        if (append && Files.exists(file)) {
+            if (Files.size(file) > 0 && WarcRepair.validLength(file, gzip) == 0) {
+                throw new IOException(file + " is not a " + (gzip ? "gzipped " : "") + "WARC file; not appending");
+            }
             WarcRepair.truncateTornTail(file, gzip);
         }
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         try {
-            writer = new WarcWriter(channel, gzip ? WarcCompression.GZIP : WarcCompression.NONE);
             Warcinfo info = new Warcinfo.Builder()
                     .version(MessageVersion.WARC_1_1)
                     .date(Instant.now())
                     .filename(file.getFileName().toString())
                     .fields(warcinfoFields())
                     .build();
-            writer.write(info);
+            writeFully(serialize(List.of(info)));
             warcinfoId = info.id();
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -91,23 +112,60 @@ public final class WarcSink implements PageSink {
         if (exchanges.isEmpty()) {
             return;
         }
-        // Build outside the lock: digests and serialisation are the expensive part.
-        WarcRecordPair[] pairs = new WarcRecordPair[exchanges.size()];
-        for (int i = 0; i < pairs.length; i++) {
-            boolean truncated = i == pairs.length - 1 && TOO_LARGE.equals(page.errorKind());
-            pairs[i] = records(exchanges.get(i), truncated);
+        // Build and compress outside the lock, so pages are serialised in parallel; the lock covers one write.
+        List<WarcRecord> records = new ArrayList<>(2 * exchanges.size());
+        for (int i = 0; i < exchanges.size(); i++) {
+            boolean truncated = i == exchanges.size() - 1 && TOO_LARGE.equals(page.errorKind());
+            WarcRecordPair pair = records(exchanges.get(i), truncated);
+            records.add(pair.request());
+            records.add(pair.response());
         }
+        ByteBuffer bytes = serialize(records);
         lock.lock();
         try {
             if (closed) {
                 throw new IOException("WARC closed");
             }
-            for (WarcRecordPair pair : pairs) {
-                writer.write(pair.request());
-                writer.write(pair.response());
-            }
+            writeFully(bytes);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The records as they go into the file: with gzip, one member per record, compressed at
+     * {@link Deflater#BEST_SPEED} (jwarc's writer has no level setting, and its default level made compression the
+     * bottleneck of a crawl: see the report's measurements).
+     */
+    private ByteBuffer serialize(List<? extends WarcRecord> records) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        for (WarcRecord record : records) {
+            if (gzip) {
+                ByteArrayOutputStream plain = new ByteArrayOutputStream(16 * 1024);
+                writeRecord(record, plain);
+                try (GZIPOutputStream member = new GZIPOutputStream(out, 8192) {
+                    {
+                        def.setLevel(Deflater.BEST_SPEED);
+                    }
+                }) {
+                    plain.writeTo(member);
+                }
+            } else {
+                writeRecord(record, out);
+            }
+        }
+        return ByteBuffer.wrap(out.toByteArray());
+    }
+
+    private static void writeRecord(WarcRecord record, ByteArrayOutputStream out) throws IOException {
+        try (WarcWriter writer = new WarcWriter(Channels.newChannel(out), WarcCompression.NONE)) {
+            writer.write(record);
+        }
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
         }
     }
 
@@ -217,7 +275,6 @@ public final class WarcSink implements PageSink {
             closed = true;
             try (channel) {
                 channel.force(false);
-                writer.close();
             }
         } finally {
             lock.unlock();

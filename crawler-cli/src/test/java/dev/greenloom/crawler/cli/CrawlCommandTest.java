@@ -166,6 +166,20 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aFreshRunWithAReportStartsItsFrontierAfresh() throws IOException {
+        serveSite(2, Duration.ZERO, new CountDownLatch(0));
+        Path report = dir.resolve("report.jsonl");
+        Files.writeString(dir.resolve("report.jsonl.frontier"),
+                "{\"url\":\"" + url("/stale") + "\",\"depth\":1,\"parent\":null}\n");
+
+        assertEquals(Main.EXIT_OK, crawl("--report", report.toString(), list(url("/")).toString()));
+        assertEquals(Main.EXIT_OK, crawl("--resume", "--report", report.toString(), list(url("/")).toString()));
+
+        assertEquals(List.of(url("/")), reportUrls(report));
+        assertEquals(null, hits.get("/stale"), "the old frontier was dropped by the fresh run");
+    }
+
+    @Test
     void resumeAfterAHardKillFetchesOnlyWhatWasLeft() throws Exception {
         int children = 20;
         CountDownLatch sixChildren = new CountDownLatch(6);

@@ -230,6 +230,25 @@ class WarcSinkTest {
     }
 
     @Test
+    void refusesToAppendToSomethingElse() throws IOException {
+        Path file = dir.resolve("notes.warc");
+        Files.writeString(file, "my notes, not a WARC\n");
+        assertThrows(IOException.class, () -> new WarcSink(file));
+        assertEquals("my notes, not a WARC\n", Files.readString(file));
+    }
+
+    @Test
+    void withoutAppendReplacesTheFile() throws IOException {
+        Path file = dir.resolve("again.warc.gz");
+        for (int run = 0; run < 2; run++) {
+            try (WarcSink sink = new WarcSink(file, false)) {
+                sink.accept(Pages.ok("http://example.com/", "x"));
+            }
+        }
+        assertEquals(3, readAll(file).size());
+    }
+
+    @Test
     void refusesAfterClose() throws IOException {
         WarcSink sink = new WarcSink(dir.resolve("closed.warc"));
         sink.close();

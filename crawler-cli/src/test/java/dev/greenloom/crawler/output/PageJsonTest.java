@@ -1,0 +1,29 @@
+package dev.greenloom.crawler.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class PageJsonTest {
+    @Test
+    void writesEveryFieldInOrder() {
+        PageRecord page = new PageRecord("http://h/a", "http://h/a/", 2, "http://h/", 200, "text/html", 12, 34,
+                null, null, List.of());
+        assertEquals("{\"url\":\"http://h/a\",\"final_url\":\"http://h/a/\",\"status\":200,"
+                + "\"content_type\":\"text/html\",\"bytes\":12,\"elapsed_ms\":34,\"depth\":2,"
+                + "\"parent\":\"http://h/\",\"error_kind\":null,\"error\":null}", PageJson.line(page));
+    }
+
+    @Test
+    void failureReadsBackWithKindAndMessage() {
+        var members = JsonLine.parse(PageJson.line(Pages.failed("http://h/\"x\"", "dns")));
+        assertEquals("dns", members.get("error_kind"));
+        assertEquals("dns for http://h/\"x\"", members.get("error"));
+        assertEquals("0", members.get("status"));
+        assertEquals(null, members.get("final_url"));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.greenloom.crawler.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ResumeStateTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pendingIsQueuedMinusReportedIgnoringTornLastLines() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        Path frontier = FrontierLog.pathFor(report);
+        try (FrontierLog log = new FrontierLog(frontier)) {
+            log.append(new FrontierEntry("http://h/", 0, null));
+            log.append(new FrontierEntry("http://h/a", 1, "http://h/"));
+            log.append(new FrontierEntry("http://h/b", 1, "http://h/"));
+            log.append(new FrontierEntry("http://h/a", 2, "http://h/b"));
+            log.append(new FrontierEntry("http://h/c", 2, "http://h/b"));
+        }
+        Files.writeString(frontier, "{\"url\":\"http://h/torn\",\"dep", StandardOpenOption.APPEND);
+        try (ReportSink sink = new ReportSink(report, false)) {
+            sink.accept(Pages.ok("http://h/", "root"));
+            sink.accept(Pages.failed("http://h/b", "timeout"));
+        }
+        Files.writeString(report, "{\"url\":\"http://h/a\",\"sta", StandardOpenOption.APPEND);
+
+        ResumeState state = ResumeState.load(report, frontier);
+
+        assertEquals(Set.of("http://h/", "http://h/b"), state.finished());
+        assertEquals(List.of(new FrontierEntry("http://h/a", 1, "http://h/"),
+                new FrontierEntry("http://h/c", 2, "http://h/b")), state.pending());
+        assertEquals(2, state.skippedLines());
+    }
+
+    @Test
+    void damagedMiddleLineIsSkippedNotFatal() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        Files.writeString(report, PageJson.line(Pages.ok("http://h/1", "x")) + "\n\u0000garbage\n{\"no_url\":1}\n"
+                + PageJson.line(Pages.ok("http://h/2", "x")) + "\n");
+        ResumeState state = ResumeState.load(report, dir.resolve("missing.frontier"));
+        assertEquals(Set.of("http://h/1", "http://h/2"), state.finished());
+        assertEquals(2, state.skippedLines());
+        assertEquals(List.of(), state.pending());
+    }
+
+    @Test
+    void missingFilesMeanNothingDone() throws IOException {
+        ResumeState state = ResumeState.load(dir.resolve("none.jsonl"), dir.resolve("none.frontier"));
+        assertEquals(Set.of(), state.finished());
+        assertEquals(List.of(), state.pending());
+    }
+
+    @Test
+    void loadsHundredThousandUrls() throws IOException {
+        Path report = dir.resolve("big.jsonl");
+        Path frontier = FrontierLog.pathFor(report);
+        int n = 100_000;
+        // Written in bulk: this test is about loading; the writers' per-line flushing is tested elsewhere.
+        List<String> queued = new ArrayList<>(n);
+        List<String> reported = new ArrayList<>(n / 2);
+        for (int i = 0; i < n; i++) {
+            String url = "http://h/page/" + i;
+            queued.add(new Json().add("url", url).add("depth", 1).add("parent", "http://h/").toString());
+            if (i % 2 == 0) {
+                reported.add(PageJson.line(Pages.ok(url, "")));
+            }
+        }
+        Files.write(frontier, queued);
+        Files.write(report, reported);
+        ResumeState state = ResumeState.load(report, frontier);
+        assertEquals(n / 2, state.finished().size());
+        assertEquals(n / 2, state.pending().size());
+        assertEquals("http://h/page/1", state.pending().getFirst().url());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.greenloom.crawler.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class TextSinkTest {
+    @Test
+    void fetchedPageShowsStatusBytesTimeAndUrl() {
+        PageRecord page = new PageRecord("http://h/", "http://h/", 0, null, 200, "text/html", 15320, 42, null, null,
+                List.of());
+        assertEquals("200      15320     42ms http://h/", TextSink.line(page));
+    }
+
+    @Test
+    void redirectedPageShowsFinalUrl() {
+        PageRecord page = new PageRecord("http://h/a", "http://h/a/", 0, null, 200, null, 9, 8, null, null,
+                List.of());
+        assertEquals("200          9      8ms http://h/a -> http://h/a/", TextSink.line(page));
+    }
+
+    @Test
+    void failureShowsKindAndMessage() {
+        assertEquals("ERR          -      7ms timeout timeout for http://h/x",
+                TextSink.line(Pages.failed("http://h/x", "timeout")));
+    }
+
+    @Test
+    void linesAlignAcrossOutcomes() throws IOException {
+        StringWriter text = new StringWriter();
+        try (TextSink sink = new TextSink(new PrintWriter(text))) {
+            sink.accept(Pages.ok("http://h/1", "a"));
+            sink.accept(Pages.failed("http://h/2", "dns"));
+        }
+        String[] lines = text.toString().split(System.lineSeparator());
+        assertEquals(lines[0].indexOf("ms "), lines[1].indexOf("ms "));
+    }
+}
