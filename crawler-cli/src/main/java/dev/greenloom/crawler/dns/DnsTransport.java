@@ -40,7 +40,7 @@ import org.xbill.DNS.Record;
  * dnsjava only encodes and decodes the messages.
  *
  * <p>A query that gets no answer is sent again after a retransmission timeout adapted to each
- * server's measured round-trip time (as TCP does, RFC 6298), never longer than the caller's limit, so
+ * server's measured round-trip time (much as TCP does, RFC 6298), never longer than the caller's limit, so
  * a packet dropped by a busy server costs a fraction of a second, not the whole lookup timeout; the
  * wait doubles with each try, so an overloaded server is not flooded. The
  * earlier tries stay in flight: an answer to any of them ends the exchange.
@@ -228,14 +228,16 @@ final class DnsTransport implements AutoCloseable {
         }
 
         /**
-         * How long to wait before sending again: {@code srtt + 4 × rttvar}, at least 250 ms (1 s
+         * How long to wait before sending again: {@code 2 × srtt + 4 × rttvar}, at least 250 ms (1 s
          * before the first answer), doubled
          * for each earlier try (so a server that drops queries because it is overloaded is not
-         * flooded), at most {@code max}.
+         * flooded), at most {@code max}. Twice the round trip, not TCP's one: a server that answers
+         * steadily after 200 ms has a variation near zero, and answers delayed by a busy machine
+         * must not be sent again (a spurious resend doubles the load that delayed them).
          */
         long retransmitNanos(int attempt, long max) {
             long current = smoothed;
-            long timeout = current < 0 ? INITIAL_RETRANSMIT_NANOS : Math.max(MIN_RETRANSMIT_NANOS, current + 4 * variation);
+            long timeout = current < 0 ? INITIAL_RETRANSMIT_NANOS : Math.max(MIN_RETRANSMIT_NANOS, 2 * current + 4 * variation);
             return Math.min(max, timeout << Math.min(attempt, 20));
         }
     }
