@@ -538,13 +538,15 @@ public final class ResolveCommand implements Callable<Integer> {
     static Answer combine(String input, String host, String name, List<Resolution> resolutions) {
         List<String> records = new ArrayList<>();
         List<String> cnames = List.of();
+        boolean anyOk = false;
         for (Resolution resolution : resolutions) {
             records.addAll(resolution.records());
             if (cnames.isEmpty()) {
                 cnames = resolution.cnames();
             }
+            anyOk |= resolution.ok();
         }
-        if (resolutions.stream().anyMatch(Resolution::ok)) {
+        if (anyOk) {
             return new Answer(input, host, name, Outcome.OK, records, cnames, null);
         }
         for (Outcome outcome : List.of(Outcome.BAD_INPUT, Outcome.NXDOMAIN, Outcome.SERVER_FAILURE, Outcome.TIMEOUT)) {
@@ -616,7 +618,13 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /** Records separated by spaces, or by {@code "; "} when a record has spaces of its own. */
     static String joinRecords(List<String> records) {
-        boolean spaced = records.stream().anyMatch(record -> record.indexOf(' ') >= 0);
+        if (records.size() == 1) {
+            return records.getFirst();
+        }
+        boolean spaced = false;
+        for (String record : records) {
+            spaced |= record.indexOf(' ') >= 0;
+        }
         return String.join(spaced ? "; " : " ", records);
     }
 

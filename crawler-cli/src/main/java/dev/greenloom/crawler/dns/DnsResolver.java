@@ -62,6 +62,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
 
     private final List<InetSocketAddress> servers;
     private final Duration lookupTimeout;
+    private final long lookupTimeoutNanos;
     private final int retries;
     private final List<Name> searchPath;
     private final int ndots;
@@ -70,6 +71,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private final ReentrantLock hostsLock = new ReentrantLock();
     private final DnsTransport transport;
     private final AtomicInteger nextServer = new AtomicInteger();
+    /** For each first server, the servers of a query's tries: round-robin from it, one per retry. */
+    private final List<List<InetSocketAddress>> triesByFirstServer;
 
     private DnsResolver(Builder builder) {
         if (builder.servers.isEmpty()) {
@@ -88,7 +91,17 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             throw new IllegalStateException("no DNS servers configured");
         }
         this.lookupTimeout = builder.lookupTimeout;
+        this.lookupTimeoutNanos = lookupTimeout.toNanos();
         this.retries = builder.retries;
+        List<List<InetSocketAddress>> tries = new ArrayList<>(servers.size());
+        for (int first = 0; first < servers.size(); first++) {
+            List<InetSocketAddress> fromFirst = new ArrayList<>(retries + 1);
+            for (int attempt = 0; attempt <= retries; attempt++) {
+                fromFirst.add(servers.get((first + attempt) % servers.size()));
+            }
+            tries.add(List.copyOf(fromFirst));
+        }
+        this.triesByFirstServer = List.copyOf(tries);
         try {
             this.transport = new DnsTransport(builder.sockets);
         } catch (IOException e) {
@@ -324,17 +337,14 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(Record.newRecord(name, rrType, DClass.IN), Section.QUESTION);
         query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
-        int first = nextServer.getAndIncrement();
-        List<InetSocketAddress> tries = new ArrayList<>(retries + 1);
-        for (int attempt = 0; attempt <= retries; attempt++) {
-            tries.add(servers.get(Math.floorMod(first + attempt, servers.size())));
-        }
-        String triesText = (retries + 1) + (retries == 0 ? " try" : " tries");
+        int first = Math.floorMod(nextServer.getAndIncrement(), servers.size());
+        List<InetSocketAddress> tries = triesByFirstServer.get(first);
         try {
-            Message answer = transport.exchange(query, tries, lookupTimeout.toNanos());
+            Message answer = transport.exchange(query, tries, lookupTimeoutNanos);
             if (answer != null) {
                 return new Reply(answer, null, null);
             }
+            String triesText = (retries + 1) + (retries == 0 ? " try" : " tries");
             return new Reply(null, Outcome.TIMEOUT,
                     "timeout after " + triesText + " (lookup timeout " + text(lookupTimeout) + ")");
         } catch (IOException e) {

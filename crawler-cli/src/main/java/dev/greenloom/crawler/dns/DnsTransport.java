@@ -23,10 +23,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -40,10 +42,17 @@ import org.xbill.DNS.Record;
  * dnsjava only encodes and decodes the messages.
  *
  * <p>A query that gets no answer is sent again after a retransmission timeout adapted to each
- * server's measured round-trip time (as TCP does, RFC 6298), never longer than the caller's limit, so
+ * server's measured round-trip time (much as TCP does, RFC 6298), never longer than the caller's limit, so
  * a packet dropped by a busy server costs a fraction of a second, not the whole lookup timeout; the
  * wait doubles with each try, so an overloaded server is not flooded. The
  * earlier tries stay in flight: an answer to any of them ends the exchange.
+ *
+ * <p>How many queries each server has in flight is limited by a congestion window, as TCP limits
+ * its segments (RFC 5681): it starts wide, grows by one for each window's worth of answers, and
+ * drops to half the queries in flight when a first try goes unanswered, at most once per
+ * retransmission timeout. A server that drops queries because its socket buffer overflows (dnsmasq's
+ * holds about 200) thus gets about as many as it can take, while a slow but steady server
+ * gets thousands at once. A query waiting for room in the window is not yet timed.
  *
  * <p>Safe for concurrent use by many threads.
  */
@@ -56,9 +65,13 @@ final class DnsTransport implements AutoCloseable {
     private static final long MIN_RETRANSMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The retransmission timeout before a server has answered at all (RFC 6298's initial RTO). */
     private static final long INITIAL_RETRANSMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The congestion window before any loss: wide enough for thousands of queries to a slow server. */
+    private static final int INITIAL_WINDOW = 4_096;
+    /** The narrowest congestion window, however lossy a server. */
+    private static final int MIN_WINDOW = 16;
 
     private final UdpSocket[] sockets;
-    private final Map<InetSocketAddress, RoundTrip> roundTrips = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, ServerState> serverStates = new ConcurrentHashMap<>();
 
     /**
      * Opens {@code count} UDP sockets on ephemeral ports (the kernel picks them at random) and
@@ -95,19 +108,26 @@ final class DnsTransport implements AutoCloseable {
         UdpSocket socket = sockets[ThreadLocalRandom.current().nextInt(sockets.length)];
         CompletableFuture<Received> answer = new CompletableFuture<>();
         Pending[] sent = new Pending[tries.size()];
+        ServerState first = state(tries.getFirst());
+        first.enterWindow();
         try {
             for (int attempt = 0; attempt < tries.size(); attempt++) {
                 InetSocketAddress server = tries.get(attempt);
+                ServerState state = state(server);
                 sent[attempt] = socket.send(query, server, answer, attempt);
                 boolean last = attempt == tries.size() - 1;
-                long wait = last ? maxTryNanos : roundTrip(server).retransmitNanos(attempt, maxTryNanos);
+                long wait = last ? maxTryNanos : state.retransmitNanos(attempt, maxTryNanos);
                 Received received = await(answer, wait, socket);
                 if (received != null) {
                     return complete(query, received, maxTryNanos);
                 }
+                if (attempt == 0) {
+                    first.lost();
+                }
             }
             return null;
         } finally {
+            first.leaveWindow();
             for (Pending pending : sent) {
                 if (pending != null) {
                     socket.release(pending);
@@ -116,15 +136,18 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    private RoundTrip roundTrip(InetSocketAddress server) {
-        return roundTrips.computeIfAbsent(server, s -> new RoundTrip());
+    private ServerState state(InetSocketAddress server) {
+        ServerState state = serverStates.get(server);
+        return state != null ? state : serverStates.computeIfAbsent(server, s -> new ServerState());
     }
 
     /** Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP. */
     private Message complete(Message query, Received received, long maxTryNanos) throws IOException {
         Pending pending = received.pending();
+        ServerState state = state(pending.server());
+        state.answered();
         if (pending.attempt() == 0) {
-            roundTrip(pending.server()).sample(received.nanoTime() - pending.sentAt());
+            state.sample(received.nanoTime() - pending.sentAt());
         }
         Message answer = received.message();
         if (!answer.getHeader().getFlag(Flags.TC)) {
@@ -209,12 +232,72 @@ final class DnsTransport implements AutoCloseable {
     }
 
     /**
-     * The smoothed round-trip time of one server and its variation (RFC 6298). Updates race; that
-     * only blurs an estimate.
+     * What is known of one server: its smoothed round-trip time and the time's variation (RFC 6298;
+     * updates race, which only blurs an estimate), and its congestion window.
      */
-    private static final class RoundTrip {
+    private static final class ServerState {
         private volatile long smoothed = -1;
         private volatile long variation;
+        /** Permits for queries in flight; fewer than none after the window shrank below its use. */
+        private final Room room = new Room(INITIAL_WINDOW);
+        private final ReentrantLock windowLock = new ReentrantLock();
+        /** The congestion window. Guarded by windowLock. */
+        private int window = INITIAL_WINDOW;
+        /** Answers since the window last grew. Guarded by windowLock. */
+        private int answersSinceGrowth;
+        /** When the window last shrank, in {@link System#nanoTime()} terms. Guarded by windowLock. */
+        private long shrunkAt = System.nanoTime() - INITIAL_RETRANSMIT_NANOS;
+
+        /** Waits for room in the window. */
+        void enterWindow() {
+            try {
+                room.acquire();
+            } catch (InterruptedException e) {
+                throw interrupted(e);
+            }
+        }
+
+        void leaveWindow() {
+            room.release();
+        }
+
+        /** Widens the window by one for every window's worth of answers (additive increase). */
+        void answered() {
+            windowLock.lock();
+            try {
+                if (++answersSinceGrowth >= window && window < IDS) {
+                    answersSinceGrowth = 0;
+                    window++;
+                    room.release();
+                }
+            } finally {
+                windowLock.unlock();
+            }
+        }
+
+        /**
+         * Narrows the window to half the queries in flight (multiplicative decrease), once per
+         * retransmission timeout: the losses that follow a cut within that time were sent before it.
+         */
+        void lost() {
+            windowLock.lock();
+            try {
+                long now = System.nanoTime();
+                if (now - shrunkAt < retransmitNanos(0, Long.MAX_VALUE)) {
+                    return;
+                }
+                shrunkAt = now;
+                int inFlight = window - room.availablePermits();
+                int narrower = Math.max(MIN_WINDOW, Math.min(window, inFlight) / 2);
+                if (narrower < window) {
+                    room.shrink(window - narrower);
+                    window = narrower;
+                    answersSinceGrowth = 0;
+                }
+            } finally {
+                windowLock.unlock();
+            }
+        }
 
         void sample(long nanos) {
             long current = smoothed;
@@ -228,15 +311,28 @@ final class DnsTransport implements AutoCloseable {
         }
 
         /**
-         * How long to wait before sending again: {@code srtt + 4 × rttvar}, at least 250 ms (1 s
+         * How long to wait before sending again: {@code 2 × srtt + 4 × rttvar}, at least 250 ms (1 s
          * before the first answer), doubled
          * for each earlier try (so a server that drops queries because it is overloaded is not
-         * flooded), at most {@code max}.
+         * flooded), at most {@code max}. Twice the round trip, not TCP's one: a server that answers
+         * steadily after 200 ms has a variation near zero, and answers delayed by a busy machine
+         * must not be sent again (a spurious resend doubles the load that delayed them).
          */
         long retransmitNanos(int attempt, long max) {
             long current = smoothed;
-            long timeout = current < 0 ? INITIAL_RETRANSMIT_NANOS : Math.max(MIN_RETRANSMIT_NANOS, current + 4 * variation);
+            long timeout = current < 0 ? INITIAL_RETRANSMIT_NANOS : Math.max(MIN_RETRANSMIT_NANOS, 2 * current + 4 * variation);
             return Math.min(max, timeout << Math.min(attempt, 20));
+        }
+    }
+
+    /** A semaphore whose permits can be taken away without waiting for them. */
+    private static final class Room extends Semaphore {
+        Room(int permits) {
+            super(permits);
+        }
+
+        void shrink(int permits) {
+            reducePermits(permits);
         }
     }
 

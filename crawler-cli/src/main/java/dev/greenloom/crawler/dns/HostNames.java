@@ -49,7 +49,12 @@ public final class HostNames {
     }
 
     private static boolean isAscii(String name) {
-        return name.chars().allMatch(c -> c < 0x80);
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String punycode(String name) {

@@ -128,6 +128,26 @@ class DnsResolverTest {
     }
 
     @Test
+    void aServerThatLosesQueriesGetsFewerAtOnce() {
+        server.behave("silent.test", Behaviour.SILENT);
+        try (DnsResolver lossy = resolverFor(server.address(), Duration.ofMillis(500), 0)) {
+            Green.joinAll(IntStream.range(0, 100)
+                    .mapToObj(i -> Green.spawn(() -> lossy.resolve("silent.test", RecordType.A)))
+                    .toList());
+            server.delay(Duration.ofMillis(200));
+            long start = System.nanoTime();
+            List<Greenlet<Resolution>> jobs = IntStream.range(0, 200)
+                    .mapToObj(i -> Green.spawn(() -> lossy.resolve("a.test", RecordType.A)))
+                    .toList();
+            Green.joinAll(jobs);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(jobs.stream().allMatch(job -> job.value().ok()));
+            // 100 queries lost in flight halve the window to 50: 200 answers take four rounds of 200 ms, not one.
+            assertTrue(elapsed.compareTo(Duration.ofMillis(600)) >= 0, "took " + elapsed);
+        }
+    }
+
+    @Test
     void acceptsALateAnswerToAnEarlierTry() {
         server.delay(Duration.ofMillis(300));
         try (DnsResolver impatient = resolverFor(server.address(), Duration.ofMillis(200), 1)) {
