@@ -21,7 +21,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -80,7 +79,7 @@ public final class ResolveCommand implements Callable<Integer> {
             + "(the default when stdin is not a terminal).")
     List<String> files = new ArrayList<>();
 
-    @Option(names = "--type", split = ",", paramLabel = "TYPE", converter = TypeConverter.class,
+    @Option(names = "--type", split = ",", paramLabel = "TYPE",
             description = "Record types to look up, repeatable or comma-separated: ${COMPLETION-CANDIDATES} "
                     + "(default: A,AAAA).")
     List<RecordType> types = new ArrayList<>();
@@ -89,12 +88,12 @@ public final class ResolveCommand implements Callable<Integer> {
             description = "Lookups in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Deadline for the whole run, e.g. 30s, 500ms, 2m; lines not answered by then are "
                     + "reported as timed out (default: none).")
     Duration timeout;
 
-    @Option(names = "--lookup-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--lookup-timeout", paramLabel = "DURATION",
             defaultValue = "2s", description = "The longest one try of a query waits for its answer before it is sent "
                     + "again; a server that has been answering gets the next try sooner, after its measured "
                     + "round-trip time (default: ${DEFAULT-VALUE}).")
@@ -270,7 +269,7 @@ public final class ResolveCommand implements Callable<Integer> {
             this.resolver = resolver;
             this.lines = lines;
             this.deadline = timeout == null ? 0 : start + timeout.toNanos();
-            this.timedOutReason = timeout == null ? null : "timeout: not finished within --timeout " + DurationConverter.text(timeout);
+            this.timedOutReason = timeout == null ? null : "timeout: not finished within --timeout " + Units.text(timeout);
             this.output = format.json ? new JsonOutput() : format.csv ? new CsvOutput() : new TextOutput();
             this.progress = new Progress(err, Progress.stderrIsTerminal(), this::status);
         }
@@ -659,51 +658,6 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             boolean quote = field.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r');
             return quote ? '"' + field.replace("\"", "\"\"") + '"' : field;
-        }
-    }
-
-    /** Record types, case-insensitively. */
-    static final class TypeConverter implements CommandLine.ITypeConverter<RecordType> {
-        @Override
-        public RecordType convert(String value) {
-            try {
-                return RecordType.valueOf(value.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("unknown record type '" + value + "'");
-            }
-        }
-    }
-
-    /** Durations as {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT2S}). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String text = value.strip().toLowerCase(Locale.ROOT);
-            try {
-                if (text.startsWith("pt")) {
-                    return Duration.parse(text);
-                }
-                int unitAt = 0;
-                while (unitAt < text.length() && (Character.isDigit(text.charAt(unitAt)) || text.charAt(unitAt) == '.')) {
-                    unitAt++;
-                }
-                double amount = Double.parseDouble(text.substring(0, unitAt));
-                double nanosPerUnit = switch (text.substring(unitAt)) {
-                    case "ms" -> 1e6;
-                    case "s", "" -> 1e9;
-                    case "m" -> 60e9;
-                    case "h" -> 3600e9;
-                    default -> throw new NumberFormatException("unknown unit");
-                };
-                return Duration.ofNanos(Math.round(amount * nanosPerUnit));
-            } catch (NumberFormatException | DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 2s, 1m)");
-            }
-        }
-
-        /** A short text for messages: {@code 500ms}, {@code 2s}. */
-        static String text(Duration duration) {
-            return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
         }
     }
 }

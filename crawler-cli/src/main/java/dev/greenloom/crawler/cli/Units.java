@@ -53,6 +53,11 @@ final class Units {
         }
     }
 
+    /** A duration as the options take it, for messages: {@code 500ms}, {@code 2s}. */
+    static String text(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
     /** A size in bytes: a whole number, optionally with {@code k}, {@code M} or {@code G} (powers of 1024). */
     static final class SizeConverter implements ITypeConverter<Long> {
         @Override
