@@ -4,6 +4,7 @@ import dev.greenloom.crawler.dns.Resolution.Outcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -148,6 +150,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     public Resolution resolve(String name, RecordType type) {
         Objects.requireNonNull(name, "name == null");
         Objects.requireNonNull(type, "type == null");
+        Resolution literal = literal(name, type);
+        if (literal != null) {
+            return literal;
+        }
         String ascii;
         Name absolute;
         try {
@@ -173,6 +179,32 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             }
         }
         return first;
+    }
+
+    /**
+     * An IP address given as the name (IPv6 with or without brackets) answers itself, without a lookup: A for an
+     * IPv4 address, AAAA for an IPv6 one, no data for any other type. Null when the name is not an address.
+     */
+    private static Resolution literal(String name, RecordType type) {
+        String text = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        byte[] bytes = Address.toByteArray(text, Address.IPv4);
+        RecordType own = RecordType.A;
+        if (bytes == null) {
+            bytes = Address.toByteArray(text, Address.IPv6);
+            own = RecordType.AAAA;
+        }
+        if (bytes == null) {
+            return null;
+        }
+        if (type != own) {
+            return failure(text, type, Outcome.NO_DATA, "an IP address has no " + type + " records", List.of());
+        }
+        try {
+            return new Resolution(text, type, Outcome.OK, List.of(format(Name.root, InetAddress.getByAddress(bytes))),
+                    List.of(), null);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 bytes are an address", e);
+        }
     }
 
     /** The names to try, per resolv.conf's search and ndots rules; only the name itself without a search path. */

@@ -74,6 +74,16 @@ class DnsResolverTest {
         assertEquals(text, DnsResolver.ipv6Text(InetAddress.getByName(address).getAddress()));
     }
 
+    @ParameterizedTest
+    @CsvSource({"192.0.2.7, A, OK, 192.0.2.7", "[2001:db8:0:0::5], AAAA, OK, 2001:db8::5", "2001:db8::5, AAAA, OK, 2001:db8::5",
+        "192.0.2.7, AAAA, NO_DATA, ''", "192.0.2.7, MX, NO_DATA, ''"})
+    void anIpAddressAnswersItselfWithoutALookup(String name, RecordType type, Outcome outcome, String record) {
+        Resolution resolution = resolver.resolve(name, type);
+        assertEquals(outcome, resolution.outcome());
+        assertEquals(record.isEmpty() ? List.of() : List.of(record), resolution.records());
+        assertEquals(0, server.queries(resolution.name()));
+    }
+
     @Test
     void resolvesMailAndTextRecords() {
         assertEquals(List.of("10 mx.test."), resolver.resolve("mail.test", RecordType.MX).records());
