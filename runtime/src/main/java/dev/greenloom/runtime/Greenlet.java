@@ -49,6 +49,8 @@ public final class Greenlet<T> extends Outcome<T> {
     private final boolean runnable;
     private volatile Thread thread;
     private volatile int flags;
+    /** The next older member of the owner group's list of members (see {@link Group}). */
+    Greenlet<?> nextMember;
     /** Callbacks to run when finished; null until the first link. Guarded by this. */
     private List<Consumer<? super Greenlet<T>>> links;
 
@@ -241,6 +243,9 @@ public final class Greenlet<T> extends Outcome<T> {
             owner.discard(this);
         }
         release();
+        if (owner != null) {
+            owner.released();
+        }
         if (callbacks != null) {
             for (Consumer<? super Greenlet<T>> callback : callbacks) {
                 runLink(callback);
