@@ -49,6 +49,10 @@ public final class Greenlet<T> extends Outcome<T> {
     private final boolean runnable;
     private volatile Thread thread;
     private volatile int flags;
+    /** The next older member of the owner group's list of members (see {@link Group}). */
+    Greenlet<?> nextMember;
+    /** The next older greenlet in the list of started greenlets (see {@link Live}). */
+    Greenlet<?> nextLive;
     /** Callbacks to run when finished; null until the first link. Guarded by this. */
     private List<Consumer<? super Greenlet<T>>> links;
 
@@ -74,15 +78,13 @@ public final class Greenlet<T> extends Outcome<T> {
     Greenlet<T> start() {
         int was = (int) FLAGS.getAndBitwiseOr(this, STARTED);
         if ((was & STARTED) == 0) {
-            Thread virtual = null;
             try {
-                virtual = VIRTUAL.newThread(this::run);
-                Live.add(virtual, this);
+                Body body = new Body(this);
+                Thread virtual = VIRTUAL.newThread(body);
+                virtual.setUncaughtExceptionHandler(body);
+                Live.add(this, id);
                 virtual.start();
             } catch (RuntimeException | Error e) {
-                if (virtual != null) {
-                    Live.remove(virtual);
-                }
                 finish(null, e);
                 throw e;
             }
@@ -90,9 +92,30 @@ public final class Greenlet<T> extends Outcome<T> {
         return this;
     }
 
-    /** The greenlet running the calling code, or null when called outside any greenlet. */
+    /**
+     * The greenlet running the calling code, or null when called outside any greenlet (and from its
+     * link callbacks, which run after it finished). A greenlet that replaces its thread's uncaught
+     * exception handler is no longer found here.
+     */
     public static Greenlet<?> current() {
-        return Live.of(Thread.currentThread());
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body ? body.greenlet() : null;
+    }
+
+    /**
+     * The virtual thread's task, also installed as the thread's uncaught exception handler: that
+     * per-thread field is how {@link #current()} finds the greenlet, with no map updated per spawn.
+     * Uncaught exceptions (from link callbacks) go where they would go without it.
+     */
+    private record Body(Greenlet<?> greenlet) implements Runnable, Thread.UncaughtExceptionHandler {
+        @Override
+        public void run() {
+            greenlet.run();
+        }
+
+        @Override
+        public void uncaughtException(Thread thread, Throwable failure) {
+            thread.getThreadGroup().uncaughtException(thread, failure);
+        }
     }
 
     /** A name for logs and debugging, unique in this JVM: {@code greenlet-<n>}. */
@@ -230,17 +253,18 @@ public final class Greenlet<T> extends Outcome<T> {
             links = null;
         }
         Thread running = thread;
-        if (running != null) {
-            Live.remove(running);
-            if (running == Thread.currentThread()) {
-                // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
-                Thread.interrupted();
-            }
+        if (running == Thread.currentThread()) {
+            // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
+            Thread.interrupted();
+            running.setUncaughtExceptionHandler(null);
         }
         if (owner != null) {
             owner.discard(this);
         }
         release();
+        if (owner != null) {
+            owner.released();
+        }
         if (callbacks != null) {
             for (Consumer<? super Greenlet<T>> callback : callbacks) {
                 runLink(callback);

@@ -1,11 +1,15 @@
 package dev.greenloom.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An unbounded set of running greenlets that can be joined or killed together, gevent's
@@ -16,7 +20,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * @see Scope for a group that no greenlet outlives
  */
 public sealed class Group permits Pool, Scope.Members {
-    private final Set<Greenlet<?>> running = ConcurrentHashMap.newKeySet();
+    /** Finished members allowed to stay linked beyond the running ones, before a prune. */
+    private static final int PRUNE_SLACK = 64;
+    private static final VarHandle NEWEST;
+
+    static {
+        try {
+            NEWEST = MethodHandles.lookup().findVarHandle(Group.class, "newest", Greenlet.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /*
+     * Members form a singly-linked list through their own field Greenlet.nextMember, newest first:
+     * adopting is one CAS and leaving is a counter decrement, with no node allocated and no lock
+     * taken per member (a concurrent set costs a node and two map updates per pooled task).
+     * Finished members are unlinked lazily by prune(), so a group keeps at most a bounded number
+     * of finished greenlets reachable.
+     */
+    /** The most recently adopted member, or null. */
+    private volatile Greenlet<?> newest;
+    /** Members adopted and not yet discarded: {@link #size()}. */
+    private final AtomicInteger running = new AtomicInteger();
+    /** Members adopted whose outcome is not yet released to waiters: what {@link #join()} waits for. */
+    private final AtomicInteger unreleased = new AtomicInteger();
+    /** Adoptions since the last prune; a prune runs once they exceed the members still running. */
+    private final AtomicInteger adoptedSincePrune = new AtomicInteger();
+    /** Held by the one thread pruning at a time. */
+    private final AtomicBoolean pruning = new AtomicBoolean();
+    /** Wakes {@link #join()} callers when {@link #unreleased} reaches zero. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition emptied = lock.newCondition();
 
     /**
      * Spawns {@code task} in a new greenlet that belongs to this group. A {@link Pool} first waits
@@ -42,17 +77,59 @@ public sealed class Group permits Pool, Scope.Members {
 
     /** Makes a new, unstarted {@code greenlet} a member. */
     final void adopt(Greenlet<?> greenlet) {
-        running.add(greenlet);
+        unreleased.incrementAndGet();
+        int members = running.incrementAndGet();
+        Greenlet<?> top;
+        do {
+            top = newest;
+            greenlet.nextMember = top;
+        } while (!NEWEST.compareAndSet(this, top, greenlet));
+        if (adoptedSincePrune.incrementAndGet() > members + PRUNE_SLACK) {
+            prune();
+        }
+    }
+
+    /**
+     * Unlinks finished members, except the newest node (which adopters may be pushing onto).
+     * Only one thread prunes at a time; readers walking meanwhile still reach every member, since an
+     * unlinked node keeps pointing forward.
+     */
+    private void prune() {
+        if (!pruning.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            adoptedSincePrune.set(0);
+            Greenlet<?> previous = newest;
+            if (previous == null) {
+                return;
+            }
+            for (Greenlet<?> member = previous.nextMember; member != null; member = member.nextMember) {
+                if (member.ready()) {
+                    previous.nextMember = member.nextMember;
+                } else {
+                    previous = member;
+                }
+            }
+        } finally {
+            pruning.set(false);
+        }
     }
 
     /** The number of greenlets of this group still running. */
     public int size() {
-        return running.size();
+        return running.get();
     }
 
-    /** A snapshot of the greenlets of this group still running. */
+    /** A snapshot of the greenlets of this group still running, oldest first. */
     public List<Greenlet<?>> greenlets() {
-        return List.copyOf(running);
+        List<Greenlet<?>> members = new ArrayList<>();
+        for (Greenlet<?> member = newest; member != null; member = member.nextMember) {
+            if (!member.ready()) {
+                members.add(member);
+            }
+        }
+        return List.copyOf(members.reversed());
     }
 
     /**
@@ -78,16 +155,27 @@ public sealed class Group permits Pool, Scope.Members {
 
     /** Waits at most {@code nanos} (negative: no limit) until the group is empty; true if it is. */
     final boolean await(long nanos) {
-        long deadline = nanos < 0 ? Long.MAX_VALUE : Durations.deadline(Duration.ofNanos(nanos));
-        // Each round walks the set once (a weakly consistent iterator); a new round catches late spawns.
-        while (!running.isEmpty()) {
-            for (Greenlet<?> greenlet : running) {
-                if (!greenlet.await(nanos < 0 ? -1 : Durations.remaining(deadline))) {
-                    return running.isEmpty();
+        if (unreleased.get() == 0) {
+            return true;
+        }
+        lock.lock();
+        try {
+            long left = nanos;
+            while (unreleased.get() > 0) {
+                if (nanos < 0) {
+                    emptied.await();
+                } else if (left <= 0) {
+                    return false;
+                } else {
+                    left = emptied.awaitNanos(left);
                 }
             }
+            return true;
+        } catch (InterruptedException e) {
+            throw Interruption.raise(e);
+        } finally {
+            lock.unlock();
         }
-        return true;
     }
 
     /**
@@ -99,8 +187,20 @@ public sealed class Group permits Pool, Scope.Members {
         Green.killAll(greenlets());
     }
 
-    /** Called by a member greenlet when it finishes, before anyone can see it finished. */
+    /** Called by a member greenlet when it finishes, before anyone can see it finished: it leaves the group. */
     void discard(Greenlet<?> greenlet) {
-        running.remove(Objects.requireNonNull(greenlet));
+        running.decrementAndGet();
+    }
+
+    /** Called by a member greenlet once its outcome is released to its waiters; wakes {@link #join()} when none is left. */
+    final void released() {
+        if (unreleased.decrementAndGet() == 0) {
+            lock.lock();
+            try {
+                emptied.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 }

@@ -1,18 +1,46 @@
 package dev.greenloom.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A value or a failure that becomes ready once: the reading half shared by {@link Greenlet} and
  * {@link AsyncResult}. Writers call {@link #settle} holding the object's monitor, then
  * {@link #release()}; readers see the outcome once {@link #ready()} is true.
+ *
+ * <p>Waiting costs no object per outcome: one field holds the stack of parked waiters (as in
+ * {@link java.util.concurrent.FutureTask}), then {@link #RELEASED} for good. A latch would add two
+ * objects to every greenlet, which every young GC copies while the greenlet is parked.
  */
 abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
-    private final CountDownLatch done = new CountDownLatch(1);
-    /** Guarded by this until done; then read without the lock (the latch orders the writes). */
+    /** The final value of {@link #waiters}. */
+    private static final Waiter RELEASED = new Waiter(null);
+    private static final VarHandle WAITERS;
+
+    static {
+        try {
+            WAITERS = MethodHandles.lookup().findVarHandle(Outcome.class, "waiters", Waiter.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One parked thread; {@code thread} is null once it gave up (timeout, interrupt). */
+    private static final class Waiter {
+        volatile Thread thread;
+        Waiter next;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    /** The top of the stack of waiting threads (null: none), or {@link #RELEASED}. */
+    private volatile Waiter waiters;
+    /** Guarded by this until released; then read without the lock (the volatile {@link #waiters} orders the writes). */
     private boolean settled;
     private T value;
     private Throwable failure;
@@ -38,7 +66,13 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /** Wakes the waiters of a settled outcome. */
     final void release() {
-        done.countDown();
+        for (Waiter w = (Waiter) WAITERS.getAndSet(this, RELEASED); w != null; w = w.next) {
+            Thread thread = w.thread;
+            if (thread != null) {
+                w.thread = null;
+                LockSupport.unpark(thread);
+            }
+        }
     }
 
     /** The recorded failure, for callers that know the outcome is settled (they hold the monitor or run after settle). */
@@ -48,7 +82,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /** True once the outcome is ready: a value or a failure (gevent's {@code ready()}). */
     public final boolean ready() {
-        return done.getCount() == 0;
+        return waiters == RELEASED;
     }
 
     /** True if ready with a value; false while not ready, or if it failed. */
@@ -111,29 +145,87 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
      * @throws GreenletExit if interrupted (interrupt status kept), Timeout.Expired if a Timeout fired
      */
     final boolean await(long nanos) {
-        try {
-            if (nanos < 0) {
-                done.await();
-                return true;
-            }
-            return done.await(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            throw Interruption.raise(e);
+        if (ready()) {
+            return true;
         }
+        if (awaitOrInterrupted(nanos)) {
+            return ready();
+        }
+        throw Interruption.raise(new InterruptedException());
     }
 
     /** Waits until ready whatever interrupts arrive meanwhile; an interrupt is kept in the thread's status. */
     final void awaitUninterruptibly() {
         boolean interrupted = false;
-        while (!ready()) {
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        while (!awaitOrInterrupted(-1)) {
+            interrupted = true;
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Parks until ready or until {@code nanos} elapsed (negative: no limit).
+     *
+     * @return false if the thread was interrupted first (the interrupt status is cleared), else true
+     */
+    private boolean awaitOrInterrupted(long nanos) {
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        Waiter node = null;
+        boolean queued = false;
+        try {
+            while (true) {
+                Waiter top = waiters;
+                if (top == RELEASED) {
+                    return true;
+                }
+                if (Thread.interrupted()) {
+                    return false;
+                }
+                long left = nanos < 0 ? 0 : deadline - System.nanoTime();
+                if (nanos >= 0 && left <= 0) {
+                    return true;
+                }
+                if (node == null) {
+                    node = new Waiter(Thread.currentThread());
+                } else if (!queued) {
+                    node.next = top;
+                    queued = WAITERS.compareAndSet(this, top, node);
+                } else if (nanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+        } finally {
+            if (queued && node.thread != null) {
+                node.thread = null;
+                unlinkAbandoned();
+            }
+        }
+    }
+
+    /** Drops waiters that gave up, so repeated timed waits on a long-running greenlet do not pile up nodes. */
+    private void unlinkAbandoned() {
+        retry:
+        while (true) {
+            Waiter previous = null;
+            for (Waiter w = waiters; w != null && w != RELEASED; ) {
+                Waiter next = w.next;
+                if (w.thread != null) {
+                    previous = w;
+                } else if (previous != null) {
+                    previous.next = next;
+                    if (previous.thread == null) {
+                        continue retry;
+                    }
+                } else if (!WAITERS.compareAndSet(this, w, next)) {
+                    continue retry;
+                }
+                w = next;
+            }
+            return;
         }
     }
 }

@@ -284,6 +284,20 @@ class GreenTest {
         assertFalse(Green.live().contains(running));
     }
 
+    @Test
+    void liveForgetsFinishedGreenletsAfterThousandsStarted() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> running = Green.spawn(() -> await(release));
+        List<Greenlet<Void>> finished = Green.joinAll(IntStream.range(0, 5_000).mapToObj(i -> Green.spawn(() -> { })).toList());
+        try {
+            List<Greenlet<?>> live = Green.live();
+            assertTrue(live.contains(running));
+            assertTrue(Collections.disjoint(live, finished));
+        } finally {
+            release.countDown();
+        }
+    }
+
     static void await(CountDownLatch latch) {
         try {
             latch.await();

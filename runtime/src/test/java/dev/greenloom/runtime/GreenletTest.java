@@ -290,6 +290,16 @@ class GreenletTest {
     }
 
     @Test
+    void currentIsNullInLinkCallbacksOfTheFinishedGreenlet() {
+        CountDownLatch go = new CountDownLatch(1);
+        AsyncResult<Boolean> sawNone = new AsyncResult<>();
+        Greenlet<Void> job = Green.spawn(() -> GreenTest.await(go));
+        job.link(g -> sawNone.set(Greenlet.current() == null));
+        go.countDown();
+        assertTrue(sawNone.get(LONG));
+    }
+
+    @Test
     void namesAreUniqueAndToStringShowsTheState() {
         Greenlet<String> a = Green.spawn(() -> "a");
         Greenlet<String> b = Green.spawn(() -> {

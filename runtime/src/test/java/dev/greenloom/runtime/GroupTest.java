@@ -59,4 +59,23 @@ class GroupTest {
         assertEquals(0, group.size());
         members.forEach(m -> assertInstanceOf(GreenletExit.class, m.exception()));
     }
+
+    @Test
+    void greenletsListsOnlyRunningMembersAfterManyFinished() {
+        Group group = new Group();
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> running = group.spawn(() -> GreenTest.await(release));
+        for (int i = 0; i < 1_000; i++) {
+            group.spawn(() -> { }).join();
+        }
+        try {
+            assertEquals(List.of(running), group.greenlets());
+            assertEquals(1, group.size());
+        } finally {
+            release.countDown();
+        }
+        group.join();
+        assertTrue(running.ready());
+        assertEquals(List.of(), group.greenlets());
+    }
 }
