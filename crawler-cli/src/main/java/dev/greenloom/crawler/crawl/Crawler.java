@@ -30,6 +30,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -48,6 +52,10 @@ import okhttp3.HttpUrl;
  * <p>Memory: the frontier holds only URLs with depth and parent, plus the set of normalised URLs seen; seeds are
  * read from their iterator lazily, keeping at most about 10,000 queued. Records go to the sink from one writer
  * thread, never from a greenlet that may be killed, so {@link #stop()} cannot interrupt a write.
+ *
+ * <p>HTML is parsed on one platform thread per processor, not in the page's greenlet: parsing is CPU work, so
+ * more parses at once than cores only hold more documents in memory, and jsoup keeps its buffers in thread
+ * locals, which a greenlet (a new virtual thread per page) would allocate afresh for every page.
  *
  * <p>One crawler runs once. {@link #run} blocks its caller; {@link #stop()} and {@link #queued()} may be called
  * from any thread.
@@ -73,6 +81,9 @@ public final class Crawler {
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
     private final Pool pool;
     private final BlockingQueue<Object> toWriter;
+    private final ExecutorService parsers = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(),
+            Thread.ofPlatform().name("greenloom-parse-", 0).daemon().factory());
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -157,6 +168,7 @@ public final class Crawler {
             stop(); // interrupted, or the seeds could not be read: no page may outlive run()
             throw e;
         } finally {
+            parsers.shutdownNow();
             endWriter(writer);
         }
         if (writeFailure != null) {
@@ -304,14 +316,36 @@ public final class Crawler {
             return record(work.url(), work.depth(), work.parent(), "robots",
                     work.url() + ": disallowed by " + host.origin + "/robots.txt");
         }
-        Green.sleep(host.reserve(delay(rules)));
+        waitTurn(host, delay(rules));
         FetchResult result = fetcher.fetch(work.url());
         if (result instanceof Fetched page && work.depth() < maxDepth && page.status() / 100 == 2
                 && HtmlLinks.isHtml(page.contentType())) {
             String siteKey = work.siteKey() != null ? work.siteKey() : scope.key(page.finalUrl());
-            admitLinks(HtmlLinks.extract(page.body(), page.contentType(), page.finalUrl()), work, siteKey);
+            admitLinks(links(page), work, siteKey);
         }
         return toRecord(work, result);
+    }
+
+    /**
+     * The links of {@code page}, parsed on a parser thread while this greenlet waits.
+     *
+     * @throws GreenletExit if this greenlet is interrupted (killed) while waiting; the parse is cancelled
+     */
+    private List<String> links(Fetched page) {
+        Future<List<String>> parsed = parsers.submit(
+                () -> HtmlLinks.extract(page.body(), page.contentType(), page.finalUrl()));
+        try {
+            return parsed.get();
+        } catch (InterruptedException e) {
+            parsed.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new GreenletExit("parsing " + page.finalUrl() + " interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("parsing " + page.finalUrl() + ": " + e.getCause(), e.getCause());
+        }
     }
 
     private void admitLinks(List<String> links, Work from, String siteKey) {
@@ -367,6 +401,18 @@ public final class Crawler {
         }
     }
 
+    /**
+     * Waits until {@code host} may get the next request, {@code delay} after the previous one. Without a wait
+     * nothing is called: {@code Green.sleep(ZERO)} yields the carrier thread, which at concurrency 64 left half the
+     * page greenlets queued behind one another in {@code Thread.yield} for nothing.
+     */
+    private static void waitTurn(Host host, Duration delay) {
+        Duration wait = host.reserve(delay);
+        if (!wait.isZero()) {
+            Green.sleep(wait);
+        }
+    }
+
     private Duration delay(BaseRobotRules rules) {
         if (rules == null || rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY) {
             return delay;
@@ -384,7 +430,7 @@ public final class Crawler {
         } finally {
             lock.unlock();
         }
-        Green.sleep(host.reserve(delay));
+        waitTurn(host, delay);
         String url = origin + "/robots.txt";
         FetchResult result = fetcher.fetch(url);
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
