@@ -174,16 +174,13 @@ echo "pages = HTML files written (wget, greenloom --out), responses received (Sc
 echo
 echo "| workload | tool | run | pages | pages/s (wall) | wall s | own s | client CPU s | server CPU s | peak RSS MB | note | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$ROWS"
+rows_table "$ROWS"
 echo
 echo "### Medians"
 echo
 echo "| workload | tool | runs | pages | pages/s (wall) | wall s | client CPU s | pages per CPU s | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|---|---|"
-while IFS=$'\t' read -r w t; do
-  n=$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t' "$ROWS" | wc -l)
-  echo "| $w | $t | $n | $(med "$w" "$t" 4) | $(med "$w" "$t" 5) | $(med "$w" "$t" 6) | $(med "$w" "$t" 8) | $(med "$w" "$t" 13) | $(med "$w" "$t" 10) |"
-done < <(cut -f1,2 "$ROWS" | awk '!seen[$0]++')
+medians_table "$ROWS" 4 5 6 8 13 10
 echo
 echo "### Targets (issue 4)"
 echo

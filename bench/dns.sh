@@ -169,16 +169,13 @@ echo "rate = names / elapsed; elapsed = the tool's own clock (dnsperf run time; 
 echo
 echo "| workload | tool | run | rate (names/s) | elapsed s | wall s | client CPU s | server CPU s | proxy CPU s | peak RSS MB | note | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$ROWS"
+rows_table "$ROWS"
 echo
 echo "### Medians"
 echo
 echo "| workload | tool | runs | rate (names/s) | elapsed s | wall s | client CPU s | names per CPU s | server CPU s |"
 echo "|---|---|---|---|---|---|---|---|---|"
-while IFS=$'\t' read -r w t; do
-  n=$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t' "$ROWS" | wc -l)
-  echo "| $w | $t | $n | $(med "$w" "$t" 4) | $(med "$w" "$t" 5) | $(med "$w" "$t" 6) | $(med "$w" "$t" 7) | $(med "$w" "$t" 13) | $(med "$w" "$t" 8) |"
-done < <(cut -f1,2 "$ROWS" | awk '!seen[$0]++')
+medians_table "$ROWS" 4 5 6 7 13 8
 echo
 echo "### Targets (issue 3)"
 echo

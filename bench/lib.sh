@@ -228,3 +228,24 @@ greenloom_elapsed() {
     sed -E 's/^[A-Za-z]+[ :=]*//; s/,/./' |
     awk '{ v = $1 + 0; if ($0 ~ /ms$/) v /= 1000; printf "%.3f", v }' || true
 }
+
+# Prints the run rows of ROWS (a tab-separated file, 12 columns) as markdown table rows.
+rows_table() {
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$1"
+}
+
+# Prints one markdown row per (workload, tool) of ROWS ($1): workload, tool, number of runs, then the
+# median of each column number given after ROWS, as the calling script's `med WORKLOAD TOOL COLUMN` computes it.
+medians_table() {
+  local rows=$1
+  shift
+  local w t n line c
+  while IFS=$'\t' read -r w t; do
+    n=$(awk -F'\t' -v w="$w" -v t="$t" '$1 == w && $2 == t' "$rows" | wc -l)
+    line="| $w | $t | $n"
+    for c in "$@"; do
+      line+=" | $(med "$w" "$t" "$c")"
+    done
+    echo "$line |"
+  done < <(cut -f1,2 "$rows" | awk '!seen[$0]++')
+}
