@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -117,24 +114,14 @@ class MirrorSinkTest {
     @Test
     void concurrentWritesAllLand() throws Exception {
         int n = 200;
-        CountDownLatch start = new CountDownLatch(1);
-        try (MirrorSink sink = new MirrorSink(dir);
-                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                // d0..d9 are written both as files and as directories, racing each other.
-                String url = i < 10 ? "http://h/d" + i : "http://h/d" + (i % 10) + "/p" + i;
-                String body = "body " + i;
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    sink.accept(Pages.ok(url, body));
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
+        List<PageRecord> pages = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // d0..d9 are written both as files and as directories, racing each other.
+            String url = i < 10 ? "http://h/d" + i : "http://h/d" + (i % 10) + "/p" + i;
+            pages.add(Pages.ok(url, "body " + i));
+        }
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            Pages.acceptAllAtOnce(sink, pages);
         }
         try (Stream<Path> all = Files.walk(dir.resolve("h"))) {
             assertEquals(n, all.filter(Files::isRegularFile).count());

@@ -2,7 +2,11 @@ package dev.greenloom.crawler.output;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Test fixtures: page records with one or more exchanges. */
 final class Pages {
@@ -24,5 +28,24 @@ final class Pages {
     static PageRecord failed(String url, String kind) {
         return new PageRecord(url, null, 1, "http://example.com/", 0, null, 0, 7, kind, kind + " for " + url,
                 List.of());
+    }
+
+    /** Hands every page to {@code sink} from its own virtual thread, all released at once; rethrows the first failure. */
+    static void acceptAllAtOnce(PageSink sink, List<PageRecord> pages) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (PageRecord page : pages) {
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    sink.accept(page);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
     }
 }

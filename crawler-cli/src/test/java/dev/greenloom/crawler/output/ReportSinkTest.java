@@ -10,9 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,23 +24,12 @@ class ReportSinkTest {
     void concurrentWritesGiveOneCompleteLinePerPage() throws Exception {
         Path file = dir.resolve("report.jsonl");
         int n = 500;
-        CountDownLatch start = new CountDownLatch(1);
-        try (ReportSink sink = new ReportSink(file, false);
-                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                PageRecord page = i % 2 == 0 ? Pages.ok("http://h/" + i, "body " + i)
-                        : Pages.failed("http://h/" + i, "connect");
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    sink.accept(page);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
+        List<PageRecord> pages = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pages.add(i % 2 == 0 ? Pages.ok("http://h/" + i, "body " + i) : Pages.failed("http://h/" + i, "connect"));
+        }
+        try (ReportSink sink = new ReportSink(file, false)) {
+            Pages.acceptAllAtOnce(sink, pages);
         }
         List<String> lines = Files.readAllLines(file);
         assertEquals(n, lines.size());

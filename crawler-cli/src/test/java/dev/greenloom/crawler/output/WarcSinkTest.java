@@ -16,9 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -154,22 +151,12 @@ class WarcSinkTest {
     void concurrentPagesKeepRequestBeforeItsResponse(String name) throws Exception {
         Path file = dir.resolve(name);
         int n = 100;
-        CountDownLatch start = new CountDownLatch(1);
-        try (WarcSink sink = new WarcSink(file);
-                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                PageRecord page = Pages.ok("http://example.com/" + i, "body " + i);
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    sink.accept(page);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
+        List<PageRecord> pages = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pages.add(Pages.ok("http://example.com/" + i, "body " + i));
+        }
+        try (WarcSink sink = new WarcSink(file)) {
+            Pages.acceptAllAtOnce(sink, pages);
         }
         List<Read> records = readAll(file);
         assertEquals(1 + 2 * n, records.size());
