@@ -55,6 +55,8 @@ public final class Greenlet<T> extends Outcome<T> {
     Greenlet<?> nextLive;
     /** Callbacks to run when finished; null until the first link. Guarded by this. */
     private List<Consumer<? super Greenlet<T>>> links;
+    /** True once finish() has taken the links, after the outcome is ready; later links run at once. Guarded by this. */
+    private boolean linksRan;
 
     Greenlet(Callable<T> task, Group owner) {
         this(task, false, owner);
@@ -206,7 +208,7 @@ public final class Greenlet<T> extends Outcome<T> {
     public void link(Consumer<? super Greenlet<T>> callback) {
         Objects.requireNonNull(callback, "callback == null");
         synchronized (this) {
-            if (!settled()) {
+            if (!linksRan) {
                 if (links == null) {
                     links = new ArrayList<>(2);
                 }
@@ -246,11 +248,8 @@ public final class Greenlet<T> extends Outcome<T> {
 
     /** Records the outcome, visible to waiters before the links run. Called once: on the greenlet's thread, or by a kill before start. */
     private void finish(T result, Throwable thrown) {
-        List<Consumer<? super Greenlet<T>>> callbacks;
         synchronized (this) {
             settle(result, thrown);
-            callbacks = links;
-            links = null;
         }
         Thread running = thread;
         if (running == Thread.currentThread()) {
@@ -264,6 +263,13 @@ public final class Greenlet<T> extends Outcome<T> {
         release();
         if (owner != null) {
             owner.released();
+        }
+        // Links registered until now run here; later ones run at once in link(), when ready() is already true.
+        List<Consumer<? super Greenlet<T>>> callbacks;
+        synchronized (this) {
+            callbacks = links;
+            links = null;
+            linksRan = true;
         }
         if (callbacks != null) {
             for (Consumer<? super Greenlet<T>> callback : callbacks) {

@@ -28,6 +28,25 @@ import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(120)
 class GreenletTest {
+    @Test
+    void aCallbackLinkedWhileTheGreenletFinishesSeesItsValue() {
+        // link() racing finish(): the callback must never run before value() is visible.
+        int rounds = 100_000;
+        AtomicInteger missing = new AtomicInteger();
+        CountDownLatch called = new CountDownLatch(rounds);
+        for (int i = 0; i < rounds; i++) {
+            int x = i;
+            Green.spawn(() -> x).link(job -> {
+                if (job.value() == null || !job.ready()) {
+                    missing.incrementAndGet();
+                }
+                called.countDown();
+            });
+        }
+        GreenTest.await(called);
+        assertEquals(0, missing.get());
+    }
+
     private static final Duration LONG = Duration.ofSeconds(30);
 
     // gevent's echo server: one greenlet per connection; 5,000 clients connected at once.
