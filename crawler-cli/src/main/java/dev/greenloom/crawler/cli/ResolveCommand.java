@@ -6,10 +6,12 @@ import dev.greenloom.crawler.dns.RecordType;
 import dev.greenloom.crawler.dns.Resolution;
 import dev.greenloom.crawler.dns.Resolution.Outcome;
 import dev.greenloom.crawler.output.Json;
+import dev.greenloom.runtime.BoundedSemaphore;
 import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.Greenlet;
 import dev.greenloom.runtime.GreenletExit;
 import dev.greenloom.runtime.Pool;
+import dev.greenloom.runtime.Queue;
 import dev.greenloom.runtime.Timeout;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,11 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -286,16 +284,16 @@ public final class ResolveCommand implements Callable<Integer> {
         }
 
         private long writeOrdered(PrintWriter out) {
-            BlockingQueue<Entry> pending = new ArrayBlockingQueue<>(window);
+            Queue<Entry> pending = new Queue<>(window);
             Greenlet<Long> reader = Green.spawn(() -> {
                 try {
-                    return read(entry -> put(pending, entry));
+                    return read(pending::put);
                 } finally {
-                    put(pending, Entry.END);
+                    pending.put(Entry.END);
                 }
             });
             while (true) {
-                Entry entry = take(pending);
+                Entry entry = pending.get();
                 if (entry.end()) {
                     break;
                 }
@@ -314,26 +312,27 @@ public final class ResolveCommand implements Callable<Integer> {
         }
 
         private long writeUnordered(PrintWriter out) {
-            Semaphore unwritten = new Semaphore(window);
-            BlockingQueue<Object> done = new LinkedBlockingQueue<>();
+            BoundedSemaphore unwritten = new BoundedSemaphore(window);
+            // Unbounded: offer() always succeeds, and never throws for an interrupted (killed) reader.
+            Queue<Object> done = new Queue<>();
             Greenlet<Long> reader = Green.spawn(() -> {
                 try {
                     return read(entry -> {
-                        acquire(unwritten);
+                        unwritten.acquire();
                         if (entry.lookup() == null) {
-                            done.add(entry.answer());
+                            done.offer(entry.answer());
                         } else {
-                            entry.lookup().whenDone(() -> done.add(entry.answer()));
+                            entry.lookup().whenDone(() -> done.offer(entry.answer()));
                         }
                     });
                 } finally {
-                    done.add(Entry.END);
+                    done.offer(Entry.END);
                 }
             });
             long total = -1;
             long written = 0;
             while (total < 0 || written < total) {
-                Object next = take(done);
+                Object next = done.get();
                 if (next == Entry.END) {
                     total = reader.get();
                 } else {
@@ -557,35 +556,6 @@ public final class ResolveCommand implements Callable<Integer> {
         }
         String typeNames = resolutions.stream().map(r -> r.type().name()).collect(Collectors.joining("/"));
         return new Answer(input, host, name, Outcome.NO_DATA, List.of(), cnames, "no " + typeNames + " records");
-    }
-
-    private static <T> void put(BlockingQueue<T> queue, T item) {
-        try {
-            queue.put(item);
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
-    }
-
-    private static <T> T take(BlockingQueue<T> queue) {
-        try {
-            return queue.take();
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
-    }
-
-    private static void acquire(Semaphore semaphore) {
-        try {
-            semaphore.acquire();
-        } catch (InterruptedException e) {
-            throw interrupted(e);
-        }
-    }
-
-    private static GreenletExit interrupted(InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new GreenletExit("interrupted", e);
     }
 
     /** Writes answers in one format. Used from one thread. */
