@@ -241,6 +241,24 @@ public final class Green {
     }
 
     /**
+     * The exception to throw when a blocking call outside greenloom (a JDK queue, a {@code Future},
+     * socket I/O on a virtual thread) saw its thread interrupted, so that it behaves like greenloom's
+     * own blocking calls: {@link Timeout.Expired} if one of the thread's {@link Timeout}s fired (the
+     * interrupt is consumed), otherwise {@link GreenletExit} with the interrupt status set.
+     *
+     * <pre>{@code
+     * } catch (InterruptedException e) {
+     *     throw Green.interrupted(e);
+     * }
+     * }</pre>
+     *
+     * @param cause the exception that reported the interrupt
+     */
+    public static RuntimeException interrupted(Exception cause) {
+        return Interruption.raise(Objects.requireNonNull(cause, "cause == null"));
+    }
+
+    /**
      * Kills every greenlet and waits until all have finished. All are interrupted first, so they end
      * concurrently.
      *

@@ -12,7 +12,7 @@ final class Interruption {
      * if one of the thread's {@link Timeout}s fired (the interrupt is consumed), otherwise
      * {@link GreenletExit} with the interrupt status set again. A kill wins over a timeout.
      */
-    static RuntimeException raise(InterruptedException cause) {
+    static RuntimeException raise(Exception cause) {
         boolean killed = killed();
         Timeout fired = killed ? null : Timeout.takeFired();
         if (fired != null) {

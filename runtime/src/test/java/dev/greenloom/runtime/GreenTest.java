@@ -23,6 +23,24 @@ import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
 class GreenTest {
+    @Test
+    void interruptedGivesGreenletExitAndKeepsTheInterrupt() {
+        Thread.currentThread().interrupt();
+        RuntimeException e = Green.interrupted(new InterruptedException());
+        assertInstanceOf(GreenletExit.class, e);
+        assertTrue(Thread.interrupted());
+    }
+
+    @Test
+    void interruptedGivesTimeoutExpiredWhenATimeoutFired() {
+        try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+            InterruptedException slept = assertThrows(InterruptedException.class, () -> Thread.sleep(5_000));
+            Timeout.Expired expired = assertInstanceOf(Timeout.Expired.class, Green.interrupted(slept));
+            assertSame(timeout, expired.timeout());
+            assertFalse(Thread.currentThread().isInterrupted());
+        }
+    }
+
     private static final Duration LONG = Duration.ofSeconds(30);
 
     // gevent's "synchronous vs asynchronous" example: test1 and test2 sleep, output 1, 2, 4, 3.

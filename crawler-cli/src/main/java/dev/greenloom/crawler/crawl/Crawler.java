@@ -223,8 +223,7 @@ public final class Crawler {
             }
             return null;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GreenletExit("crawl interrupted", e);
+            throw Green.interrupted(e);
         } finally {
             lock.unlock();
         }
@@ -338,8 +337,7 @@ public final class Crawler {
             return parsed.get();
         } catch (InterruptedException e) {
             parsed.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new GreenletExit("parsing " + page.finalUrl() + " interrupted", e);
+            throw Green.interrupted(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -523,8 +521,7 @@ public final class Crawler {
         try {
             toWriter.put(item);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GreenletExit("crawl output interrupted", e);
+            throw Green.interrupted(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.crawl;
 
 import crawlercommons.robots.BaseRobotRules;
+import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -49,8 +50,7 @@ final class Host {
         try {
             return robots.get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GreenletExit("waiting for robots.txt of " + origin + " interrupted", e);
+            throw Green.interrupted(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GreenletExit exit) {
                 throw new GreenletExit("robots.txt fetch of " + origin + " was killed", exit);

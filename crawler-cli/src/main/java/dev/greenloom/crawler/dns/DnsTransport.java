@@ -17,7 +17,6 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -162,7 +161,7 @@ final class DnsTransport implements AutoCloseable {
         } catch (TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
-            throw interrupted(e);
+            throw Green.interrupted(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException sendFailed && socket.isOpen()) {
                 throw sendFailed;
@@ -194,7 +193,7 @@ final class DnsTransport implements AutoCloseable {
         } catch (IOException e) {
             // A virtual thread interrupted in socket I/O sees the socket closed under it.
             if (Thread.currentThread().isInterrupted()) {
-                throw interrupted(e);
+                throw Green.interrupted(e);
             }
             throw e;
         }
@@ -204,16 +203,6 @@ final class DnsTransport implements AutoCloseable {
         Record answered = answer.getQuestion();
         return answered != null && asked.getName().equals(answered.getName()) && asked.getType() == answered.getType()
                 && asked.getDClass() == answered.getDClass();
-    }
-
-    /**
-     * Hands an interrupt to the runtime, which throws {@link GreenletExit} or, if one of the
-     * greenlet's {@code Timeout}s fired, {@code Timeout.Expired}; the interrupt status is kept.
-     */
-    private static RuntimeException interrupted(Exception cause) {
-        Thread.currentThread().interrupt();
-        Green.sleep(Duration.ZERO);
-        return new GreenletExit("interrupted", cause);
     }
 
     /** Closes the sockets; queries waiting for an answer fail with {@link IllegalStateException}. */
@@ -253,7 +242,7 @@ final class DnsTransport implements AutoCloseable {
             try {
                 room.acquire();
             } catch (InterruptedException e) {
-                throw interrupted(e);
+                throw Green.interrupted(e);
             }
         }
 

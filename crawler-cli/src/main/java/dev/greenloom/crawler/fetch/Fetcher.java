@@ -205,8 +205,7 @@ public final class Fetcher implements AutoCloseable {
             return new Hop(exchange, tooLarge);
         } catch (IOException | RuntimeException e) {
             if (Thread.currentThread().isInterrupted() || call.isCanceled()) {
-                Thread.currentThread().interrupt();
-                throw new GreenletExit("fetch of " + url + " cancelled", e);
+                throw Green.interrupted(e);
             }
             throw e;
         }

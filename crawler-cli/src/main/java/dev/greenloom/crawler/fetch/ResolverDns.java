@@ -61,8 +61,7 @@ final class ResolverDns implements Dns {
         try {
             return task.get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GreenletExit("lookup of " + host + " interrupted", e);
+            throw Green.interrupted(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownHostException unknown) {
                 throw unknown;

@@ -1,6 +1,6 @@
 package dev.greenloom.crawler.timing;
 
-import dev.greenloom.runtime.GreenletExit;
+import dev.greenloom.runtime.Green;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -98,7 +98,7 @@ public final class FetchWorkload implements Workload {
             return new Outcome(response.isSuccessful(), response.isSuccessful() ? text : "FAILED " + text);
         } catch (InterruptedIOException e) {
             if (Thread.currentThread().isInterrupted()) {
-                throw new GreenletExit("interrupted while fetching " + url, e);
+                throw Green.interrupted(e);
             }
             return failed(url, "timeout: " + e.getMessage());
         } catch (IOException e) {
