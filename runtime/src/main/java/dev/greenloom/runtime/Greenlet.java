@@ -261,9 +261,6 @@ public final class Greenlet<T> extends Outcome<T> {
             owner.discard(this);
         }
         release();
-        if (owner != null) {
-            owner.released();
-        }
         // Links registered until now run here; later ones run at once in link(), when ready() is already true.
         List<Consumer<? super Greenlet<T>>> callbacks;
         synchronized (this) {

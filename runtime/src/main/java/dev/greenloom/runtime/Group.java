@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An unbounded set of running greenlets that can be joined or killed together, gevent's
@@ -34,24 +32,21 @@ public sealed class Group permits Pool, Scope.Members {
 
     /*
      * Members form a singly-linked list through their own field Greenlet.nextMember, newest first:
-     * adopting is one CAS and leaving is a counter decrement, with no node allocated and no lock
-     * taken per member (a concurrent set costs a node and two map updates per pooled task).
-     * Finished members are unlinked lazily by prune(), so a group keeps at most a bounded number
+     * adopting is one CAS, and leaving costs nothing at all, with no node allocated, no lock taken
+     * and no counter shared with the finishing greenlets (a concurrent set costs a node and two map
+     * updates per pooled task; shared counters cost two contended cache lines per task). Who is
+     * still running is read from the members themselves, so size(), greenlets() and join() walk the
+     * list. Finished members are unlinked lazily by prune(), so a group keeps at most a bounded number
      * of finished greenlets reachable.
      */
     /** The most recently adopted member, or null. */
     private volatile Greenlet<?> newest;
-    /** Members adopted and not yet discarded: {@link #size()}. */
-    private final AtomicInteger running = new AtomicInteger();
-    /** Members adopted whose outcome is not yet released to waiters: what {@link #join()} waits for. */
-    private final AtomicInteger unreleased = new AtomicInteger();
-    /** Adoptions since the last prune; a prune runs once they exceed the members still running. */
+    /** Adoptions since the last prune; a prune runs once they exceed the members it kept. */
     private final AtomicInteger adoptedSincePrune = new AtomicInteger();
+    /** How many members the last prune kept (they were running then). */
+    private volatile int kept;
     /** Held by the one thread pruning at a time. */
     private final AtomicBoolean pruning = new AtomicBoolean();
-    /** Wakes {@link #join()} callers when {@link #unreleased} reaches zero. */
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition emptied = lock.newCondition();
 
     /**
      * Spawns {@code task} in a new greenlet that belongs to this group. A {@link Pool} first waits
@@ -77,14 +72,12 @@ public sealed class Group permits Pool, Scope.Members {
 
     /** Makes a new, unstarted {@code greenlet} a member. */
     final void adopt(Greenlet<?> greenlet) {
-        unreleased.incrementAndGet();
-        int members = running.incrementAndGet();
         Greenlet<?> top;
         do {
             top = newest;
             greenlet.nextMember = top;
         } while (!NEWEST.compareAndSet(this, top, greenlet));
-        if (adoptedSincePrune.incrementAndGet() > members + PRUNE_SLACK) {
+        if (adoptedSincePrune.incrementAndGet() > kept + PRUNE_SLACK) {
             prune();
         }
     }
@@ -104,21 +97,30 @@ public sealed class Group permits Pool, Scope.Members {
             if (previous == null) {
                 return;
             }
+            int running = 1;
             for (Greenlet<?> member = previous.nextMember; member != null; member = member.nextMember) {
                 if (member.ready()) {
                     previous.nextMember = member.nextMember;
                 } else {
                     previous = member;
+                    running++;
                 }
             }
+            kept = running;
         } finally {
             pruning.set(false);
         }
     }
 
-    /** The number of greenlets of this group still running. */
+    /** The number of greenlets of this group still running; counts them, in time linear in the group's size. */
     public int size() {
-        return running.get();
+        int running = 0;
+        for (Greenlet<?> member = newest; member != null; member = member.nextMember) {
+            if (!member.ready()) {
+                running++;
+            }
+        }
+        return running;
     }
 
     /** A snapshot of the greenlets of this group still running, oldest first. */
@@ -153,28 +155,23 @@ public sealed class Group permits Pool, Scope.Members {
         return await(Durations.nanos(timeout));
     }
 
-    /** Waits at most {@code nanos} (negative: no limit) until the group is empty; true if it is. */
+    /**
+     * Waits at most {@code nanos} (negative: no limit) until the group is empty; true if it is.
+     * Walks the members, waiting for each one still running, until a whole walk finds no member
+     * running and none adopted since it began.
+     */
     final boolean await(long nanos) {
-        if (unreleased.get() == 0) {
-            return true;
-        }
-        lock.lock();
-        try {
-            long left = nanos;
-            while (unreleased.get() > 0) {
-                if (nanos < 0) {
-                    emptied.await();
-                } else if (left <= 0) {
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        while (true) {
+            Greenlet<?> top = newest;
+            for (Greenlet<?> member = top; member != null; member = member.nextMember) {
+                if (!member.ready() && !member.await(nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
                     return false;
-                } else {
-                    left = emptied.awaitNanos(left);
                 }
             }
-            return true;
-        } catch (InterruptedException e) {
-            throw Interruption.raise(e);
-        } finally {
-            lock.unlock();
+            if (newest == top) {
+                return true;
+            }
         }
     }
 
@@ -187,20 +184,7 @@ public sealed class Group permits Pool, Scope.Members {
         Green.killAll(greenlets());
     }
 
-    /** Called by a member greenlet when it finishes, before anyone can see it finished: it leaves the group. */
+    /** Called by a member greenlet when it finishes, before anyone can see it finished. */
     void discard(Greenlet<?> greenlet) {
-        running.decrementAndGet();
-    }
-
-    /** Called by a member greenlet once its outcome is released to its waiters; wakes {@link #join()} when none is left. */
-    final void released() {
-        if (unreleased.decrementAndGet() == 0) {
-            lock.lock();
-            try {
-                emptied.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }

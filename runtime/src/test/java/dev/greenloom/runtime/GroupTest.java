@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -32,6 +34,28 @@ class GroupTest {
         group.join();
 
         assertEquals(2, done.get());
+        assertEquals(0, group.size());
+    }
+
+    @Test
+    void joinSeesEveryMemberFinishedAfterSpawnersAndPrunesRaced() {
+        Group group = new Group();
+        Queue<Greenlet<Void>> members = new ConcurrentLinkedQueue<>();
+        Group spawners = new Group();
+        for (int s = 0; s < 4; s++) {
+            spawners.spawn(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    Duration nap = Duration.ofMillis(i == 0 ? 300 : i % 3);
+                    members.add(group.spawn(() -> Green.sleep(nap)));
+                }
+            });
+        }
+        spawners.join();
+
+        group.join();
+
+        assertEquals(20_000, members.size());
+        members.forEach(m -> assertTrue(m.ready(), m::toString));
         assertEquals(0, group.size());
     }
 
