@@ -638,8 +638,8 @@ final class DnsTransport implements AutoCloseable {
 
         private void failAll(IOException cause) {
             for (int id = 0; id < IDS; id++) {
-                Pending pending = inFlight.getAndSet(id, null);
-                if (pending != null) {
+                Pending pending = inFlight.get(id);
+                if (pending != null && inFlight.compareAndSet(id, pending, null)) {
                     pending.exchange().fail(cause);
                 }
             }
