@@ -82,8 +82,10 @@ public final class ResolveCommand implements Callable<Integer> {
                     + "(default: A,AAAA).")
     List<RecordType> types = new ArrayList<>();
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "512",
-            description = "Lookups in flight at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "2000",
+            description = "Lookups in flight at once (default: ${DEFAULT-VALUE}: enough to keep a resolver that "
+                    + "answers after 200 ms busy at 10,000 lookups/s; a server that drops queries gets fewer, "
+                    + "as its loss narrows the resolver's window).")
     int concurrency;
 
     @Option(names = "--timeout", paramLabel = "DURATION",

@@ -52,6 +52,9 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<Name, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    /** UDP answers waiting out the {@link #delay}, now and at most. */
+    private final AtomicInteger heldBack = new AtomicInteger();
+    private final AtomicInteger mostHeldBack = new AtomicInteger();
     /** Signalled whenever a query is counted. */
     private final ReentrantLock countLock = new ReentrantLock();
     private final Condition counted = countLock.newCondition();
@@ -155,6 +158,11 @@ public final class TestDnsServer implements AutoCloseable {
         }
     }
 
+    /** The most UDP answers that were waiting out the {@link #delay} at once: how many queries a client had in flight. */
+    public int mostAnswersHeldBack() {
+        return mostHeldBack.get();
+    }
+
     /** How many queries came over TCP. */
     public int tcpQueries() {
         return tcpQueries.get();
@@ -181,7 +189,11 @@ public final class TestDnsServer implements AutoCloseable {
                     if (delay.isZero()) {
                         udp.send(wire, client);
                     } else {
-                        later.schedule(() -> udp.send(wire, client), delay.toNanos(), TimeUnit.NANOSECONDS);
+                        mostHeldBack.accumulateAndGet(heldBack.incrementAndGet(), Math::max);
+                        later.schedule(() -> {
+                            heldBack.decrementAndGet();
+                            return udp.send(wire, client);
+                        }, delay.toNanos(), TimeUnit.NANOSECONDS);
                     }
                 }
             } catch (IOException e) {
