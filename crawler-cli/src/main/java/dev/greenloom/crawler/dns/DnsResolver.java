@@ -114,7 +114,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         }
     }
 
-    /** A builder with the defaults: system configuration, at most 2 s per try, 3 retries, 4 UDP sockets. */
+    /**
+     * A builder with the defaults: system configuration, at most 2 s per try, 3 retries, one UDP
+     * socket per two processors (1 to 4).
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -428,7 +431,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         private List<InetSocketAddress> servers = List.of();
         private Duration lookupTimeout = Duration.ofSeconds(2);
         private int retries = 3;
-        private int sockets = 4;
+        private int sockets = Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
 
         private Builder() {
         }
@@ -473,7 +476,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return this;
         }
 
-        /** How many UDP sockets (source ports) carry the queries; default 4. */
+        /**
+         * How many UDP sockets (source ports) carry the queries, each with a platform thread
+         * reading its answers; default one per two processors, 1 to 4. Fewer readers drain more
+         * answers per wake-up: on 2 cores one socket resolved 100,000 names with 47-53 µs of CPU
+         * each, four with 57-61 µs.
+         */
         public Builder sockets(int sockets) {
             if (sockets <= 0) {
                 throw new IllegalArgumentException("sockets <= 0");
