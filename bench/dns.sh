@@ -4,7 +4,7 @@
 #
 # usage: bench/dns.sh [RUNS]          RUNS = repetitions of each short run (default 3)
 # env:   GEVENT_CONC (default 100)    gevent Pool size on the fast server
-#        GL_CONC (default 512)        greenloom --concurrency on the fast server
+#        GL_CONC (default 2000)       greenloom --concurrency on the fast server (its own default)
 #        SKIP_GREENLOOM=1             peers only
 # Prints markdown (machine, commands, per-run rows, medians, targets) on stdout; progress on stderr.
 # All traffic goes to 127.0.0.1 (and 127.0.0.2 inside a private network namespace); every run is
@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 
 RUNS=${1:-3}
 GEVENT_CONC=${GEVENT_CONC:-100}
-GL_CONC=${GL_CONC:-512}
+GL_CONC=${GL_CONC:-2000}
 DELAY_MS=200
 SLOW_NAMES=2000
 

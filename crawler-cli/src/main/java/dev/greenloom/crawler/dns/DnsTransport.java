@@ -17,16 +17,19 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -44,7 +47,10 @@ import org.xbill.DNS.Record;
  * server's measured round-trip time (much as TCP does, RFC 6298), never longer than the caller's limit, so
  * a packet dropped by a busy server costs a fraction of a second, not the whole lookup timeout; the
  * wait doubles with each try, so an overloaded server is not flooded. The
- * earlier tries stay in flight: an answer to any of them ends the exchange.
+ * earlier tries stay in flight: an answer to any of them ends the exchange. The socket's reader
+ * also keeps the tries' deadlines (one queue of deadlines per socket, checked whenever it wakes), so
+ * a waiting query parks without a timer of its own: at tens of thousands of queries a second, a
+ * timer set and cancelled per query cost more than the query.
  *
  * <p>How many queries each server has in flight is limited by a congestion window, as TCP limits
  * its segments (RFC 5681): it starts wide, grows by one for each window's worth of answers, and
@@ -105,7 +111,7 @@ final class DnsTransport implements AutoCloseable {
      */
     Message exchange(Message query, List<InetSocketAddress> tries, long maxTryNanos) throws IOException {
         UdpSocket socket = sockets[ThreadLocalRandom.current().nextInt(sockets.length)];
-        CompletableFuture<Received> answer = new CompletableFuture<>();
+        Exchange exchange = new Exchange(Thread.currentThread());
         Pending[] sent = new Pending[tries.size()];
         ServerState first = state(tries.getFirst());
         first.enterWindow();
@@ -113,10 +119,10 @@ final class DnsTransport implements AutoCloseable {
             for (int attempt = 0; attempt < tries.size(); attempt++) {
                 InetSocketAddress server = tries.get(attempt);
                 ServerState state = state(server);
-                sent[attempt] = socket.send(query, server, answer, attempt);
                 boolean last = attempt == tries.size() - 1;
                 long wait = last ? maxTryNanos : state.retransmitNanos(attempt, maxTryNanos);
-                Received received = await(answer, wait, socket);
+                sent[attempt] = socket.send(query, server, exchange, attempt, wait);
+                Received received = exchange.await(attempt, socket);
                 if (received != null) {
                     return complete(query, received, maxTryNanos);
                 }
@@ -132,6 +138,7 @@ final class DnsTransport implements AutoCloseable {
                     socket.release(pending);
                 }
             }
+            exchange.finish();
         }
     }
 
@@ -153,21 +160,6 @@ final class DnsTransport implements AutoCloseable {
             return answer;
         }
         return exchangeTcp(query, pending.server(), maxTryNanos);
-    }
-
-    private static Received await(CompletableFuture<Received> answer, long nanos, UdpSocket socket) throws IOException {
-        try {
-            return answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            throw Green.interrupted(e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException sendFailed && socket.isOpen()) {
-                throw sendFailed;
-            }
-            throw new IllegalStateException("resolver closed", e.getCause());
-        }
     }
 
     private static Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
@@ -329,24 +321,170 @@ final class DnsTransport implements AutoCloseable {
     private record Received(Message message, Pending pending, long nanoTime) {
     }
 
-    /** One try of a query, waiting for its answer on one socket under its own id. */
-    private record Pending(int id, Record question, InetSocketAddress server, CompletableFuture<Received> answer,
-            int attempt, long sentAt) {
+    /**
+     * The deadlines of one socket's tries, earliest first, kept by its reader alone (not thread-safe).
+     * Times are nanoseconds since the queue was made, so that they compare directly (a
+     * {@link System#nanoTime()} may be negative).
+     */
+    private static final class Deadlines {
+        private final long origin = System.nanoTime();
+        private final PriorityQueue<Pending> queue = new PriorityQueue<>(Comparator.comparingLong(Pending::deadline));
+
+        /** Now, in this queue's time. */
+        long now() {
+            return System.nanoTime() - origin;
+        }
+
+        /** The deadline {@code waitNanos} after {@code nanoTime} (a {@link System#nanoTime()} reading), in this queue's time. */
+        long at(long nanoTime, long waitNanos) {
+            return nanoTime - origin + Math.max(0, waitNanos);
+        }
+
+        void add(Pending pending) {
+            queue.add(pending);
+        }
+
+        /** Removes and returns the earliest try whose deadline is {@code now} or earlier, or null. */
+        Pending pollDue(long now) {
+            Pending first = queue.peek();
+            return first != null && first.deadline() <= now ? queue.poll() : null;
+        }
+
+        /** The earliest deadline, or {@code none} if the queue is empty. */
+        long next(long none) {
+            Pending first = queue.peek();
+            return first != null ? first.deadline() : none;
+        }
+    }
+
+    /** One try of a query, waiting for its answer on one socket under its own id until its deadline. */
+    private record Pending(int id, Record question, InetSocketAddress server, Exchange exchange, int attempt,
+            long sentAt, long deadline) {
         boolean answeredBy(SocketAddress from, Message message) {
             return server.equals(from) && sameQuestion(question, message);
         }
     }
 
     /**
+     * The tries of one query and the thread waiting for them: the socket's reader hands it the
+     * answer, a failure of the socket, or the news that a try's deadline passed, and unparks it.
+     */
+    private static final class Exchange {
+        private static final VarHandle OUTCOME;
+        /** Set by {@link #finish()}: later answers and deadlines find nobody waiting. */
+        private static final Object FINISHED = new Object();
+
+        static {
+            try {
+                OUTCOME = MethodHandles.lookup().findVarHandle(Exchange.class, "outcome", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Null once finished, so that deadlines still queued do not keep the thread reachable. */
+        private volatile Thread waiter;
+        /** Null while waiting; then a {@link Received}, an {@link IOException}, or {@link #FINISHED}. */
+        private volatile Object outcome;
+        /** How many tries have passed their deadline (they are numbered from 0). Written by the reader only. */
+        private volatile int expired;
+
+        Exchange(Thread waiter) {
+            this.waiter = waiter;
+        }
+
+        /** Hands over the first answer; false if an answer or failure came first or the exchange is over. */
+        boolean answer(Received received) {
+            return settle(received);
+        }
+
+        void fail(IOException cause) {
+            settle(cause);
+        }
+
+        /** Tells the waiter that try {@code attempt} has waited long enough. */
+        void expire(int attempt) {
+            if (attempt >= expired) {
+                expired = attempt + 1;
+                wake();
+            }
+        }
+
+        private boolean settle(Object result) {
+            if (OUTCOME.compareAndSet(this, null, result)) {
+                wake();
+                return true;
+            }
+            return false;
+        }
+
+        private void wake() {
+            Thread thread = waiter;
+            if (thread != null) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /**
+         * Parks the calling thread (the one that created this exchange) until an answer to any try
+         * came, or try {@code attempt}'s deadline passed.
+         *
+         * @return the answer, or null if the deadline passed first
+         * @throws IllegalStateException if the socket was closed
+         * @throws GreenletExit if the thread was interrupted (or {@code Timeout.Expired}, see {@link Green#interrupted})
+         */
+        Received await(int attempt, UdpSocket socket) {
+            while (true) {
+                Object result = outcome;
+                if (result instanceof Received received) {
+                    return received;
+                }
+                if (result instanceof IOException failure) {
+                    throw new IllegalStateException("resolver closed", failure);
+                }
+                if (expired > attempt) {
+                    return null;
+                }
+                if (!socket.isOpen()) {
+                    throw new IllegalStateException("resolver closed");
+                }
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    throw Green.interrupted(new InterruptedException("DNS query abandoned"));
+                }
+            }
+        }
+
+        /** Ends the exchange: its answer and thread are no longer referenced from queued deadlines. */
+        void finish() {
+            waiter = null;
+            outcome = FINISHED;
+        }
+    }
+
+    /**
      * One UDP socket in non-blocking mode, its queries in flight indexed by id, and the platform
-     * thread reading its answers. Callers send on the channel themselves: in non-blocking mode an
-     * interrupt (a killed greenlet) does not close the channel, as it would in blocking mode, taking
-     * every other query on this socket with it.
+     * thread reading its answers and keeping its tries' deadlines. Callers send on the channel
+     * themselves: in non-blocking mode an interrupt (a killed greenlet) does not close the channel,
+     * as it would in blocking mode, taking every other query on this socket with it.
      */
     private static final class UdpSocket {
+        /** What {@link #sleepingUntil} holds while the reader is awake: it looks at new deadlines before it sleeps. */
+        private static final long AWAKE = Long.MIN_VALUE;
+        /** What {@link #sleepingUntil} holds while the reader sleeps with no deadline to keep. */
+        private static final long NO_DEADLINE = Long.MAX_VALUE;
+
         private final DatagramChannel channel;
         private final Selector selector;
         private final AtomicReferenceArray<Pending> inFlight = new AtomicReferenceArray<>(IDS);
+        /** Tries sent and not yet in {@link #deadlines}: handed from the senders to the reader. */
+        private final ConcurrentLinkedQueue<Pending> started = new ConcurrentLinkedQueue<>();
+        private final Deadlines deadlines = new Deadlines();
+        /**
+         * Until when the reader sleeps, in {@link Deadlines} time: a sender whose deadline comes
+         * earlier wakes it. {@link #AWAKE} or {@link #NO_DEADLINE} otherwise.
+         */
+        private volatile long sleepingUntil = AWAKE;
 
         UdpSocket(int index) throws IOException {
             channel = DatagramChannel.open();
@@ -370,13 +508,14 @@ final class DnsTransport implements AutoCloseable {
         }
 
         /**
-         * Reserves a random free id for this try, sets it on {@code query} and sends it. A full
-         * send buffer drops the query, like a lost packet: the next try covers it.
+         * Reserves a random free id for this try, sets it on {@code query}, sends it and gives it
+         * a deadline {@code waitNanos} from now, when the reader will {@link Exchange#expire} it. A
+         * full send buffer drops the query, like a lost packet: the next try covers it.
          *
          * @throws IOException if sending failed
          * @throws IllegalStateException if the socket is closed
          */
-        Pending send(Message query, InetSocketAddress server, CompletableFuture<Received> answer, int attempt)
+        Pending send(Message query, InetSocketAddress server, Exchange exchange, int attempt, long waitNanos)
                 throws IOException {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             while (true) {
@@ -384,7 +523,9 @@ final class DnsTransport implements AutoCloseable {
                 if (inFlight.get(id) != null) {
                     continue;
                 }
-                Pending pending = new Pending(id, query.getQuestion(), server, answer, attempt, System.nanoTime());
+                long now = System.nanoTime();
+                Pending pending = new Pending(id, query.getQuestion(), server, exchange, attempt, now,
+                        deadlines.at(now, waitNanos));
                 if (inFlight.compareAndSet(id, null, pending)) {
                     query.getHeader().setID(id);
                     try {
@@ -395,6 +536,10 @@ final class DnsTransport implements AutoCloseable {
                     } catch (IOException e) {
                         release(pending);
                         throw e;
+                    }
+                    started.add(pending);
+                    if (pending.deadline() < sleepingUntil) {
+                        selector.wakeup();
                     }
                     return pending;
                 }
@@ -409,7 +554,21 @@ final class DnsTransport implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.allocate(MAX_UDP_ANSWER);
             try (selector) {
                 while (channel.isOpen()) {
-                    selector.select();
+                    long next = expireDue();
+                    // Announce the sleep before the last look at new tries: a sender either sees it and wakes
+                    // the selector, or its try is seen here.
+                    sleepingUntil = next;
+                    if (!started.isEmpty()) {
+                        sleepingUntil = AWAKE;
+                        continue;
+                    }
+                    if (next == NO_DEADLINE) {
+                        selector.select();
+                    } else {
+                        long millis = TimeUnit.NANOSECONDS.toMillis(next - deadlines.now()) + 1;
+                        selector.select(Math.max(1, millis));
+                    }
+                    sleepingUntil = AWAKE;
                     selector.selectedKeys().clear();
                     drain(buffer);
                 }
@@ -417,6 +576,26 @@ final class DnsTransport implements AutoCloseable {
             } catch (IOException | ClosedSelectorException e) {
                 failAll(e instanceof IOException io ? io : new ClosedChannelException());
             }
+        }
+
+        /**
+         * Queues the deadlines of the tries sent since the last call and expires the tries whose
+         * deadline has passed and that are still unanswered.
+         *
+         * @return the next deadline, or {@link #NO_DEADLINE}
+         */
+        private long expireDue() {
+            for (Pending pending = started.poll(); pending != null; pending = started.poll()) {
+                deadlines.add(pending);
+            }
+            long now = deadlines.now();
+            Pending due;
+            while ((due = deadlines.pollDue(now)) != null) {
+                if (inFlight.get(due.id()) == due) {
+                    due.exchange().expire(due.attempt());
+                }
+            }
+            return deadlines.next(NO_DEADLINE);
         }
 
         /** Reads every answer waiting in the socket and completes the queries they answer. */
@@ -443,7 +622,7 @@ final class DnsTransport implements AutoCloseable {
                 int id = answer.getHeader().getID();
                 Pending pending = inFlight.get(id);
                 if (pending != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
-                    pending.answer().complete(new Received(answer, pending, now));
+                    pending.exchange().answer(new Received(answer, pending, now));
                 }
             }
         }
@@ -459,9 +638,9 @@ final class DnsTransport implements AutoCloseable {
 
         private void failAll(IOException cause) {
             for (int id = 0; id < IDS; id++) {
-                Pending pending = inFlight.getAndSet(id, null);
-                if (pending != null) {
-                    pending.answer().completeExceptionally(cause);
+                Pending pending = inFlight.get(id);
+                if (pending != null && inFlight.compareAndSet(id, pending, null)) {
+                    pending.exchange().fail(cause);
                 }
             }
         }

@@ -195,6 +195,16 @@ class ResolveCommandTest {
     }
 
     @Test
+    void keepsThousandsOfLookupsInFlightAtASlowServerByDefault() {
+        server.delay(Duration.ofMillis(800));
+        String input = IntStream.range(0, 1500).mapToObj(i -> "n" + i + ".test").collect(Collectors.joining("\n"));
+        Result result = run(input, "--type", "A", "--lookup-timeout", "5s");
+        assertEquals(1500, result.lines().size());
+        // A default of a few hundred, or a congestion window that narrows without losses, would cap this.
+        assertTrue(server.mostAnswersHeldBack() > 1000, "at most " + server.mostAnswersHeldBack() + " in flight");
+    }
+
+    @Test
     void runTimeoutReportsUnfinishedLinesAsTimedOut() {
         server.behave("silent.test", Behaviour.SILENT);
         long start = System.nanoTime();

@@ -158,6 +158,24 @@ class DnsResolverTest {
     }
 
     @Test
+    void aTryWithAnEarlierDeadlineIsResentInTimeWhileAnotherWaitsLonger() throws InterruptedException {
+        server.behave("silent.test", Behaviour.SILENT).behave("mail.test", Behaviour.DROP_FIRST);
+        try (DnsResolver oneSocket = DnsResolver.builder().servers(List.of(server.address()))
+                .lookupTimeout(Duration.ofSeconds(5)).retries(1).sockets(1).build()) {
+            assertTrue(oneSocket.resolve("a.test", RecordType.A).ok()); // learns a round trip: the first try waits 250 ms
+            Greenlet<Resolution> patient = Green.spawn(() -> oneSocket.resolve("silent.test", RecordType.A));
+            // Its second try waits 5 s: the socket's reader sleeps until then unless a sooner deadline wakes it.
+            assertTrue(server.awaitQueries("silent.test", 2, Duration.ofSeconds(10)));
+            long start = System.nanoTime();
+            assertEquals(Outcome.OK, oneSocket.resolve("mail.test", RecordType.MX).outcome());
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(3)) < 0, "took " + elapsed);
+            assertEquals(2, server.queries("mail.test"));
+            Green.killAll(List.of(patient));
+        }
+    }
+
+    @Test
     void acceptsALateAnswerToAnEarlierTry() {
         server.delay(Duration.ofMillis(300));
         try (DnsResolver impatient = resolverFor(server.address(), Duration.ofMillis(200), 1)) {

@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -50,6 +52,12 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<Name, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    /** UDP answers waiting out the {@link #delay}, now and at most. */
+    private final AtomicInteger heldBack = new AtomicInteger();
+    private final AtomicInteger mostHeldBack = new AtomicInteger();
+    /** Signalled whenever a query is counted. */
+    private final ReentrantLock countLock = new ReentrantLock();
+    private final Condition counted = countLock.newCondition();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final DatagramChannel udp;
     private final ServerSocket tcp;
@@ -129,6 +137,32 @@ public final class TestDnsServer implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * Waits until {@code count} queries have asked for {@code owner}.
+     *
+     * @return false if {@code timeout} passed first
+     */
+    public boolean awaitQueries(String owner, int count, Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        countLock.lock();
+        try {
+            while (queries(owner) < count) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = counted.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            countLock.unlock();
+        }
+    }
+
+    /** The most UDP answers that were waiting out the {@link #delay} at once: how many queries a client had in flight. */
+    public int mostAnswersHeldBack() {
+        return mostHeldBack.get();
+    }
+
     /** How many queries came over TCP. */
     public int tcpQueries() {
         return tcpQueries.get();
@@ -155,7 +189,11 @@ public final class TestDnsServer implements AutoCloseable {
                     if (delay.isZero()) {
                         udp.send(wire, client);
                     } else {
-                        later.schedule(() -> udp.send(wire, client), delay.toNanos(), TimeUnit.NANOSECONDS);
+                        mostHeldBack.accumulateAndGet(heldBack.incrementAndGet(), Math::max);
+                        later.schedule(() -> {
+                            heldBack.decrementAndGet();
+                            return udp.send(wire, client);
+                        }, delay.toNanos(), TimeUnit.NANOSECONDS);
                     }
                 }
             } catch (IOException e) {
@@ -204,6 +242,12 @@ public final class TestDnsServer implements AutoCloseable {
         Record question = query.getQuestion();
         Name asked = question.getName();
         int count = queries.computeIfAbsent(asked, n -> new AtomicInteger()).incrementAndGet();
+        countLock.lock();
+        try {
+            counted.signalAll();
+        } finally {
+            countLock.unlock();
+        }
         Behaviour behaviour = behaviours.get(asked);
         if (behaviour == Behaviour.SILENT || (behaviour == Behaviour.DROP_FIRST && count == 1)) {
             return null;
