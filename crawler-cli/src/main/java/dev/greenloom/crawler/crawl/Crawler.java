@@ -17,6 +17,7 @@ import dev.greenloom.runtime.GreenletExit;
 import dev.greenloom.runtime.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,6 +67,10 @@ public final class Crawler {
     private static final int MAX_PENDING = 10_000;
     private static final String FINISHED_EARLIER = "";
     private static final String FROM_LINK = "a link";
+    /** Parsed once on a parser thread at the start of a recursive crawl. */
+    private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
+            .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
+            .getBytes(StandardCharsets.UTF_8);
     /** Ends the writer thread's queue. */
     private static final Object END = new Object();
 
@@ -150,6 +155,10 @@ public final class Crawler {
             seen.put(url, FINISHED_EARLIER);
         }
         Thread writer = Thread.ofVirtual().name("greenloom-crawl-writer").start(() -> write(sink));
+        if (maxDepth > 0) {
+            // jsoup's classes load and warm up while robots.txt and the first pages are fetched, not after.
+            parsers.execute(() -> HtmlLinks.extract(WARM_UP_PAGE, "text/html", "http://localhost/"));
+        }
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         boolean seedsLeft = true;
         try {
