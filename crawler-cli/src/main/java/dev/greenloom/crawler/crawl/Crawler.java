@@ -17,6 +17,7 @@ import dev.greenloom.runtime.GreenletExit;
 import dev.greenloom.runtime.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,9 +42,11 @@ import okhttp3.HttpUrl;
 
 /**
  * Crawls: fetches every seed, and, to {@code depth}, the in-scope links of HTML pages, each normalised URL once.
- * A greenlet per page in a {@link Pool} of {@code concurrency}; at most {@code perHost} pages of one origin at
- * once, requests to one origin spaced by {@code delay} (or its robots.txt {@code Crawl-delay}, if longer);
- * robots.txt fetched once per origin and obeyed unless told otherwise.
+ * A greenlet per page; at most {@code concurrency} pages fetched at once, and at most {@code perHost} of one
+ * origin, requests to one origin spaced by {@code delay} (or its robots.txt {@code Crawl-delay}, if longer);
+ * robots.txt fetched once per origin and obeyed unless told otherwise. A page gives its fetch slot back once its
+ * body is read, so that parsing and recording it overlap the next fetch; a {@link Pool} of twice
+ * {@code concurrency} bounds the page greenlets alive, and with them the bodies held.
  *
  * <p>Every listed seed gets exactly one {@link PageRecord}, whatever happened: fetched, failed, malformed
  * ({@code bad-url}), a duplicate of an earlier line ({@code duplicate}, naming it), disallowed ({@code robots}), or
@@ -64,6 +67,10 @@ public final class Crawler {
     private static final int MAX_PENDING = 10_000;
     private static final String FINISHED_EARLIER = "";
     private static final String FROM_LINK = "a link";
+    /** Parsed once on a parser thread at the start of a recursive crawl. */
+    private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
+            .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
+            .getBytes(StandardCharsets.UTF_8);
     /** Ends the writer thread's queue. */
     private static final Object END = new Object();
 
@@ -100,6 +107,9 @@ public final class Crawler {
     private int pending;
     /** Pages being visited. Guarded by lock. */
     private int inFlight;
+    /** Pages holding a fetch slot: checking robots.txt, waiting their turn, or being fetched. Guarded by lock. */
+    private int fetching;
+    private final int concurrency;
     /** Pages queued in total, seeds included, for {@code maxPages}. Guarded by lock. */
     private long admitted;
     /** Pages killed by the run's timeout before they finished. Guarded by lock. */
@@ -120,7 +130,8 @@ public final class Crawler {
         this.finishedEarlier = Set.copyOf(builder.finishedEarlier);
         this.discoveryLog = builder.discoveryLog;
         this.robotsAgent = fetcher.userAgent().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT);
-        this.pool = new Pool(builder.concurrency);
+        this.concurrency = builder.concurrency;
+        this.pool = new Pool((int) Math.min(Integer.MAX_VALUE, 2L * builder.concurrency));
         this.toWriter = new ArrayBlockingQueue<>(Math.max(64, builder.concurrency * 2));
     }
 
@@ -144,6 +155,10 @@ public final class Crawler {
             seen.put(url, FINISHED_EARLIER);
         }
         Thread writer = Thread.ofVirtual().name("greenloom-crawl-writer").start(() -> write(sink));
+        if (maxDepth > 0) {
+            // jsoup's classes load and warm up while robots.txt and the first pages are fetched, not after.
+            parsers.execute(() -> HtmlLinks.extract(WARM_UP_PAGE, "text/html", "http://localhost/"));
+        }
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         boolean seedsLeft = true;
         try {
@@ -229,12 +244,19 @@ public final class Crawler {
         }
     }
 
-    /** Takes the first ready page whose host has a free slot, parking those whose host has none. Under lock. */
+    /**
+     * Takes the first ready page whose host has a free slot, parking those whose host has none; null while
+     * {@code concurrency} pages are being fetched. Under lock.
+     */
     private Work takeRunnable() {
+        if (fetching >= concurrency) {
+            return null;
+        }
         for (int n = ready.size(); n > 0; n--) {
             Work work = ready.pollFirst();
             if (work.host().active < perHost) {
                 work.host().active++;
+                fetching++;
                 pending--;
                 inFlight++;
                 return work;
@@ -286,11 +308,12 @@ public final class Crawler {
         return hosts.computeIfAbsent(origin, o -> new Host(o, () -> fetchRobots(o)));
     }
 
-    /** Visits one page in its own greenlet: robots, politeness delay, fetch, links; then frees its host slot. */
+    /** Visits one page in its own greenlet: robots, politeness delay, fetch (then frees its slot), links. */
     private void visit(Work work) {
         boolean finished = false;
         try {
             if (stopping) {
+                freeSlot(work);
                 return; // not finished: reported as not reached after a timeout, fetched again on resume
             }
             PageRecord page;
@@ -304,19 +327,25 @@ public final class Crawler {
             enqueue(page);
             finished = true;
         } finally {
-            release(work, finished);
+            finish(work, finished);
         }
     }
 
+    /** Robots check, politeness delay and fetch in {@code work}'s slot, freed on the way out; then the links. */
     private PageRecord fetchPage(Work work) {
-        Host host = work.host();
-        BaseRobotRules rules = ignoreRobots ? null : host.robots();
-        if (rules != null && !rules.isAllowed(work.url())) {
-            return record(work.url(), work.depth(), work.parent(), "robots",
-                    work.url() + ": disallowed by " + host.origin + "/robots.txt");
+        FetchResult result;
+        try {
+            Host host = work.host();
+            BaseRobotRules rules = ignoreRobots ? null : host.robots();
+            if (rules != null && !rules.isAllowed(work.url())) {
+                return record(work.url(), work.depth(), work.parent(), "robots",
+                        work.url() + ": disallowed by " + host.origin + "/robots.txt");
+            }
+            waitTurn(host, delay(rules));
+            result = fetcher.fetch(work.url());
+        } finally {
+            freeSlot(work);
         }
-        waitTurn(host, delay(rules));
-        FetchResult result = fetcher.fetch(work.url());
         if (result instanceof Fetched page && work.depth() < maxDepth && page.status() / 100 == 2
                 && HtmlLinks.isHtml(page.contentType())) {
             String siteKey = work.siteKey() != null ? work.siteKey() : scope.key(page.finalUrl());
@@ -379,17 +408,28 @@ public final class Crawler {
         }
     }
 
-    /** Frees {@code work}'s host slot, and lets a page parked on that host run. */
-    private void release(Work work, boolean finished) {
+    /** Frees {@code work}'s fetch slot and host slot, and lets a page parked on that host run. */
+    private void freeSlot(Work work) {
         lock.lock();
         try {
-            inFlight--;
+            fetching--;
             Host host = work.host();
             host.active--;
             Work parked = host.parked.pollFirst();
             if (parked != null) {
                 ready.addFirst(parked);
             }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counts {@code work} done, its slot already freed; keeps it for the timeout report if it did not finish. */
+    private void finish(Work work, boolean finished) {
+        lock.lock();
+        try {
+            inFlight--;
             if (!finished && timedOut) {
                 unfinished.add(work);
             }

@@ -270,6 +270,21 @@ class CrawlerTest {
     }
 
     @Test
+    void concurrencyLimitHoldsAtTheServer() {
+        site.latency = Duration.ofMillis(50);
+        String[] urls = new String[12];
+        for (int i = 0; i < urls.length; i++) {
+            site.html("/" + i, "<a href=/" + (i + 1) % urls.length + ">next</a>");
+            urls[i] = url("/" + i);
+        }
+
+        crawl(Crawler.builder(fetcher).depth(1).perHost(12).concurrency(3).ignoreRobots(true), urls);
+
+        assertEquals(12, records.all.size());
+        assertEquals(3, site.maxConcurrent.get());
+    }
+
+    @Test
     void otherHostsAreNotHeldUpByABusyOne() {
         site.latency = Duration.ofMillis(50);
         site.html("/", "page");

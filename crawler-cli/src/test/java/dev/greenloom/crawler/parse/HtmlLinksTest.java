@@ -40,6 +40,48 @@ class HtmlLinksTest {
                 + "<a href='a#top'>a</a><a href=a>again</a><a href='#'>self</a><a>none</a>", "http://h/"));
     }
 
+    @Test
+    void resolvesRelativeBaseHrefAgainstThePage() {
+        assertEquals(List.of("http://h/base/page"),
+                links("<head><base href='/base/'></head><a href=page>p</a>", "http://h/a/b"));
+    }
+
+    @Test
+    void resolvesLikeABrowser() {
+        assertEquals(List.of("http://h/dir/a%20b", "http://h/up", "http://h/dir/x"),
+                links("<a href=' a b '>s</a><a href='\\up'>b</a><a href='../dir/./x'>d</a>", "http://h/dir/p"));
+    }
+
+    @Test
+    void pageWithoutCharsetIsReadAsUtf8() {
+        byte[] page = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/"));
+    }
+
+    @Test
+    void metaCharsetIsHonouredWhenTheHeaderNamesNone() {
+        byte[] page = "<meta charset=iso-8859-1><a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/"));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, null, "http://h/"));
+    }
+
+    @Test
+    void headerCharsetIsHonoured() {
+        byte[] page = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/"));
+    }
+
+    @Test
+    void byteOrderMarkOverridesTheHeader() {
+        byte[] text = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.UTF_8);
+        byte[] page = new byte[text.length + 3];
+        page[0] = (byte) 0xEF;
+        page[1] = (byte) 0xBB;
+        page[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, page, 3, text.length);
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/"));
+    }
+
     @ParameterizedTest
     @CsvSource(nullValues = "null", value = {
         "text/html, true",
