@@ -17,7 +17,9 @@ import java.util.List;
  * virtual threads' CPU per operation ÷ greenloom's, so, like
  * {@code ratio}, below 1 means greenloom is slower. Prints one JSON line per workload:
  *
- * <pre>{@code java -cp runtime/jmh/target/benchmarks.jar dev.greenloom.bench.PairedRatio [ROUNDS]}</pre>
+ * <pre>{@code java -cp runtime/jmh/target/benchmarks.jar dev.greenloom.bench.PairedRatio [ROUNDS [WORKLOAD]]}</pre>
+ *
+ * WORKLOAD (such as {@code pool_map}) runs only the workloads of that name.
  *
  * A workload whose benchmark class has no {@code greenloom} method yet is skipped.
  */
@@ -38,6 +40,7 @@ public final class PairedRatio {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        String only = args.length > 1 ? args[1] : null;
         List<Workload> workloads = new ArrayList<>();
         workloads.add(new Workload("spawn_join", "", new SpawnJoinBenchmark(), SpawnJoinBenchmark.TASKS));
         workloads.add(new Workload("ping_pong", "", new ChannelPingPongBenchmark(), 2 * ChannelPingPongBenchmark.ROUNDS));
@@ -49,7 +52,7 @@ public final class PairedRatio {
         }
         for (Workload workload : workloads) {
             Method greenloom = find(workload.bench(), "greenloom");
-            if (greenloom != null) {
+            if (greenloom != null && (only == null || only.equals(workload.name()))) {
                 measure(workload, greenloom, find(workload.bench(), "virtualThreads"), rounds);
             }
         }
