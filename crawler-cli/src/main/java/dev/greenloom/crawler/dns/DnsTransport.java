@@ -477,6 +477,12 @@ final class DnsTransport implements AutoCloseable {
         private final DatagramChannel channel;
         private final Selector selector;
         private final AtomicReferenceArray<Pending> inFlight = new AtomicReferenceArray<>(IDS);
+        /**
+         * Tries that may hold an id at once: half the ids, so a random probe finds a free one in two
+         * draws on average however many lookups and servers share the socket; a sender beyond that
+         * waits for a try to be released instead of spinning through taken ids.
+         */
+        private final Semaphore reservable = new Semaphore(IDS / 2);
         /** Tries sent and not yet in {@link #deadlines}: handed from the senders to the reader. */
         private final ConcurrentLinkedQueue<Pending> started = new ConcurrentLinkedQueue<>();
         private final Deadlines deadlines = new Deadlines();
@@ -512,11 +518,19 @@ final class DnsTransport implements AutoCloseable {
          * a deadline {@code waitNanos} from now, when the reader will {@link Exchange#expire} it. A
          * full send buffer drops the query, like a lost packet: the next try covers it.
          *
+         * Waits while half the ids are reserved; the caller {@link #release}s every try it got.
+         *
          * @throws IOException if sending failed
          * @throws IllegalStateException if the socket is closed
+         * @throws GreenletExit if the thread is interrupted while it waits for an id
          */
         Pending send(Message query, InetSocketAddress server, Exchange exchange, int attempt, long waitNanos)
                 throws IOException {
+            try {
+                reservable.acquire();
+            } catch (InterruptedException e) {
+                throw Green.interrupted(e);
+            }
             ThreadLocalRandom random = ThreadLocalRandom.current();
             while (true) {
                 int id = random.nextInt(IDS);
@@ -546,8 +560,10 @@ final class DnsTransport implements AutoCloseable {
             }
         }
 
+        /** Frees the try's id, unless the reader already did, and its place among the reservable ones. Once per try. */
         void release(Pending pending) {
             inFlight.compareAndSet(pending.id(), pending, null);
+            reservable.release();
         }
 
         private void readAnswers() {

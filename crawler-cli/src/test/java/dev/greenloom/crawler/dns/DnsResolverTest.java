@@ -15,7 +15,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -279,6 +282,33 @@ class DnsResolverTest {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(jobs.stream().allMatch(job -> job.get().ok()));
         assertTrue(elapsed.compareTo(Duration.ofMillis(1500)) < 0, "took " + elapsed);
+    }
+
+    @Test
+    void moreLookupsInFlightThanHalfTheQueryIdsWaitForAnIdAndAllEnd() throws IOException {
+        // Ten slow servers, each with room for thousands of queries at once: together they would take
+        // more tries than a socket has ids; the tries beyond half the ids wait for released ones.
+        List<TestDnsServer> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                slow.add(TestDnsServer.start().delay(Duration.ofMillis(500)));
+            }
+            List<InetSocketAddress> servers = slow.stream().map(TestDnsServer::address).toList();
+            try (DnsResolver many = DnsResolver.builder().servers(servers).lookupTimeout(Duration.ofSeconds(5)).retries(2).build()) {
+                List<Greenlet<Resolution>> jobs = IntStream.range(0, 40_000)
+                        .mapToObj(i -> Green.spawn(() -> many.resolve("n" + i + ".test", RecordType.A)))
+                        .toList();
+                Green.joinAll(jobs, Duration.ofSeconds(25));
+                assertEquals(Map.of(Outcome.NXDOMAIN, 40_000L), jobs.stream().filter(Greenlet::ready)
+                        .collect(Collectors.groupingBy(job -> job.get().outcome(), Collectors.counting())));
+                // The ids came back: a further lookup still gets one.
+                assertEquals(Outcome.NXDOMAIN, many.resolve("last.test", RecordType.A).outcome());
+            }
+        } finally {
+            for (TestDnsServer server : slow) {
+                server.close();
+            }
+        }
     }
 
     @Test
