@@ -301,6 +301,22 @@ public final class Crawler {
         changed.signalAll();
     }
 
+    /**
+     * Why robots.txt forbids a redirect to {@code url} (its origin's robots.txt is fetched first if no
+     * page of that origin asked yet), or null if it allows it.
+     */
+    private String robotsVeto(HttpUrl url) {
+        String target = url.toString();
+        Host host;
+        lock.lock();
+        try {
+            host = host(target);
+        } finally {
+            lock.unlock();
+        }
+        return host.robots().isAllowed(target) ? null : "disallowed by " + host.origin + "/robots.txt";
+    }
+
     /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
     private Host host(String url) {
         HttpUrl parsed = HttpUrl.get(url);
@@ -342,7 +358,7 @@ public final class Crawler {
                         work.url() + ": disallowed by " + host.origin + "/robots.txt");
             }
             waitTurn(host, delay(rules));
-            result = fetcher.fetch(work.url());
+            result = ignoreRobots ? fetcher.fetch(work.url()) : fetcher.fetch(work.url(), this::robotsVeto);
         } finally {
             freeSlot(work);
         }

@@ -72,7 +72,9 @@ public sealed interface FetchResult {
         /** A redirect led back to a URL already visited in the chain. */
         REDIRECT_LOOP("redirect-loop"),
         /** More redirects than allowed. */
-        TOO_MANY_REDIRECTS("too-many-redirects");
+        TOO_MANY_REDIRECTS("too-many-redirects"),
+        /** A redirect led to a URL that robots.txt (or another rule of the caller) disallows. */
+        ROBOTS("robots");
 
         private final String label;
 

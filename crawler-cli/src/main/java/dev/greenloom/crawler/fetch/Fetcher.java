@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -111,7 +112,20 @@ public final class Fetcher implements AutoCloseable {
      * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
      */
     public FetchResult fetch(String url) {
+        return fetch(url, next -> null);
+    }
+
+    /**
+     * Fetches {@code url} as {@link #fetch(String)} does, asking {@code redirectVeto} before each redirect:
+     * a non-null answer (why, such as "disallowed by http://host/robots.txt") ends the fetch as a
+     * {@link Failure#ROBOTS} failure, without requesting that URL. The veto runs in the calling thread
+     * and may block (to fetch a robots.txt, say).
+     *
+     * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
+     */
+    public FetchResult fetch(String url, Function<HttpUrl, String> redirectVeto) {
         Objects.requireNonNull(url, "url == null");
+        Objects.requireNonNull(redirectVeto, "redirectVeto == null");
         long started = System.nanoTime();
         HttpUrl current = HttpUrl.parse(url);
         List<Exchange> exchanges = new ArrayList<>();
@@ -151,6 +165,12 @@ public final class Fetcher implements AutoCloseable {
             } else if (redirects == maxRedirects) {
                 kind = Failure.TOO_MANY_REDIRECTS;
                 failure = "more than " + maxRedirects + " redirects, last to " + next;
+            } else {
+                String veto = redirectVeto.apply(next);
+                if (veto != null) {
+                    kind = Failure.ROBOTS;
+                    failure = "redirect to " + next + ", which is " + veto;
+                }
             }
             if (kind != null) {
                 return new Failed(url, kind, url + ": " + failure, exchanges, millisSince(started));

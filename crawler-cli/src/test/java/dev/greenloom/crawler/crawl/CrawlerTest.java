@@ -217,6 +217,26 @@ class CrawlerTest {
     }
 
     @Test
+    void aRedirectIsFollowedOnlyWhereTheTargetsRobotsTxtAllows() {
+        site.pages.put("b.example/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
+        site.pages.put("a.example/to-private", new MockResponse.Builder().code(302)
+                .setHeader("Location", url("b.example", "/private/page")).build());
+        site.pages.put("a.example/to-public", new MockResponse.Builder().code(302)
+                .setHeader("Location", url("b.example", "/public")).build());
+        site.html("b.example/public", "public");
+
+        crawl(Crawler.builder(fetcher), url("a.example", "/to-private"), url("a.example", "/to-public"));
+
+        PageRecord denied = records.byUrl().get(url("a.example", "/to-private"));
+        assertEquals("robots", denied.errorKind());
+        assertTrue(denied.error().contains(url("b.example", "/private/page")) && denied.error().contains("robots.txt"),
+                denied.error());
+        assertEquals(0, site.hits("/private/page"));
+        assertEquals(200, records.byUrl().get(url("a.example", "/to-public")).status());
+        assertEquals(1, site.hits("/public"));
+    }
+
+    @Test
     void ignoreRobotsFetchesDisallowedPagesWithoutAskingForRobotsTxt() {
         site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /\n").build());
         site.html("/", "home");
