@@ -302,10 +302,13 @@ public final class Crawler {
     }
 
     /**
-     * Why robots.txt forbids a redirect to {@code url} (its origin's robots.txt is fetched first if no
-     * page of that origin asked yet), or null if it allows it.
+     * Before a redirect hop to {@code url}: its origin's robots.txt must allow it (unless robots are
+     * ignored; the file is fetched if no page of that origin asked yet), and the hop waits its turn at
+     * that origin, {@code delay} or Crawl-delay after the origin's previous request, as any request does.
+     *
+     * @return why the hop may not be made, or null
      */
-    private String robotsVeto(HttpUrl url) {
+    private String beforeRedirect(HttpUrl url) {
         String target = url.toString();
         Host host;
         lock.lock();
@@ -314,7 +317,12 @@ public final class Crawler {
         } finally {
             lock.unlock();
         }
-        return host.robots().isAllowed(target) ? null : "disallowed by " + host.origin + "/robots.txt";
+        BaseRobotRules rules = ignoreRobots ? null : host.robots();
+        if (rules != null && !rules.isAllowed(target)) {
+            return "disallowed by " + host.origin + "/robots.txt";
+        }
+        waitTurn(host, delay(rules));
+        return null;
     }
 
     /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
@@ -358,7 +366,7 @@ public final class Crawler {
                         work.url() + ": disallowed by " + host.origin + "/robots.txt");
             }
             waitTurn(host, delay(rules));
-            result = ignoreRobots ? fetcher.fetch(work.url()) : fetcher.fetch(work.url(), this::robotsVeto);
+            result = fetcher.fetch(work.url(), this::beforeRedirect);
         } finally {
             freeSlot(work);
         }

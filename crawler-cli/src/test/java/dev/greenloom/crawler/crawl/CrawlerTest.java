@@ -237,6 +237,24 @@ class CrawlerTest {
     }
 
     @Test
+    void redirectHopsToAnotherHostWaitForItsCrawlDelay() {
+        site.pages.put("b.example/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 1\n").build());
+        for (int i = 0; i < 2; i++) {
+            site.pages.put("a" + i + ".example/go", new MockResponse.Builder().code(302)
+                    .setHeader("Location", url("b.example", "/page" + i)).build());
+            site.html("b.example/page" + i, "page");
+        }
+        long start = System.nanoTime();
+
+        crawl(Crawler.builder(fetcher), url("a0.example", "/go"), url("a1.example", "/go"));
+
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(200, records.byUrl().get(url("a0.example", "/go")).status());
+        assertEquals(200, records.byUrl().get(url("a1.example", "/go")).status());
+        assertTrue(elapsed.compareTo(Duration.ofSeconds(1)) >= 0, "two hops to b.example in " + elapsed);
+    }
+
+    @Test
     void ignoreRobotsFetchesDisallowedPagesWithoutAskingForRobotsTxt() {
         site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /\n").build());
         site.html("/", "home");
