@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -100,7 +101,7 @@ public final class ResolveCommand implements Callable<Integer> {
     Duration lookupTimeout;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
-            description = "How often a query without an answer is sent again (default: ${DEFAULT-VALUE}).")
+            description = "How often a query without an answer is sent again, 0 to 100 (default: ${DEFAULT-VALUE}).")
     int retries;
 
     @Option(names = "--resolver", paramLabel = "HOST[:PORT]",
@@ -164,8 +165,8 @@ public final class ResolveCommand implements Callable<Integer> {
         if (concurrency <= 0) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be positive");
         }
-        if (retries < 0) {
-            throw new ParameterException(spec.commandLine(), "--retries must not be negative");
+        if (retries < 0 || retries > DnsResolver.MAX_RETRIES) {
+            throw new ParameterException(spec.commandLine(), "--retries must be 0 to " + DnsResolver.MAX_RETRIES);
         }
         if (lookupTimeout.isZero() || lookupTimeout.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--lookup-timeout must be positive");
@@ -244,7 +245,7 @@ public final class ResolveCommand implements Callable<Integer> {
         }
     }
 
-    /** One run: a reader greenlet spawns lookups, the calling thread writes the answers. */
+    /** One run: a reader greenlet spawns lookups, a writer greenlet writes the answers, the calling thread waits. */
     private final class Run {
         private final DnsResolver resolver;
         private final InputLines lines;
@@ -279,7 +280,22 @@ public final class ResolveCommand implements Callable<Integer> {
             output.begin(out);
             // The writer is a greenlet too: it waits for lookups thousands of times a second, and a
             // virtual thread parks and wakes without the futex calls of a platform thread.
-            long total = Green.spawn(() -> unordered ? writeUnordered(out) : writeOrdered(out)).get();
+            Greenlet<Long> writer = Green.spawn(() -> unordered ? writeUnordered(out) : writeOrdered(out));
+            long total;
+            try {
+                total = writer.get();
+            } catch (CompletionException e) {
+                // The writer's failure is the run's, as when the calling thread wrote.
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            } finally {
+                writer.kill(Duration.ZERO); // this thread was interrupted: the writer stops too; else a no-op
+            }
             progress.finish();
             out.flush();
             summarize(total);

@@ -36,8 +36,8 @@ import org.xbill.DNS.hosts.HostsFileParser;
 /**
  * A stub resolver built for many concurrent lookups: every {@link #resolve} blocks only its own
  * (virtual) thread, while the queries of all callers share a few UDP sockets (see
- * {@link DnsTransport}), so ten thousand lookups in flight cost ten thousand small futures, not ten
- * thousand threads or sockets. Names are checked and converted to punycode first
+ * {@link DnsTransport}), so ten thousand lookups in flight cost ten thousand parked virtual threads
+ * and small records, not ten thousand platform threads or sockets. Names are checked and converted to punycode first
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
  * over TCP; a query without an answer is sent again (to the next server when there are several)
  * after the server's measured round-trip time allows, at most after {@code lookupTimeout}, and
@@ -59,6 +59,8 @@ import org.xbill.DNS.hosts.HostsFileParser;
  * <p>Safe for concurrent use; create one per process and close it when done.
  */
 public final class DnsResolver implements Resolver, AutoCloseable {
+    /** The most retries a lookup may make: every try holds a query id while the lookup lasts. */
+    public static final int MAX_RETRIES = 100;
     /** The UDP payload size advertised with EDNS(0): the size recommended to avoid IP fragmentation. */
     private static final int EDNS_PAYLOAD = 1232;
     private static final int MAX_CNAME_HOPS = 16;
@@ -467,10 +469,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return lookupTimeout(Duration.of(timeout, unit.toChronoUnit()));
         }
 
-        /** How many times a query without an answer is sent again; default 3. */
+        /** How many times a query without an answer is sent again, 0 to {@value DnsResolver#MAX_RETRIES}; default 3. */
         public Builder retries(int retries) {
-            if (retries < 0) {
-                throw new IllegalArgumentException("retries < 0");
+            if (retries < 0 || retries > MAX_RETRIES) {
+                throw new IllegalArgumentException("retries not in 0.." + MAX_RETRIES + ": " + retries);
             }
             this.retries = retries;
             return this;

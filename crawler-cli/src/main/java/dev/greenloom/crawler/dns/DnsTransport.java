@@ -39,7 +39,7 @@ import org.xbill.DNS.Record;
  * Sends DNS queries and waits for their answers, the way bulk resolvers do: a few shared UDP
  * sockets, each with many queries in flight, answers matched to queries by id, source address and
  * question. Callers send their queries themselves; one thread per socket reads the answers in
- * batches and completes the waiting queries' futures, so a query costs no thread of its own. A
+ * batches and wakes the waiting queries, so a query costs no thread of its own. A
  * truncated UDP answer is asked again over TCP.
  * dnsjava only encodes and decodes the messages.
  *
@@ -63,6 +63,8 @@ import org.xbill.DNS.Record;
  */
 final class DnsTransport implements AutoCloseable {
     private static final int IDS = 1 << 16;
+    /** The most ids exchanges may hold on one socket at once; also bounds the tries of one exchange. */
+    static final int MAX_RESERVED = IDS / 2;
     private static final int MAX_UDP_ANSWER = 65_535;
     /** Large socket buffers, so that bursts of thousands of answers are not dropped by the kernel. */
     private static final int SOCKET_BUFFER = 4 << 20;
@@ -108,36 +110,46 @@ final class DnsTransport implements AutoCloseable {
      * @throws IllegalStateException if the transport is closed
      * @throws GreenletExit if the calling thread is interrupted (or {@link dev.greenloom.runtime.Timeout.Expired}
      *     if a {@code Timeout} of the calling greenlet fired); the query is abandoned
+     * @throws IllegalArgumentException if there are more than {@link #MAX_RESERVED} tries
      */
     Message exchange(Message query, List<InetSocketAddress> tries, long maxTryNanos) throws IOException {
+        if (tries.size() > MAX_RESERVED) {
+            throw new IllegalArgumentException(tries.size() + " tries > " + MAX_RESERVED);
+        }
         UdpSocket socket = sockets[ThreadLocalRandom.current().nextInt(sockets.length)];
         Exchange exchange = new Exchange(Thread.currentThread());
         Pending[] sent = new Pending[tries.size()];
         ServerState first = state(tries.getFirst());
         first.enterWindow();
         try {
-            for (int attempt = 0; attempt < tries.size(); attempt++) {
-                InetSocketAddress server = tries.get(attempt);
-                ServerState state = state(server);
-                boolean last = attempt == tries.size() - 1;
-                long wait = last ? maxTryNanos : state.retransmitNanos(attempt, maxTryNanos);
-                sent[attempt] = socket.send(query, server, exchange, attempt, wait);
-                Received received = exchange.await(attempt, socket);
-                if (received != null) {
-                    return complete(query, received, maxTryNanos);
+            // Ids for every try at once: an exchange holding some while waiting for more could deadlock.
+            socket.reserve(tries.size());
+            try {
+                for (int attempt = 0; attempt < tries.size(); attempt++) {
+                    InetSocketAddress server = tries.get(attempt);
+                    ServerState state = state(server);
+                    boolean last = attempt == tries.size() - 1;
+                    long wait = last ? maxTryNanos : state.retransmitNanos(attempt, maxTryNanos);
+                    sent[attempt] = socket.send(query, server, exchange, attempt, wait);
+                    Received received = exchange.await(attempt, socket);
+                    if (received != null) {
+                        return complete(query, received, maxTryNanos);
+                    }
+                    if (attempt == 0) {
+                        first.lost();
+                    }
                 }
-                if (attempt == 0) {
-                    first.lost();
+                return null;
+            } finally {
+                for (Pending pending : sent) {
+                    if (pending != null) {
+                        socket.release(pending);
+                    }
                 }
+                socket.unreserve(tries.size());
             }
-            return null;
         } finally {
             first.leaveWindow();
-            for (Pending pending : sent) {
-                if (pending != null) {
-                    socket.release(pending);
-                }
-            }
             exchange.finish();
         }
     }
@@ -393,9 +405,9 @@ final class DnsTransport implements AutoCloseable {
             this.waiter = waiter;
         }
 
-        /** Hands over the first answer; false if an answer or failure came first or the exchange is over. */
-        boolean answer(Received received) {
-            return settle(received);
+        /** Hands over the first answer; does nothing if an answer or failure came first. */
+        void answer(Received received) {
+            settle(received);
         }
 
         void fail(IOException cause) {
@@ -410,12 +422,10 @@ final class DnsTransport implements AutoCloseable {
             }
         }
 
-        private boolean settle(Object result) {
+        private void settle(Object result) {
             if (OUTCOME.compareAndSet(this, null, result)) {
                 wake();
-                return true;
             }
-            return false;
         }
 
         private void wake() {
@@ -478,11 +488,11 @@ final class DnsTransport implements AutoCloseable {
         private final Selector selector;
         private final AtomicReferenceArray<Pending> inFlight = new AtomicReferenceArray<>(IDS);
         /**
-         * Tries that may hold an id at once: half the ids, so a random probe finds a free one in two
-         * draws on average however many lookups and servers share the socket; a sender beyond that
-         * waits for a try to be released instead of spinning through taken ids.
+         * Ids that exchanges may hold at once: half of them, so a random probe finds a free one in two
+         * draws on average however many lookups and servers share the socket; an exchange beyond that
+         * waits for others to end instead of spinning through taken ids.
          */
-        private final Semaphore reservable = new Semaphore(IDS / 2);
+        private final Semaphore reservable = new Semaphore(MAX_RESERVED);
         /** Tries sent and not yet in {@link #deadlines}: handed from the senders to the reader. */
         private final ConcurrentLinkedQueue<Pending> started = new ConcurrentLinkedQueue<>();
         private final Deadlines deadlines = new Deadlines();
@@ -518,19 +528,13 @@ final class DnsTransport implements AutoCloseable {
          * a deadline {@code waitNanos} from now, when the reader will {@link Exchange#expire} it. A
          * full send buffer drops the query, like a lost packet: the next try covers it.
          *
-         * Waits while half the ids are reserved; the caller {@link #release}s every try it got.
+         * The caller has {@link #reserve}d an id for it, and {@link #release}s the try it got.
          *
          * @throws IOException if sending failed
          * @throws IllegalStateException if the socket is closed
-         * @throws GreenletExit if the thread is interrupted while it waits for an id
          */
         Pending send(Message query, InetSocketAddress server, Exchange exchange, int attempt, long waitNanos)
                 throws IOException {
-            try {
-                reservable.acquire();
-            } catch (InterruptedException e) {
-                throw Green.interrupted(e);
-            }
             ThreadLocalRandom random = ThreadLocalRandom.current();
             while (true) {
                 int id = random.nextInt(IDS);
@@ -560,14 +564,32 @@ final class DnsTransport implements AutoCloseable {
             }
         }
 
-        /** Frees the try's id, unless the reader already did, and its place among the reservable ones. Once per try. */
+        /** Frees the try's id, unless the reader already did. */
         void release(Pending pending) {
             inFlight.compareAndSet(pending.id(), pending, null);
-            reservable.release();
+        }
+
+        /**
+         * Waits until {@code ids} more ids may be held (all tries of one exchange, at most
+         * {@link #MAX_RESERVED}); give them back with {@link #unreserve}.
+         *
+         * @throws GreenletExit if the thread is interrupted while it waits (nothing is then reserved)
+         */
+        void reserve(int ids) {
+            try {
+                reservable.acquire(ids);
+            } catch (InterruptedException e) {
+                throw Green.interrupted(e);
+            }
+        }
+
+        void unreserve(int ids) {
+            reservable.release(ids);
         }
 
         private void readAnswers() {
             ByteBuffer buffer = ByteBuffer.allocate(MAX_UDP_ANSWER);
+            IOException cause = new ClosedChannelException();
             try (selector) {
                 while (channel.isOpen()) {
                     long next = expireDue();
@@ -588,9 +610,15 @@ final class DnsTransport implements AutoCloseable {
                     selector.selectedKeys().clear();
                     drain(buffer);
                 }
-                failAll(new ClosedChannelException());
-            } catch (IOException | ClosedSelectorException e) {
-                failAll(e instanceof IOException io ? io : new ClosedChannelException());
+            } catch (IOException e) {
+                cause = e;
+            } catch (ClosedSelectorException e) {
+                // Closed by close(): the tries still waiting fail below.
+            } finally {
+                // Whatever ended the reader (close, an I/O error, an Error), nothing can answer or expire
+                // this socket's tries any more: close it, so that no new try waits on it, then fail them.
+                closeChannel();
+                failAll(cause);
             }
         }
 
@@ -668,6 +696,14 @@ final class DnsTransport implements AutoCloseable {
                 throw new UncheckedIOException(e);
             } finally {
                 selector.wakeup();
+            }
+        }
+
+        private void closeChannel() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Closing a datagram channel only fails if it is already broken; it is closed all the same.
             }
         }
     }

@@ -250,7 +250,7 @@ class ResolveCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--concurrency 0", "--type BOGUS", "--timeout soon", "--resolver [::1", "--json --csv"})
+        "--concurrency 0", "--type BOGUS", "--timeout soon", "--resolver [::1", "--json --csv", "--retries -1", "--retries 101"})
     void badOptionsAreUsageErrors(String options) {
         Result result = run("a.test\n", Stream.of(options.strip().split(" ")).toArray(String[]::new));
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.err());

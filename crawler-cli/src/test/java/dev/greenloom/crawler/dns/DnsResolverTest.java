@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -308,6 +309,22 @@ class DnsResolverTest {
             for (TestDnsServer server : slow) {
                 server.close();
             }
+        }
+    }
+
+    @Test
+    void manyLookupsWithManyRetriesAtASilentServerAllTimeOut() throws IOException {
+        // 4,000 lookups of 11 tries each want 44,000 ids, more than a socket lends at once: lookups that
+        // took ids try by try could all wait for more while holding some, and never end.
+        try (DatagramChannel silent = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DnsResolver patient = DnsResolver.builder().servers(List.of((InetSocketAddress) silent.getLocalAddress()))
+                        .lookupTimeout(Duration.ofMillis(50)).retries(10).build()) {
+            List<Greenlet<Resolution>> jobs = IntStream.range(0, 4_000)
+                    .mapToObj(i -> Green.spawn(() -> patient.resolve("n" + i + ".test", RecordType.A)))
+                    .toList();
+            Green.joinAll(jobs, Duration.ofSeconds(20));
+            assertEquals(Map.of(Outcome.TIMEOUT, 4_000L), jobs.stream().filter(Greenlet::ready)
+                    .collect(Collectors.groupingBy(job -> job.get().outcome(), Collectors.counting())));
         }
     }
 
