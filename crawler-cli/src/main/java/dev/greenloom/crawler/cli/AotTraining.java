@@ -100,8 +100,8 @@ public final class AotTraining {
                             InetAddress.getLoopbackAddress()), Section.ANSWER);
                 }
                 dns.send(ByteBuffer.wrap(reply.toWire()), client);
-            } catch (IOException e) {
-                // Closed at the end, or a packet that is not DNS: the loop condition decides.
+            } catch (IOException | RuntimeException e) {
+                // Closed at the end, or a packet that is not DNS (dnsjava throws either): the loop condition decides.
             }
         }
     }

@@ -304,7 +304,8 @@ public final class Crawler {
     /**
      * Before a redirect hop to {@code url}: its origin's robots.txt must allow it (unless robots are
      * ignored; the file is fetched if no page of that origin asked yet), and the hop waits its turn at
-     * that origin, {@code delay} or Crawl-delay after the origin's previous request, as any request does.
+     * that origin, {@code delay} or Crawl-delay after the origin's previous request. It takes none of
+     * that origin's {@code perHost} slots: the page keeps the slot of the origin it started at.
      *
      * @return why the hop may not be made, or null
      */

@@ -119,7 +119,7 @@ public final class Fetcher implements AutoCloseable {
      * Fetches {@code url} as {@link #fetch(String)} does, asking {@code redirectVeto} before each redirect:
      * a non-null answer (why, such as "disallowed by http://host/robots.txt") ends the fetch as a
      * {@link Failure#ROBOTS} failure, without requesting that URL. The veto runs in the calling thread
-     * and may block (to fetch a robots.txt, say).
+     * and may block (to fetch a robots.txt, say); an exception it throws ends the fetch and is thrown here.
      *
      * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
      */
