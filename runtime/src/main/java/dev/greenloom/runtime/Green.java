@@ -327,6 +327,6 @@ public final class Green {
      * {@code size()} is the count, {@link Greenlet#name()} and {@link Greenlet#toString()} name them.
      */
     public static List<Greenlet<?>> live() {
-        return Live.snapshot();
+        return List.copyOf(Greenlet.LIVE.running(Greenlet.LIVE.newest()));
     }
 }

@@ -30,6 +30,10 @@ import java.util.function.Consumer;
 public final class Greenlet<T> extends Outcome<T> {
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
     private static final AtomicLong IDS = new AtomicLong();
+    /** Finished greenlets the live chain may keep linked beyond the ratio of the running ones (see {@link Chain}). */
+    private static final int LIVE_PRUNE_SLACK = 1024;
+    /** The greenlets started in this JVM, newest first, finished ones pruned lazily: {@link Green#live()}. */
+    static final Chain LIVE = new Chain(Chain.Link.LIVE, LIVE_PRUNE_SLACK);
     private static final VarHandle FLAGS;
     /** Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was requested. */
     private static final int STARTED = 1, KILLED = 2;
@@ -50,9 +54,9 @@ public final class Greenlet<T> extends Outcome<T> {
     /** The virtual thread while it runs the task; null before and after. */
     private volatile Thread thread;
     private volatile int flags;
-    /** The next older member of the owner group's list of members (see {@link Group}). */
+    /** The next older member of the owner group's chain of members (see {@link Group}). */
     Greenlet<?> nextMember;
-    /** The next older greenlet in the list of started greenlets (see {@link Live}). */
+    /** The next older greenlet in the chain of started greenlets, {@link #LIVE}. */
     Greenlet<?> nextLive;
     /** Callbacks to run when finished; null until the first link. Guarded by this. */
     private List<Consumer<? super Greenlet<T>>> links;
@@ -85,7 +89,7 @@ public final class Greenlet<T> extends Outcome<T> {
                 Body body = new Body(this);
                 Thread virtual = VIRTUAL.newThread(body);
                 virtual.setUncaughtExceptionHandler(body);
-                Live.add(this, id);
+                LIVE.add(this, id);
                 virtual.start();
             } catch (RuntimeException | Error e) {
                 finish(null, e);
@@ -119,6 +123,11 @@ public final class Greenlet<T> extends Outcome<T> {
         public void uncaughtException(Thread thread, Throwable failure) {
             thread.getThreadGroup().uncaughtException(thread, failure);
         }
+    }
+
+    /** This greenlet's number: unique in this JVM, growing with each greenlet created. */
+    long serial() {
+        return id;
     }
 
     /** A name for logs and debugging, unique in this JVM: {@code greenlet-<n>}. */
