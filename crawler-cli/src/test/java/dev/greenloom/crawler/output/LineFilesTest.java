@@ -16,24 +16,24 @@ class LineFilesTest {
     @TempDir
     Path dir;
 
+    /** The file's content after it held {@code before} and {@code written} went through {@link LineFiles#open}. */
+    private String afterWriting(String before, boolean append, String written) throws IOException {
+        Path file = dir.resolve("lines");
+        Files.writeString(file, before);
+        try (PrintWriter out = LineFiles.open(file, append)) {
+            out.print(written);
+        }
+        return Files.readString(file);
+    }
+
     @Test
     void appendingCutsTornLastLine() throws IOException {
-        Path file = dir.resolve("lines");
-        Files.writeString(file, "one\ntwo\nthr");
-        try (PrintWriter out = LineFiles.open(file, true)) {
-            out.print("three\n");
-        }
-        assertEquals("one\ntwo\nthree\n", Files.readString(file));
+        assertEquals("one\ntwo\nthree\n", afterWriting("one\ntwo\nthr", true, "three\n"));
     }
 
     @Test
     void appendingKeepsCompleteFile() throws IOException {
-        Path file = dir.resolve("lines");
-        Files.writeString(file, "one\n");
-        try (PrintWriter out = LineFiles.open(file, true)) {
-            out.print("two\n");
-        }
-        assertEquals("one\ntwo\n", Files.readString(file));
+        assertEquals("one\ntwo\n", afterWriting("one\n", true, "two\n"));
     }
 
     @Test
@@ -49,11 +49,6 @@ class LineFilesTest {
 
     @Test
     void withoutAppendReplacesFile() throws IOException {
-        Path file = dir.resolve("lines");
-        Files.writeString(file, "old\n");
-        try (PrintWriter out = LineFiles.open(file, false)) {
-            out.print("new\n");
-        }
-        assertEquals("new\n", Files.readString(file));
+        assertEquals("new\n", afterWriting("old\n", false, "new\n"));
     }
 }
