@@ -116,18 +116,25 @@ wrk_run() { # WORKLOAD URL
 wrk_run fast-capacity "$FAST/s/000/00005.html"
 wrk_run slow-capacity "$SLOW/s/000/00005.html"
 
+# recursive_peers WORKLOAD RUN SITE_URL START_FILE : greenloom (if available) and, in the first two
+# runs, Scrapy crawl a site recursively from its index.html.
+recursive_peers() {
+  local workload=$1 run=$2 site=$3 start=$4
+  if ((GREENLOOM)); then
+    measure "$workload" greenloom "$run" count_greenloom_out \
+      "$REPO_DIR/greenloom" crawl --depth 100 --concurrency "$CONC" --per-host "$CONC" --out "$WORK/dl" "$start"
+  fi
+  if ((run <= 2)); then
+    measure "$workload" scrapy "$run" count_scrapy \
+      scrapy runspider "$BENCH_DIR/scrapy_spider.py" -L ERROR -a "start=$site/index.html" -s "CLOSESPIDER_PAGECOUNT=$SCRAPY_PAGES"
+  fi
+}
+
 # --- fast site, recursive from index.html; tools alternate within each run -------------------------
 for run in $(seq "$RUNS"); do
   measure fast-recursive wget-r "$run" count_files \
     wget -r -l inf --no-parent -q -P "$WORK/dl" "$FAST/index.html"
-  if ((GREENLOOM)); then
-    measure fast-recursive greenloom "$run" count_greenloom_out \
-      "$REPO_DIR/greenloom" crawl --depth 100 --concurrency "$CONC" --per-host "$CONC" --out "$WORK/dl" "$WORK/fast-start.txt"
-  fi
-  if ((run <= 2)); then
-    measure fast-recursive scrapy "$run" count_scrapy \
-      scrapy runspider "$BENCH_DIR/scrapy_spider.py" -L ERROR -a "start=$FAST/index.html" -s "CLOSESPIDER_PAGECOUNT=$SCRAPY_PAGES"
-  fi
+  recursive_peers fast-recursive "$run" "$FAST" "$WORK/fast-start.txt"
 done
 
 # --- fast site, a list of 5,000 URLs --------------------------------------------------------------
@@ -141,14 +148,7 @@ done
 
 # --- slow site (100 ms per response), recursive -----------------------------------------------------
 for run in $(seq "$RUNS"); do
-  if ((GREENLOOM)); then
-    measure slow-recursive greenloom "$run" count_greenloom_out \
-      "$REPO_DIR/greenloom" crawl --depth 100 --concurrency "$CONC" --per-host "$CONC" --out "$WORK/dl" "$WORK/slow-start.txt"
-  fi
-  if ((run <= 2)); then
-    measure slow-recursive scrapy "$run" count_scrapy \
-      scrapy runspider "$BENCH_DIR/scrapy_spider.py" -L ERROR -a "start=$SLOW/index.html" -s "CLOSESPIDER_PAGECOUNT=$SCRAPY_PAGES"
-  fi
+  recursive_peers slow-recursive "$run" "$SLOW" "$WORK/slow-start.txt"
 done
 # wget -r uses one connection: ~10 pages/s here, so a 2,000-page crawl would take minutes; 20 s of it.
 TIMEOUT=20 measure slow-recursive wget-r 1 count_files wget -r -l inf --no-parent -q -P "$WORK/dl" "$SLOW/index.html"
