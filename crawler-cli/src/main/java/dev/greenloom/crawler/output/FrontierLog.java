@@ -32,13 +32,7 @@ public final class FrontierLog implements Closeable {
                 .add("depth", entry.depth())
                 .add("parent", entry.parent())
                 .toString();
-        synchronized (writer) {
-            writer.println(line);
-            writer.flush();
-            if (writer.checkError()) {
-                throw new IOException("cannot write frontier log line for " + entry.url());
-            }
-        }
+        LineFiles.writeLine(writer, line, "frontier log line", entry.url());
     }
 
     @Override

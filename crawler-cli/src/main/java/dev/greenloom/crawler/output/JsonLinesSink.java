@@ -22,13 +22,7 @@ public final class JsonLinesSink implements PageSink {
     @Override
     public void accept(PageRecord page) throws IOException {
         String line = PageJson.line(Objects.requireNonNull(page, "page == null"));
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-            if (out.checkError()) {
-                throw new IOException("cannot write JSON line for " + page.url());
-            }
-        }
+        LineFiles.writeLine(out, line, "JSON line", page.url());
     }
 
     @Override

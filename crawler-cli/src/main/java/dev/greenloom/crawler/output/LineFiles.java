@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Line-oriented files that survive a hard kill: opened for appending with any torn last line cut off. */
+/** Line-oriented files that survive a hard kill: opened for appending with any torn last line cut off, written a whole line at a time. */
 final class LineFiles {
     private LineFiles() {
     }
@@ -26,6 +26,23 @@ final class LineFiles {
         BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         return new PrintWriter(writer);
+    }
+
+    /**
+     * Writes {@code line} and flushes it, whole with respect to other lines written through this method
+     * on {@code out}.
+     *
+     * @throws IOException "cannot write {@code what} for {@code url}" if the writer has failed (a
+     *     {@link PrintWriter} hides the cause)
+     */
+    static void writeLine(PrintWriter out, String line, String what, String url) throws IOException {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+            if (out.checkError()) {
+                throw new IOException("cannot write " + what + " for " + url);
+            }
+        }
     }
 
     /** Truncates {@code file} just after its last newline; returns the bytes removed. */

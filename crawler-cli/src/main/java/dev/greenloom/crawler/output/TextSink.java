@@ -38,13 +38,7 @@ public final class TextSink implements PageSink {
     @Override
     public void accept(PageRecord page) throws IOException {
         String line = line(Objects.requireNonNull(page, "page == null"));
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-            if (out.checkError()) {
-                throw new IOException("cannot write line for " + page.url());
-            }
-        }
+        LineFiles.writeLine(out, line, "line", page.url());
     }
 
     @Override
