@@ -3,8 +3,6 @@ package dev.greenloom.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
@@ -34,13 +32,18 @@ public final class Greenlet<T> extends Outcome<T> {
     private static final int LIVE_PRUNE_SLACK = 1024;
     /** The greenlets started in this JVM, newest first, finished ones pruned lazily: {@link Green#live()}. */
     static final Chain LIVE = new Chain(Chain.Link.LIVE, LIVE_PRUNE_SLACK);
-    private static final VarHandle FLAGS;
-    /** Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was requested. */
-    private static final int STARTED = 1, KILLED = 2;
+    private static final VarHandle FLAGS, THREAD;
+    /**
+     * Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was
+     * requested; the outcome is settled; a kill is interrupting the thread right now (finish() waits
+     * until it is done, so that no interrupt reaches the links).
+     */
+    private static final int STARTED = 1, KILLED = 2, SETTLED = 4, INTERRUPTING = 8;
 
     static {
         try {
             FLAGS = MethodHandles.lookup().findVarHandle(Greenlet.class, "flags", int.class);
+            THREAD = MethodHandles.lookup().findVarHandle(Greenlet.class, "thread", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -51,17 +54,13 @@ public final class Greenlet<T> extends Outcome<T> {
     /** A {@link Callable}, or a {@link Runnable} if {@link #runnable}; null once running. */
     private Object task;
     private final boolean runnable;
-    /** The virtual thread while it runs the task; null before and after. */
+    /** The virtual thread from its start until the outcome is settled; null before and after. */
     private volatile Thread thread;
     private volatile int flags;
     /** The next older member of the owner group's chain of members (see {@link Group}). */
     Greenlet<?> nextMember;
     /** The next older greenlet in the chain of started greenlets, {@link #LIVE}. */
     Greenlet<?> nextLive;
-    /** Callbacks to run when finished; null until the first link. Guarded by this. */
-    private List<Consumer<? super Greenlet<T>>> links;
-    /** True once finish() has taken the links, after the outcome is ready; later links run at once. Guarded by this. */
-    private boolean linksRan;
 
     Greenlet(Callable<T> task, Group owner) {
         this(task, false, owner);
@@ -89,9 +88,12 @@ public final class Greenlet<T> extends Outcome<T> {
                 Body body = new Body(this);
                 Thread virtual = VIRTUAL.newThread(body);
                 virtual.setUncaughtExceptionHandler(body);
+                // Released here, seen by killers after their fence: the full fences of add() and start() order it before run() reads the flags.
+                THREAD.setRelease(this, virtual);
                 LIVE.add(this, id);
                 virtual.start();
             } catch (RuntimeException | Error e) {
+                THREAD.setRelease(this, null);
                 finish(null, e);
                 throw e;
             }
@@ -105,7 +107,8 @@ public final class Greenlet<T> extends Outcome<T> {
      * exception handler is no longer found here.
      */
     public static Greenlet<?> current() {
-        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body ? body.greenlet() : null;
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body && !body.greenlet().ready()
+                ? body.greenlet() : null;
     }
 
     /**
@@ -192,18 +195,27 @@ public final class Greenlet<T> extends Outcome<T> {
 
     /** Marks the greenlet killed and interrupts it if it runs; ends it here if it never started. Does not wait. */
     void requestKill() {
-        int was = (int) FLAGS.getAndBitwiseOr(this, STARTED | KILLED);
-        if ((was & STARTED) == 0) {
+        int seen = (int) FLAGS.getAndBitwiseOr(this, STARTED | KILLED);
+        if ((seen & STARTED) == 0) {
             finish(null, new GreenletExit(name() + " killed before it started"));
             return;
         }
-        Thread running = thread;
-        if (running != null) {
-            synchronized (this) {
-                if (!settled()) {
-                    running.interrupt();
+        // Interrupt only while unsettled; one killer at a time does (the others' kill is the same one).
+        seen |= STARTED | KILLED;
+        while ((seen & (SETTLED | INTERRUPTING)) == 0) {
+            int witness = (int) FLAGS.compareAndExchange(this, seen, seen | INTERRUPTING);
+            if (witness == seen) {
+                try {
+                    Thread running = thread;
+                    if (running != null) {
+                        running.interrupt();
+                    }
+                } finally {
+                    FLAGS.getAndBitwiseAnd(this, ~INTERRUPTING);
                 }
+                return;
             }
+            seen = witness;
         }
     }
 
@@ -217,21 +229,13 @@ public final class Greenlet<T> extends Outcome<T> {
      */
     public void link(Consumer<? super Greenlet<T>> callback) {
         Objects.requireNonNull(callback, "callback == null");
-        synchronized (this) {
-            if (!linksRan) {
-                if (links == null) {
-                    links = new ArrayList<>(2);
-                }
-                links.add(callback);
-                return;
-            }
+        if (!addCallback(callback)) {
+            runLink(callback);
         }
-        runLink(callback);
     }
 
     @SuppressWarnings("unchecked")
     private void run() {
-        thread = Thread.currentThread();
         if (killRequested()) {
             finish(null, new GreenletExit(name() + " killed before it started"));
             return;
@@ -256,35 +260,32 @@ public final class Greenlet<T> extends Outcome<T> {
         finish(result, thrown);
     }
 
-    /** Records the outcome, visible to waiters before the links run. Called once: on the greenlet's thread, or by a kill before start. */
+    /**
+     * Records the outcome, visible to waiters before the links run. Called once: on the greenlet's
+     * thread, by a kill before start, or by a start that failed (the STARTED flag admits only one).
+     */
+    @SuppressWarnings("unchecked")
     private void finish(T result, Throwable thrown) {
-        synchronized (this) {
-            settle(result, thrown);
-        }
-        Thread running = thread;
-        if (running == Thread.currentThread()) {
-            // A kill interrupts only while unsettled: clearing now leaves no interrupt for the callbacks.
+        settle(result, thrown);
+        int seen = (int) FLAGS.getAndBitwiseOr(this, SETTLED);
+        if (thread == Thread.currentThread()) {
+            // No kill interrupts once SETTLED is set; one already interrupting is waited out, so clearing
+            // now leaves no interrupt for the callbacks.
+            while ((seen & INTERRUPTING) != 0) {
+                Thread.yield(); // the killer may need this carrier to finish its interrupt
+                seen = flags;
+            }
             Thread.interrupted();
-            running.setUncaughtExceptionHandler(null);
-            // Settled, so no kill needs the thread any more: a finished greenlet that is still referenced
-            // keeps about 80 bytes instead of its whole virtual thread (about 330).
-            thread = null;
+            // No kill needs the thread any more: a finished greenlet that is still referenced keeps
+            // about 70 bytes instead of its whole virtual thread (about 330).
+            THREAD.setRelease(this, null);
         }
         if (owner != null) {
             owner.discard(this);
         }
-        release();
-        // Links registered until now run here; later ones run at once in link(), when ready() is already true.
-        List<Consumer<? super Greenlet<T>>> callbacks;
-        synchronized (this) {
-            callbacks = links;
-            links = null;
-            linksRan = true;
-        }
-        if (callbacks != null) {
-            for (Consumer<? super Greenlet<T>> callback : callbacks) {
-                runLink(callback);
-            }
+        // Links added until now run here; later ones run at once in link(), when ready() is already true.
+        for (Object callback : release()) {
+            runLink((Consumer<? super Greenlet<T>>) callback);
         }
     }
 

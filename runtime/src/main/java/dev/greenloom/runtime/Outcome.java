@@ -3,6 +3,8 @@ package dev.greenloom.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.LockSupport;
 
@@ -11,13 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * {@link AsyncResult}. Writers call {@link #settle} holding the object's monitor, then
  * {@link #release()}; readers see the outcome once {@link #ready()} is true.
  *
- * <p>Waiting costs no object per outcome: one field holds the stack of parked waiters (as in
- * {@link java.util.concurrent.FutureTask}), then {@link #RELEASED} for good. A latch would add two
- * objects to every greenlet, which every young GC copies while the greenlet is parked.
+ * <p>Waiting costs no object per outcome: one field holds a stack of parked waiters and callbacks
+ * (as in {@link java.util.concurrent.FutureTask}), then {@link #RELEASED} for good, so releasing is one
+ * atomic swap. A latch and a callback list would add objects and a lock to every greenlet, which
+ * every young GC copies while the greenlet is parked.
  */
 abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /** The final value of {@link #waiters}. */
-    private static final Waiter RELEASED = new Waiter(null);
+    private static final Waiter RELEASED = new Waiter(null, null);
     private static final VarHandle WAITERS;
 
     static {
@@ -28,19 +31,24 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         }
     }
 
-    /** One parked thread; {@code thread} is null once it gave up (timeout, interrupt). */
+    /**
+     * One entry of the stack: a parked thread ({@code thread} is null once it gave up: timeout,
+     * interrupt), or a callback to hand to the releaser.
+     */
     private static final class Waiter {
         volatile Thread thread;
+        final Object callback;
         Waiter next;
 
-        Waiter(Thread thread) {
+        Waiter(Thread thread, Object callback) {
             this.thread = thread;
+            this.callback = callback;
         }
     }
 
-    /** The top of the stack of waiting threads (null: none), or {@link #RELEASED}. */
+    /** The top of the stack of waiting threads and callbacks (null: none), or {@link #RELEASED}. */
     private volatile Waiter waiters;
-    /** Guarded by this until released; then read without the lock (the volatile {@link #waiters} orders the writes). */
+    /** Written by the one settling thread (see {@link #settle}); read by others once released (the volatile {@link #waiters} orders the writes). */
     private boolean settled;
     private T value;
     private Throwable failure;
@@ -48,7 +56,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /** How messages name this outcome, such as {@code greenlet-7}. */
     abstract String describe();
 
-    /** Records the outcome unless one is recorded already; the caller holds this monitor and then calls {@link #release()}. */
+    /**
+     * Records the outcome unless one is recorded already; the caller ensures no other settle runs at
+     * the same time (by holding this monitor, or by being the only one that can), then calls
+     * {@link #release()}.
+     */
     final boolean settle(T result, Throwable thrown) {
         if (settled) {
             return false;
@@ -59,18 +71,43 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         return true;
     }
 
-    /** Whether {@link #settle} has run; the caller holds this monitor. */
-    final boolean settled() {
-        return settled;
-    }
-
-    /** Wakes the waiters of a settled outcome. */
-    final void release() {
+    /**
+     * Wakes the waiters of a settled outcome and returns the callbacks {@link #addCallback added}
+     * before, in the order they were added (empty if none).
+     */
+    final List<Object> release() {
+        List<Object> callbacks = List.of();
         for (Waiter w = (Waiter) WAITERS.getAndSet(this, RELEASED); w != null; w = w.next) {
+            if (w.callback != null) {
+                if (callbacks.isEmpty()) {
+                    callbacks = new ArrayList<>(2);
+                }
+                callbacks.addFirst(w.callback);
+            }
             Thread thread = w.thread;
             if (thread != null) {
                 w.thread = null;
                 LockSupport.unpark(thread);
+            }
+        }
+        return callbacks;
+    }
+
+    /**
+     * Keeps {@code callback} for the thread that {@link #release() releases} this outcome.
+     *
+     * @return false if it is released already: the caller runs the callback itself
+     */
+    final boolean addCallback(Object callback) {
+        Waiter node = new Waiter(null, callback);
+        while (true) {
+            Waiter top = waiters;
+            if (top == RELEASED) {
+                return false;
+            }
+            node.next = top;
+            if (WAITERS.compareAndSet(this, top, node)) {
+                return true;
             }
         }
     }
@@ -188,7 +225,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
                     return true;
                 }
                 if (node == null) {
-                    node = new Waiter(Thread.currentThread());
+                    node = new Waiter(Thread.currentThread(), null);
                 } else if (!queued) {
                     node.next = top;
                     queued = WAITERS.compareAndSet(this, top, node);
@@ -206,18 +243,18 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         }
     }
 
-    /** Drops waiters that gave up, so repeated timed waits on a long-running greenlet do not pile up nodes. */
+    /** Drops waiters that gave up (callbacks stay), so repeated timed waits on a long-running greenlet do not pile up nodes. */
     private void unlinkAbandoned() {
         retry:
         while (true) {
             Waiter previous = null;
             for (Waiter w = waiters; w != null && w != RELEASED; ) {
                 Waiter next = w.next;
-                if (w.thread != null) {
+                if (w.thread != null || w.callback != null) {
                     previous = w;
                 } else if (previous != null) {
                     previous.next = next;
-                    if (previous.thread == null) {
+                    if (previous.thread == null && previous.callback == null) {
                         continue retry;
                     }
                 } else if (!WAITERS.compareAndSet(this, w, next)) {

@@ -299,6 +299,40 @@ class GreenletTest {
     }
 
     @Test
+    void aKillRacingTheFinishNeverInterruptsTheLinkCallbacks() {
+        // kill() racing finish(): an interrupt that lands after finish() cleared the status would reach the callbacks.
+        int rounds = 20_000;
+        AtomicInteger interrupted = new AtomicInteger();
+        CountDownLatch called = new CountDownLatch(rounds);
+        List<Greenlet<Integer>> jobs = new ArrayList<>(rounds);
+        for (int i = 0; i < rounds; i++) {
+            int x = i;
+            Greenlet<Integer> job = Green.spawn(() -> spin(x));
+            job.link(g -> {
+                spin(x);
+                if (Thread.currentThread().isInterrupted()) {
+                    interrupted.incrementAndGet();
+                }
+                called.countDown();
+            });
+            jobs.add(job);
+        }
+        Green.spawn(() -> jobs.forEach(Greenlet::kill));
+        jobs.forEach(Greenlet::kill);
+        GreenTest.await(called);
+        assertEquals(0, interrupted.get());
+    }
+
+    /** Busy for about 20 microseconds, deaf to interrupts, so that kills land while greenlets finish. */
+    private static int spin(int x) {
+        long end = System.nanoTime() + 20_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        return x;
+    }
+
+    @Test
     void currentIsTheRunningGreenletAndNullOutside() {
         assertNull(Greenlet.current());
         AsyncResult<Greenlet<?>> seen = new AsyncResult<>();
