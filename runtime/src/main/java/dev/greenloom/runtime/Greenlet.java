@@ -3,10 +3,10 @@ package dev.greenloom.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +27,6 @@ import java.util.function.Consumer;
  */
 public final class Greenlet<T> extends Outcome<T> {
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
-    private static final AtomicLong IDS = new AtomicLong();
     /** Finished greenlets the live chain may keep linked beyond the ratio of the running ones (see {@link Chain}). */
     private static final int LIVE_PRUNE_SLACK = 1024;
     /** The greenlets started in this JVM, newest first, finished ones pruned lazily: {@link Green#live()}. */
@@ -35,10 +34,10 @@ public final class Greenlet<T> extends Outcome<T> {
     private static final VarHandle FLAGS, THREAD;
     /**
      * Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was
-     * requested; the outcome is settled; a kill is interrupting the thread right now (finish() waits
-     * until it is done, so that no interrupt reaches the links).
+     * requested; a kill is interrupting the thread right now (finish() waits until it is done, so
+     * that no interrupt reaches the links).
      */
-    private static final int STARTED = 1, KILLED = 2, SETTLED = 4, INTERRUPTING = 8;
+    private static final int STARTED = 1, KILLED = 2, INTERRUPTING = 4;
 
     static {
         try {
@@ -49,12 +48,13 @@ public final class Greenlet<T> extends Outcome<T> {
         }
     }
 
-    private final long id = IDS.incrementAndGet();
+    /** The virtual thread's id: unique, and growing with each thread created. */
+    private final long id;
     private final Group owner;
     /** A {@link Callable}, or a {@link Runnable} if {@link #runnable}; null once running. */
     private Object task;
     private final boolean runnable;
-    /** The virtual thread from its start until the outcome is settled; null before and after. */
+    /** The virtual thread, created with the greenlet, until the outcome is settled; then null. */
     private volatile Thread thread;
     private volatile int flags;
     /** The next older member of the owner group's chain of members (see {@link Group}). */
@@ -71,10 +71,17 @@ public final class Greenlet<T> extends Outcome<T> {
         this(task, true, owner);
     }
 
+    /** Creates the greenlet and its unstarted virtual thread, whose id names it (no counter of our own per spawn). */
     private Greenlet(Object task, boolean runnable, Group owner) {
         this.task = Objects.requireNonNull(task, "task == null");
         this.runnable = runnable;
         this.owner = owner;
+        Body body = new Body(this);
+        Thread virtual = VIRTUAL.newThread(body);
+        virtual.setUncaughtExceptionHandler(body);
+        this.id = virtual.threadId();
+        // A plain store: the greenlet is published later, by a chain's CAS or by the spawn returning.
+        THREAD.set(this, virtual);
     }
 
     /**
@@ -85,15 +92,9 @@ public final class Greenlet<T> extends Outcome<T> {
         int was = (int) FLAGS.getAndBitwiseOr(this, STARTED);
         if ((was & STARTED) == 0) {
             try {
-                Body body = new Body(this);
-                Thread virtual = VIRTUAL.newThread(body);
-                virtual.setUncaughtExceptionHandler(body);
-                // Released here, seen by killers after their fence: the full fences of add() and start() order it before run() reads the flags.
-                THREAD.setRelease(this, virtual);
                 LIVE.add(this, id);
-                virtual.start();
+                thread.start();
             } catch (RuntimeException | Error e) {
-                THREAD.setRelease(this, null);
                 finish(null, e);
                 throw e;
             }
@@ -200,14 +201,15 @@ public final class Greenlet<T> extends Outcome<T> {
             finish(null, new GreenletExit(name() + " killed before it started"));
             return;
         }
-        // Interrupt only while unsettled; one killer at a time does (the others' kill is the same one).
+        // One killer at a time interrupts (the others' kill is the same one), and only while not ready:
+        // finish() releases, then waits out INTERRUPTING, so no interrupt reaches the links.
         seen |= STARTED | KILLED;
-        while ((seen & (SETTLED | INTERRUPTING)) == 0) {
+        while ((seen & INTERRUPTING) == 0) {
             int witness = (int) FLAGS.compareAndExchange(this, seen, seen | INTERRUPTING);
             if (witness == seen) {
                 try {
                     Thread running = thread;
-                    if (running != null) {
+                    if (running != null && !ready()) {
                         running.interrupt();
                     }
                 } finally {
@@ -267,24 +269,24 @@ public final class Greenlet<T> extends Outcome<T> {
     @SuppressWarnings("unchecked")
     private void finish(T result, Throwable thrown) {
         settle(result, thrown);
-        int seen = (int) FLAGS.getAndBitwiseOr(this, SETTLED);
-        if (thread == Thread.currentThread()) {
-            // No kill interrupts once SETTLED is set; one already interrupting is waited out, so clearing
-            // now leaves no interrupt for the callbacks.
-            while ((seen & INTERRUPTING) != 0) {
-                Thread.yield(); // the killer may need this carrier to finish its interrupt
-                seen = flags;
-            }
-            Thread.interrupted();
-            // No kill needs the thread any more: a finished greenlet that is still referenced keeps
-            // about 70 bytes instead of its whole virtual thread (about 330).
-            THREAD.setRelease(this, null);
-        }
         if (owner != null) {
             owner.discard(this);
         }
         // Links added until now run here; later ones run at once in link(), when ready() is already true.
-        for (Object callback : release()) {
+        List<Object> callbacks = release();
+        if (thread == Thread.currentThread()) {
+            // No kill interrupts once ready; one already interrupting is waited out (both sides' atomics
+            // are full fences, so either the killer sees ready or this sees INTERRUPTING). Clearing
+            // after that leaves no interrupt for the callbacks.
+            while ((flags & INTERRUPTING) != 0) {
+                Thread.yield(); // the killer may need this carrier to finish its interrupt
+            }
+            Thread.interrupted();
+        }
+        // No kill needs the thread any more: a finished greenlet that is still referenced keeps
+        // about 70 bytes instead of its whole virtual thread (about 330).
+        THREAD.setRelease(this, null);
+        for (Object callback : callbacks) {
             runLink((Consumer<? super Greenlet<T>>) callback);
         }
     }

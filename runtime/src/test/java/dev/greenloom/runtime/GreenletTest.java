@@ -300,26 +300,33 @@ class GreenletTest {
 
     @Test
     void aKillRacingTheFinishNeverInterruptsTheLinkCallbacks() {
-        // kill() racing finish(): an interrupt that lands after finish() cleared the status would reach the callbacks.
-        int rounds = 20_000;
+        // kill() racing finish(): an interrupt that lands after finish() cleared the status would reach
+        // the callbacks. Two killers hammer each batch of greenlets until all their callbacks ran.
         AtomicInteger interrupted = new AtomicInteger();
-        CountDownLatch called = new CountDownLatch(rounds);
-        List<Greenlet<Integer>> jobs = new ArrayList<>(rounds);
-        for (int i = 0; i < rounds; i++) {
-            int x = i;
-            Greenlet<Integer> job = Green.spawn(() -> spin(x));
-            job.link(g -> {
-                spin(x);
-                if (Thread.currentThread().isInterrupted()) {
-                    interrupted.incrementAndGet();
+        for (int round = 0; round < 200; round++) {
+            int batch = 50;
+            CountDownLatch called = new CountDownLatch(batch);
+            List<Greenlet<Integer>> jobs = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                int x = i;
+                Greenlet<Integer> job = Green.spawn(() -> spin(x));
+                job.link(g -> {
+                    spin(x);
+                    if (Thread.currentThread().isInterrupted()) {
+                        interrupted.incrementAndGet();
+                    }
+                    called.countDown();
+                });
+                jobs.add(job);
+            }
+            Runnable killer = () -> {
+                while (called.getCount() > 0) {
+                    jobs.forEach(job -> job.kill(Duration.ZERO));
+                    Green.sleep(Duration.ZERO); // two busy killers would hold both carriers of a 2-core machine
                 }
-                called.countDown();
-            });
-            jobs.add(job);
+            };
+            Green.joinAll(List.of(Green.spawn(killer), Green.spawn(killer)));
         }
-        Green.spawn(() -> jobs.forEach(Greenlet::kill));
-        jobs.forEach(Greenlet::kill);
-        GreenTest.await(called);
         assertEquals(0, interrupted.get());
     }
 
