@@ -40,12 +40,12 @@ public final class Green {
 
     /** Starts {@code task} in a new greenlet, at once. */
     public static <T> Greenlet<T> spawn(Callable<T> task) {
-        return new Greenlet<>(task, null).start();
+        return new Greenlet<>(task, null, true).start();
     }
 
     /** Starts {@code task} in a new greenlet, at once; its value is null. */
     public static Greenlet<Void> spawn(Runnable task) {
-        return new Greenlet<Void>(task, null).start();
+        return new Greenlet<Void>(task, null, true).start();
     }
 
     /**
@@ -54,12 +54,12 @@ public final class Green {
      * task never runs.
      */
     public static <T> Greenlet<T> spawnLater(Duration delay, Callable<T> task) {
-        return startLater(delay, new Greenlet<>(task, null));
+        return startLater(delay, new Greenlet<>(task, null, false));
     }
 
     /** Starts {@code task} in a new greenlet after {@code delay}, as {@link #spawnLater(Duration, Callable)}. */
     public static Greenlet<Void> spawnLater(Duration delay, Runnable task) {
-        return startLater(delay, new Greenlet<Void>(task, null));
+        return startLater(delay, new Greenlet<Void>(task, null, false));
     }
 
     private static <T> Greenlet<T> startLater(Duration delay, Greenlet<T> greenlet) {

@@ -35,9 +35,11 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was
      * requested; a kill is interrupting the thread right now (finish() waits until it is done, so
-     * that no interrupt reaches the links).
+     * that no interrupt reaches the links); the creator claimed the start when it created the
+     * greenlet and calls start() once, so start() needs no atomic claim (a kill before that start
+     * interrupts the unstarted thread, and run() ends the greenlet killed at once).
      */
-    private static final int STARTED = 1, KILLED = 2, INTERRUPTING = 4;
+    private static final int STARTED = 1, KILLED = 2, INTERRUPTING = 4, STARTS_NOW = 8;
 
     static {
         try {
@@ -62,20 +64,28 @@ public final class Greenlet<T> extends Outcome<T> {
     /** The next older greenlet in the chain of started greenlets, {@link #LIVE}. */
     Greenlet<?> nextLive;
 
-    Greenlet(Callable<T> task, Group owner) {
-        this(task, false, owner);
+    /**
+     * A greenlet of {@code owner} (null: none). If {@code startsNow}, the caller must call
+     * {@link #start()} once, right after publishing it (no kill can stop that start); otherwise the
+     * first of start() and a kill wins.
+     */
+    Greenlet(Callable<T> task, Group owner, boolean startsNow) {
+        this(task, false, owner, startsNow);
     }
 
-    /** A greenlet whose value is null; the Runnable runs as it is, no adapter allocated per spawn. */
-    Greenlet(Runnable task, Group owner) {
-        this(task, true, owner);
+    /** A greenlet whose value is null, as {@link #Greenlet(Callable, Group, boolean)}; the Runnable runs as it is, no adapter allocated per spawn. */
+    Greenlet(Runnable task, Group owner, boolean startsNow) {
+        this(task, true, owner, startsNow);
     }
 
     /** Creates the greenlet and its unstarted virtual thread, whose id names it (no counter of our own per spawn). */
-    private Greenlet(Object task, boolean runnable, Group owner) {
+    private Greenlet(Object task, boolean runnable, Group owner, boolean startsNow) {
         this.task = Objects.requireNonNull(task, "task == null");
         this.runnable = runnable;
         this.owner = owner;
+        if (startsNow) {
+            FLAGS.set(this, STARTED | STARTS_NOW);
+        }
         Body body = new Body(this);
         Thread virtual = VIRTUAL.newThread(body);
         virtual.setUncaughtExceptionHandler(body);
@@ -85,12 +95,12 @@ public final class Greenlet<T> extends Outcome<T> {
     }
 
     /**
-     * Starts the greenlet's virtual thread now, unless it was started or killed before. If no thread
-     * can be started (out of memory), the greenlet ends with that error, which is rethrown.
+     * Starts the greenlet's virtual thread now, unless it was started or killed before (for one not
+     * created to start now). If no thread can be started (out of memory), the greenlet ends with
+     * that error, which is rethrown.
      */
     Greenlet<T> start() {
-        int was = (int) FLAGS.getAndBitwiseOr(this, STARTED);
-        if ((was & STARTED) == 0) {
+        if ((flags & STARTS_NOW) != 0 || ((int) FLAGS.getAndBitwiseOr(this, STARTED) & STARTED) == 0) {
             try {
                 LIVE.add(this, id);
                 thread.start();

@@ -33,12 +33,12 @@ public sealed class Group permits Pool, Scope.Members {
      * @throws Timeout.Expired if a {@link Timeout} of the thread expires while a pool waits
      */
     public <T> Greenlet<T> spawn(Callable<T> task) {
-        return launch(new Greenlet<>(task, this));
+        return launch(new Greenlet<>(task, this, true));
     }
 
     /** Spawns {@code task} in a new greenlet that belongs to this group, as {@link #spawn(Callable)}; its value is null. */
     public Greenlet<Void> spawn(Runnable task) {
-        return launch(new Greenlet<>(task, this));
+        return launch(new Greenlet<>(task, this, true));
     }
 
     /** Makes {@code greenlet} a member and starts it; a pool waits for a slot first. */

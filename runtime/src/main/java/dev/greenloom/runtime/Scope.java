@@ -60,12 +60,12 @@ public final class Scope implements AutoCloseable {
      * @throws IllegalStateException if the scope is closed (or closing)
      */
     public <T> Greenlet<T> spawn(Callable<T> task) {
-        return admit(new Greenlet<>(task, members));
+        return admit(new Greenlet<>(task, members, false));
     }
 
     /** Spawns {@code task} in a child greenlet of this scope, as {@link #spawn(Callable)}; its value is null. */
     public Greenlet<Void> spawn(Runnable task) {
-        return admit(new Greenlet<>(task, members));
+        return admit(new Greenlet<>(task, members, false));
     }
 
     private <T> Greenlet<T> admit(Greenlet<T> child) {
