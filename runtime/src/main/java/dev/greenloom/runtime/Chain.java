@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Greenlets in a lock-free list, newest first, linked through one of their own fields (a {@link Link}):
- * a group's members, and the started greenlets of the JVM ({@link Green#live()}). Adding is one CAS
+ * Greenlets in a lock-free list, newest first, linked through their own field {@link Greenlet#next}:
+ * a group's members, or the started greenlets that belong to no group ({@link Green#live()}); a
+ * greenlet is in one chain at most. Adding is one CAS
  * with nothing allocated, and a finished greenlet needs no removal at all, and no counter shared
  * with the finishing greenlets (shared counters cost contended cache lines per task), since readers
  * skip finished greenlets. Finished greenlets are unlinked lazily, once the greenlets created since
@@ -18,36 +19,6 @@ import java.util.List;
  * per greenlet (1.25 instead of 2). Safe for concurrent use.
  */
 final class Chain {
-    /** Which field of a greenlet links it into a chain: a greenlet can be in a group's chain and in the live one at once. */
-    enum Link {
-        MEMBER {
-            @Override
-            Greenlet<?> next(Greenlet<?> greenlet) {
-                return greenlet.nextMember;
-            }
-
-            @Override
-            void setNext(Greenlet<?> greenlet, Greenlet<?> next) {
-                greenlet.nextMember = next;
-            }
-        },
-        LIVE {
-            @Override
-            Greenlet<?> next(Greenlet<?> greenlet) {
-                return greenlet.nextLive;
-            }
-
-            @Override
-            void setNext(Greenlet<?> greenlet, Greenlet<?> next) {
-                greenlet.nextLive = next;
-            }
-        };
-
-        abstract Greenlet<?> next(Greenlet<?> greenlet);
-
-        abstract void setNext(Greenlet<?> greenlet, Greenlet<?> next);
-    }
-
     private static final int PRUNE_RATIO = 4;
     private static final VarHandle NEWEST, PRUNING;
 
@@ -60,7 +31,6 @@ final class Chain {
         }
     }
 
-    private final Link link;
     private final int slack;
     /** The most recently added greenlet, or null. */
     private volatile Greenlet<?> newest;
@@ -69,9 +39,8 @@ final class Chain {
     /** Claimed by the one thread pruning at a time. */
     private volatile boolean pruning;
 
-    /** A chain through {@code link}, keeping up to {@code slack} finished greenlets beyond its ratio. */
-    Chain(Link link, int slack) {
-        this.link = link;
+    /** A chain keeping up to {@code slack} finished greenlets beyond its ratio. */
+    Chain(int slack) {
         this.slack = slack;
     }
 
@@ -80,7 +49,7 @@ final class Chain {
         Greenlet<?> top;
         do {
             top = newest;
-            link.setNext(greenlet, top);
+            greenlet.next = top;
         } while (!NEWEST.compareAndSet(this, top, greenlet));
         if (serial - prunedAt > PRUNE_RATIO * kept + slack) {
             prune(serial);
@@ -99,9 +68,9 @@ final class Chain {
         try {
             Greenlet<?> previous = newest;
             long count = 1;
-            for (Greenlet<?> next = link.next(previous); next != null; next = link.next(next)) {
+            for (Greenlet<?> next = previous.next; next != null; next = next.next) {
                 if (next.ready()) {
-                    link.setNext(previous, link.next(next));
+                    previous.next = next.next;
                 } else {
                     previous = next;
                     count++;
@@ -122,7 +91,7 @@ final class Chain {
     /** The greenlets not finished, from {@code from} (a {@link #newest()}, or null) to the oldest. */
     List<Greenlet<?>> running(Greenlet<?> from) {
         List<Greenlet<?>> running = new ArrayList<>();
-        for (Greenlet<?> greenlet = from; greenlet != null; greenlet = link.next(greenlet)) {
+        for (Greenlet<?> greenlet = from; greenlet != null; greenlet = greenlet.next) {
             if (!greenlet.ready()) {
                 running.add(greenlet);
             }

@@ -323,10 +323,14 @@ public final class Green {
     }
 
     /**
-     * A snapshot of the greenlets started and not yet finished in this JVM, for debugging: its
-     * {@code size()} is the count, {@link Greenlet#name()} and {@link Greenlet#toString()} name them.
+     * A snapshot of the greenlets started and not yet finished in this JVM, newest first, for
+     * debugging: its {@code size()} is the count, {@link Greenlet#name()} and
+     * {@link Greenlet#toString()} name them.
      */
     public static List<Greenlet<?>> live() {
-        return List.copyOf(Greenlet.LIVE.running(Greenlet.LIVE.newest()));
+        List<Greenlet<?>> live = Greenlet.LIVE.running(Greenlet.LIVE.newest());
+        live.addAll(Group.allRunning());
+        live.sort((a, b) -> Long.compare(b.serial(), a.serial()));
+        return List.copyOf(live);
     }
 }

@@ -29,8 +29,11 @@ public final class Greenlet<T> extends Outcome<T> {
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
     /** Finished greenlets the live chain may keep linked beyond the ratio of the running ones (see {@link Chain}). */
     private static final int LIVE_PRUNE_SLACK = 1024;
-    /** The greenlets started in this JVM, newest first, finished ones pruned lazily: {@link Green#live()}. */
-    static final Chain LIVE = new Chain(Chain.Link.LIVE, LIVE_PRUNE_SLACK);
+    /**
+     * The greenlets started in this JVM that belong to no group, newest first, finished ones pruned
+     * lazily; with the members of every {@link Group group}, they make {@link Green#live()}.
+     */
+    static final Chain LIVE = new Chain(LIVE_PRUNE_SLACK);
     private static final VarHandle FLAGS, THREAD;
     /**
      * Bits of {@link #flags}: the start is claimed (by start() or by a kill before it); a kill was
@@ -59,10 +62,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /** The virtual thread, created with the greenlet, until the outcome is settled; then null. */
     private volatile Thread thread;
     private volatile int flags;
-    /** The next older member of the owner group's chain of members (see {@link Group}). */
-    Greenlet<?> nextMember;
-    /** The next older greenlet in the chain of started greenlets, {@link #LIVE}. */
-    Greenlet<?> nextLive;
+    /** The next older greenlet in the {@link Chain} that holds this one: its owner's members, else {@link #LIVE}. */
+    Greenlet<?> next;
 
     /**
      * A greenlet of {@code owner} (null: none). If {@code startsNow}, the caller must call
@@ -102,7 +103,9 @@ public final class Greenlet<T> extends Outcome<T> {
     Greenlet<T> start() {
         if ((flags & STARTS_NOW) != 0 || ((int) FLAGS.getAndBitwiseOr(this, STARTED) & STARTED) == 0) {
             try {
-                LIVE.add(this, id);
+                if (owner == null) {
+                    LIVE.add(this, id);
+                }
                 thread.start();
             } catch (RuntimeException | Error e) {
                 finish(null, e);

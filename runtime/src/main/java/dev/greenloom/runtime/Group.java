@@ -1,8 +1,14 @@
 package dev.greenloom.runtime;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An unbounded set of running greenlets that can be joined or killed together, gevent's
@@ -16,14 +22,42 @@ public sealed class Group permits Pool, Scope.Members {
     /** Finished members a group may keep linked beyond the ratio of the running ones (see {@link Chain}). */
     private static final int PRUNE_SLACK = 64;
 
+    /** Every group not yet garbage, weakly held: {@link Green#live()} reads their members. */
+    private static final Set<WeakReference<Group>> ALL = ConcurrentHashMap.newKeySet();
+    private static final ReferenceQueue<Group> COLLECTED = new ReferenceQueue<>();
+
     /*
-     * Members form a Chain through their own field Greenlet.nextMember: adopting is one CAS, and
+     * Members form a Chain through their own field Greenlet.next: adopting is one CAS, and
      * leaving costs nothing at all, with no node allocated, no lock taken and no counter shared with
      * the finishing greenlets (a concurrent set costs a node and two map updates per pooled task).
      * Who is still running is read from the members themselves, so size(), greenlets() and join()
      * walk the chain.
      */
-    private final Chain members = new Chain(Chain.Link.MEMBER, PRUNE_SLACK);
+    private final Chain members = new Chain(PRUNE_SLACK);
+
+    /**
+     * Registers the new group for {@link Green#live()}, once per group rather than once per member.
+     * A running member keeps its group reachable (through {@link Greenlet}'s owner), so no group with
+     * running members is ever dropped.
+     */
+    Group() {
+        for (Reference<? extends Group> gone; (gone = COLLECTED.poll()) != null; ) {
+            ALL.remove(gone);
+        }
+        ALL.add(new WeakReference<>(this, COLLECTED));
+    }
+
+    /** The greenlets of every group still running, newest first within each group. */
+    static List<Greenlet<?>> allRunning() {
+        List<Greenlet<?>> running = new ArrayList<>();
+        for (WeakReference<Group> ref : ALL) {
+            Group group = ref.get();
+            if (group != null) {
+                running.addAll(group.members.running(group.members.newest()));
+            }
+        }
+        return running;
+    }
 
     /**
      * Spawns {@code task} in a new greenlet that belongs to this group. A {@link Pool} first waits

@@ -303,6 +303,24 @@ class GreenTest {
     }
 
     @Test
+    void liveListsTheRunningMembersOfGroupsAndPoolsNewestFirst() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> alone = Green.spawn(() -> await(release));
+        Greenlet<Void> member = new Group().spawn(() -> await(release));
+        Pool pool = new Pool(2);
+        Greenlet<Void> pooled = pool.spawn(() -> await(release));
+        try {
+            List<Greenlet<?>> live = Green.live();
+            assertTrue(live.indexOf(pooled) >= 0 && live.indexOf(pooled) < live.indexOf(member), live.toString());
+            assertTrue(live.indexOf(member) < live.indexOf(alone), live.toString());
+        } finally {
+            release.countDown();
+        }
+        pool.join();
+        assertFalse(Green.live().contains(pooled));
+    }
+
+    @Test
     void liveForgetsFinishedGreenletsAfterThousandsStarted() {
         CountDownLatch release = new CountDownLatch(1);
         Greenlet<Void> running = Green.spawn(() -> await(release));
