@@ -1,6 +1,7 @@
 package dev.greenloom.runtime;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -79,7 +80,7 @@ public final class Pool extends Group {
      */
     public <T, R> List<R> map(Function<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
-        List<Greenlet<R>> jobs = new ArrayList<>();
+        List<Greenlet<R>> jobs = new ArrayList<>(items instanceof Collection<?> known ? known.size() : 16);
         for (T item : items) {
             jobs.add(spawn(() -> function.apply(item)));
         }
