@@ -70,7 +70,8 @@ for count in ${sleepers//,/ }; do
 done
 gevent sleepers --sleepers "${GEVENT_SLEEPERS:-100000}" sleepers footprint
 note "PairedRatio"
-"$java" -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-30}" >"$out/paired.jsonl"
+# A fixed, pre-touched heap: without it the first rounds measure the kernel zeroing fresh heap pages.
+"$java" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-200}" >"$out/paired.jsonl"
 note "done"
 
 cat "$out/machine.txt"

@@ -17,7 +17,11 @@ import java.util.List;
  * virtual threads' CPU per operation ÷ greenloom's, so, like
  * {@code ratio}, below 1 means greenloom is slower. Prints one JSON line per workload:
  *
- * <pre>{@code java -cp runtime/jmh/target/benchmarks.jar dev.greenloom.bench.PairedRatio [ROUNDS [WORKLOAD]]}</pre>
+ * <pre>{@code java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp runtime/jmh/target/benchmarks.jar dev.greenloom.bench.PairedRatio [ROUNDS [WORKLOAD]]}</pre>
+ *
+ * The fixed, pre-touched heap keeps the kernel's zeroing of fresh heap pages out of the early
+ * rounds (it showed as page faults in whichever side allocated first). Batches take milliseconds,
+ * so use a few hundred rounds.
  *
  * WORKLOAD (such as {@code pool_map}) runs only the workloads of that name.
  *
