@@ -36,7 +36,11 @@ public final class PairedRatio {
     private record Batch(double rate, long cpuNanos) {
     }
 
-    private record Workload(String name, String param, Object bench, int opsPerBatch) {
+    /** {@code roundsDivisor}: a workload whose batch takes far longer than the others runs ROUNDS ÷ this many rounds. */
+    private record Workload(String name, String param, Object bench, int opsPerBatch, int roundsDivisor) {
+        Workload(String name, String param, Object bench, int opsPerBatch) {
+            this(name, param, bench, opsPerBatch, 1);
+        }
     }
 
     private PairedRatio() {
@@ -54,10 +58,13 @@ public final class PairedRatio {
             pool.size = size;
             workloads.add(new Workload("pool_map", Integer.toString(size), pool, PoolMapBenchmark.TASKS));
         }
+        SleepersBenchmark sleepers = new SleepersBenchmark();
+        sleepers.count = 100_000;
+        workloads.add(new Workload("sleepers", "100000", sleepers, sleepers.count, 10));
         for (Workload workload : workloads) {
             Method greenloom = find(workload.bench(), "greenloom");
             if (greenloom != null && (only == null || only.equals(workload.name()))) {
-                measure(workload, greenloom, find(workload.bench(), "virtualThreads"), rounds);
+                measure(workload, greenloom, find(workload.bench(), "virtualThreads"), Math.max(10, rounds / workload.roundsDivisor()));
             }
         }
     }
