@@ -1,16 +1,20 @@
 package dev.greenloom.crawler.output;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -38,7 +42,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: bodies are written concurrently; placing them in the tree is serialized by one lock.
  */
 public final class MirrorSink implements PageSink {
+    private static final long PID = ProcessHandle.current().pid();
+
     private final Path dir;
+    /** Temporary files named so far. */
+    private final AtomicLong tempFiles = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     /** Relative path (with '/' separators) to the URL whose body it holds, for files written by this sink. */
     private final Map<String, String> owners = new HashMap<>();
@@ -65,10 +73,9 @@ public final class MirrorSink implements PageSink {
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot mirror " + page.url() + ": " + e.getMessage(), e);
         }
-        Path temp = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        Path temp = newTempFile(last.body());
         boolean placed = false;
         try {
-            Files.write(temp, last.body());
             place(temp, relative, page.url());
             placed = true;
         } finally {
@@ -111,7 +118,7 @@ public final class MirrorSink implements PageSink {
     /** Turns the file {@code a} into {@code a/index.html} so that {@code a} can hold the files below it. */
     private void moveIntoOwnDirectory(Path file) throws IOException {
         String owner = owners.remove(key(file));
-        Path aside = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        Path aside = newTempFile(new byte[0]);
         move(file, aside);
         Files.createDirectory(file);
         directories.add(key(file));
@@ -135,6 +142,33 @@ public final class MirrorSink implements PageSink {
             throw new FileAlreadyExistsException(alternative.toString(), null, "taken by " + other);
         }
         return alternative;
+    }
+
+    /**
+     * A new file in the directory holding {@code body}, named {@code .greenloom-PID-N.tmp}: opened once and
+     * written with one call, where {@link Files#createTempFile} and {@link Files#write} would open it twice and
+     * write it in 8 KB pieces.
+     */
+    private Path newTempFile(byte[] body) throws IOException {
+        while (true) {
+            Path temp = dir.resolve(".greenloom-" + PID + "-" + tempFiles.incrementAndGet() + ".tmp");
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                continue; // left by an earlier process with the same PID
+            }
+            try (channel) {
+                ByteBuffer buffer = ByteBuffer.wrap(body);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
+            return temp;
+        }
     }
 
     private Path checked(Path path) throws IOException {
