@@ -53,8 +53,11 @@ import okhttp3.HttpUrl;
  * not reached before the run's timeout ({@code timeout}). Discovered pages get one each when fetched.
  *
  * <p>Memory: the frontier holds only URLs with depth and parent, plus the set of normalised URLs seen; seeds are
- * read from their iterator lazily, keeping at most about 10,000 queued. Records go to the sink from one writer
- * thread, never from a greenlet that may be killed, so {@link #stop()} cannot interrupt a write.
+ * read from their iterator lazily, keeping at most about 10,000 queued. Records go to the sink from writer threads,
+ * never from a greenlet that may be killed, so {@link #stop()} cannot interrupt a write. There is one writer per
+ * processor, so that one page's file is created while another's is (on a busy file system that is most of a
+ * mirror's cost); a page's discoveries and its record go through the same writer, the discoveries first, so a
+ * crash never leaves a page recorded as done with links it found missing from the discovery log.
  *
  * <p>HTML is parsed on one platform thread per processor, not in the page's greenlet: parsing is CPU work, so
  * more parses at once than cores only hold more documents in memory, and jsoup keeps its buffers in thread
@@ -71,7 +74,7 @@ public final class Crawler {
     private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
             .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
             .getBytes(StandardCharsets.UTF_8);
-    /** Ends the writer thread's queue. */
+    /** Ends a writer thread's queue. */
     private static final Object END = new Object();
 
     private final Fetcher fetcher;
@@ -87,7 +90,8 @@ public final class Crawler {
     private final String robotsAgent;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
     private final Pool pool;
-    private final BlockingQueue<Object> toWriter;
+    /** One queue per writer thread; a page's discoveries and its record go to the same one, in order. */
+    private final List<BlockingQueue<Object>> toWriters;
     private final ExecutorService parsers = Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(),
             Thread.ofPlatform().name("greenloom-parse-", 0).daemon().factory());
@@ -132,7 +136,11 @@ public final class Crawler {
         this.robotsAgent = fetcher.userAgent().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT);
         this.concurrency = builder.concurrency;
         this.pool = new Pool((int) Math.min(Integer.MAX_VALUE, 2L * builder.concurrency));
-        this.toWriter = new ArrayBlockingQueue<>(Math.max(64, builder.concurrency * 2));
+        List<BlockingQueue<Object>> queues = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            queues.add(new ArrayBlockingQueue<>(Math.max(64, builder.concurrency * 2)));
+        }
+        this.toWriters = List.copyOf(queues);
     }
 
     /** A builder with the defaults documented on its setters. */
@@ -154,7 +162,10 @@ public final class Crawler {
         for (String url : finishedEarlier) {
             seen.put(url, FINISHED_EARLIER);
         }
-        Thread writer = Thread.ofVirtual().name("greenloom-crawl-writer").start(() -> write(sink));
+        List<Thread> writers = new ArrayList<>();
+        for (BlockingQueue<Object> queue : toWriters) {
+            writers.add(Thread.ofVirtual().name("greenloom-crawl-writer").start(() -> write(queue, sink)));
+        }
         if (maxDepth > 0) {
             // jsoup's classes load and warm up while robots.txt and the first pages are fetched, not after.
             parsers.execute(() -> HtmlLinks.extract(WARM_UP_PAGE, "text/html", "http://localhost/"));
@@ -184,7 +195,7 @@ public final class Crawler {
             throw e;
         } finally {
             parsers.shutdownNow();
-            endWriter(writer);
+            endWriters(writers);
         }
         if (writeFailure != null) {
             throw new UncheckedIOException("cannot write output: " + writeFailure.getMessage(), writeFailure);
@@ -581,22 +592,26 @@ public final class Crawler {
         }
     }
 
-    /** Hands a record or a discovery to the writer thread, waiting while it is behind. */
+    /** Hands a record or a discovery to the writer of its page, waiting while that writer is behind. */
     private void enqueue(Object item) {
+        String page = item instanceof Discovered link ? link.parent() : ((PageRecord) item).url();
         try {
-            toWriter.put(item);
+            toWriters.get(Math.floorMod(page.hashCode(), toWriters.size())).put(item);
         } catch (InterruptedException e) {
             throw Green.interrupted(e);
         }
     }
 
-    /** The writer thread: the only caller of the sink and the discovery log. After a failure, drains and drops. */
-    private void write(PageSink sink) {
+    /**
+     * A writer thread: the writers are the only callers of the sink and the discovery log. After a failure (in
+     * any writer), drains {@code queue} and drops what it takes.
+     */
+    private void write(BlockingQueue<Object> queue, PageSink sink) {
         boolean interrupted = false;
         while (true) {
             Object item;
             try {
-                item = toWriter.take();
+                item = queue.take();
             } catch (InterruptedException e) {
                 interrupted = true; // kept for the end: the records still queued must reach the sink
                 continue;
@@ -625,20 +640,20 @@ public final class Crawler {
     }
 
     /**
-     * Queues {@link #END} and waits for the writer to hand everything before it to the sink, even if this thread
-     * is interrupted (its interrupt status is restored): the records of finished pages must not be lost.
+     * Queues {@link #END} to every writer and waits for each to hand everything before it to the sink, even if
+     * this thread is interrupted (its interrupt status is restored): the records of finished pages must not be lost.
      */
-    private void endWriter(Thread writer) {
+    private void endWriters(List<Thread> writers) {
         boolean interrupted = Thread.interrupted();
-        boolean queued = false;
-        while (true) {
+        int queued = 0;
+        int joined = 0;
+        while (joined < writers.size()) {
             try {
-                if (!queued) {
-                    toWriter.put(END);
-                    queued = true;
+                for (; queued < writers.size(); queued++) {
+                    toWriters.get(queued).put(END);
                 }
-                writer.join();
-                break;
+                writers.get(joined).join();
+                joined++;
             } catch (InterruptedException e) {
                 interrupted = true;
             }

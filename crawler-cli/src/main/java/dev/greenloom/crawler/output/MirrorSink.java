@@ -1,16 +1,20 @@
 package dev.greenloom.crawler.output;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>Nothing is written outside the directory: the resolved path is checked with
  *       {@code normalize().startsWith(dir)} and a URL failing the check is refused with an {@code IOException}.</li>
- *   <li>Files appear atomically: bodies go to a temporary file in the directory, then are moved into place.</li>
+ *   <li>Files appear atomically: bodies go to a temporary file ({@code .greenloom-PID-N.tmp}) in the directory
+ *       that will hold them, then are moved into place.</li>
  *   <li>File versus directory: {@code /a} is stored as the file {@code a} until a URL below it ({@code /a/b})
  *       needs {@code a} as a directory; then {@code a} moves to {@code a/index.html}, and a later {@code /a}
  *       goes there directly. The final layout is the same whatever order the pages arrive in.</li>
@@ -38,7 +43,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: bodies are written concurrently; placing them in the tree is serialized by one lock.
  */
 public final class MirrorSink implements PageSink {
+    private static final long PID = ProcessHandle.current().pid();
+
     private final Path dir;
+    /** Temporary files named so far. */
+    private final AtomicLong tempFiles = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     /** Relative path (with '/' separators) to the URL whose body it holds, for files written by this sink. */
     private final Map<String, String> owners = new HashMap<>();
@@ -65,10 +74,9 @@ public final class MirrorSink implements PageSink {
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot mirror " + page.url() + ": " + e.getMessage(), e);
         }
-        Path temp = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        Path temp = newTempFile(directoryFor(relative), last.body());
         boolean placed = false;
         try {
-            Files.write(temp, last.body());
             place(temp, relative, page.url());
             placed = true;
         } finally {
@@ -78,14 +86,17 @@ public final class MirrorSink implements PageSink {
         }
     }
 
-    private void place(Path temp, Path relative, String url) throws IOException {
+    /**
+     * The directory that will hold the file at {@code relative}, made now if need be (files in the way become
+     * directories), so that its body can be written beside it.
+     */
+    private Path directoryFor(Path relative) throws IOException {
         lock.lock();
         try {
             if (closed) {
                 throw new IOException("mirror closed");
             }
-            Path target = checked(dir.resolve(relative));
-            Path parent = target.getParent();
+            Path parent = checked(dir.resolve(relative)).getParent();
             if (!directories.contains(key(parent))) {
                 Path ancestor = dir;
                 for (Path name : dir.relativize(parent)) {
@@ -97,6 +108,19 @@ public final class MirrorSink implements PageSink {
                 Files.createDirectories(parent);
                 directories.add(key(parent));
             }
+            return parent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void place(Path temp, Path relative, String url) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("mirror closed");
+            }
+            Path target = checked(dir.resolve(relative));
             if (Files.isDirectory(target)) {
                 target = target.resolve("index.html");
             }
@@ -111,7 +135,7 @@ public final class MirrorSink implements PageSink {
     /** Turns the file {@code a} into {@code a/index.html} so that {@code a} can hold the files below it. */
     private void moveIntoOwnDirectory(Path file) throws IOException {
         String owner = owners.remove(key(file));
-        Path aside = Files.createTempFile(dir, ".greenloom-", ".tmp");
+        Path aside = newTempFile(dir, new byte[0]);
         move(file, aside);
         Files.createDirectory(file);
         directories.add(key(file));
@@ -135,6 +159,33 @@ public final class MirrorSink implements PageSink {
             throw new FileAlreadyExistsException(alternative.toString(), null, "taken by " + other);
         }
         return alternative;
+    }
+
+    /**
+     * A new file in {@code directory} holding {@code body}, named {@code .greenloom-PID-N.tmp}: opened once and
+     * written with one call, where {@link Files#createTempFile} and {@link Files#write} would open it twice and
+     * write it in 8 KB pieces.
+     */
+    private Path newTempFile(Path directory, byte[] body) throws IOException {
+        while (true) {
+            Path temp = directory.resolve(".greenloom-" + PID + "-" + tempFiles.incrementAndGet() + ".tmp");
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                continue; // left by an earlier process with the same PID
+            }
+            try (channel) {
+                ByteBuffer buffer = ByteBuffer.wrap(body);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
+            return temp;
+        }
     }
 
     private Path checked(Path path) throws IOException {

@@ -14,8 +14,10 @@ import java.util.Objects;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import org.jsoup.Jsoup;
+import org.jsoup.nodes.Comment;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.XmlDeclaration;
 import org.jsoup.select.Evaluator;
 import org.jsoup.select.QueryParser;
 
@@ -29,6 +31,8 @@ import org.jsoup.select.QueryParser;
 public final class HtmlLinks {
     /** Parsed once: jsoup would parse a query string on every call. {@code rel} is checked in {@link #followed}. */
     private static final Evaluator LINKS = QueryParser.parse("a[href], area[href], link[href]");
+    /** The {@code <meta>} elements jsoup's charset detection reads. */
+    private static final Evaluator CHARSET_META = QueryParser.parse("meta[http-equiv=content-type], meta[charset]");
 
     private HtmlLinks() {
     }
@@ -79,25 +83,56 @@ public final class HtmlLinks {
     }
 
     /**
-     * Parses {@code body} in {@code charset}, or, if that is null, in the charset jsoup detects (a byte-order
-     * mark, a {@code <meta>} charset, an XML declaration; UTF-8 if none).
+     * Parses {@code body} in {@code charset}, or, if that is null, in the charset the page declares the way jsoup
+     * detects it (a byte-order mark, the first {@code <meta>} naming a charset, an XML declaration; UTF-8 if none).
      *
-     * <p>Detection costs jsoup a second parse of the page's start, so it is skipped when it cannot find anything
-     * but the default: no byte-order mark and neither "charset" nor "encoding" anywhere in the page. A known
-     * charset without a byte-order mark (which would override it) is decoded here, to a String, which is faster
-     * than jsoup's streaming decoder.
+     * <p>jsoup's own detection parses the page's start a second time, through its slower streaming decoder. Here
+     * the page is parsed once as UTF-8, and again only if it declares another charset: unlike jsoup, which looks
+     * at the first 5 KB only, a declaration anywhere in the page counts, as it does for a browser's parser.
+     * Without a byte-order mark, and without "charset" or "encoding" anywhere in the page, there is nothing to
+     * look for.
      */
     private static Document parse(byte[] body, Charset charset, String pageUrl) {
-        boolean bom = startsWithByteOrderMark(body);
-        Charset known = charset != null || bom || mayNameCharset(body) ? charset : StandardCharsets.UTF_8;
-        if (known != null && !bom) {
-            return Jsoup.parse(new String(body, known), pageUrl);
+        if (startsWithByteOrderMark(body)) {
+            try {
+                return Jsoup.parse(new ByteArrayInputStream(body), charset == null ? null : charset.name(), pageUrl);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading an in-memory page cannot fail", e);
+            }
         }
-        try {
-            return Jsoup.parse(new ByteArrayInputStream(body), known == null ? null : known.name(), pageUrl);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading an in-memory page cannot fail", e);
+        if (charset != null) {
+            return Jsoup.parse(new String(body, charset), pageUrl);
         }
+        Document document = Jsoup.parse(new String(body, StandardCharsets.UTF_8), pageUrl);
+        Charset declared = mayNameCharset(body) ? declaredCharset(document) : null;
+        return declared == null || declared.equals(StandardCharsets.UTF_8)
+                ? document : Jsoup.parse(new String(body, declared), pageUrl);
+    }
+
+    /**
+     * The charset {@code document} declares, as jsoup's detection reads it: the first {@code <meta>} with an
+     * {@code http-equiv=content-type} whose content names a charset Java knows, or with a {@code charset}
+     * attribute (used even if Java does not know it, which gives null); failing that, an XML declaration's
+     * {@code encoding}. Null if none, or if Java does not know the one found.
+     */
+    private static Charset declaredCharset(Document document) {
+        for (Element meta : document.select(CHARSET_META)) {
+            Charset fromContent = meta.hasAttr("http-equiv") ? charset(meta.attr("content")) : null;
+            if (fromContent != null) {
+                return fromContent;
+            }
+            if (meta.hasAttr("charset")) {
+                return named(meta.attr("charset"));
+            }
+        }
+        if (document.childNodeSize() > 0 && document.childNode(0) instanceof Comment comment
+                && comment.isXmlDeclaration()) {
+            XmlDeclaration declaration = comment.asXmlDeclaration();
+            if (declaration != null && declaration.name().equalsIgnoreCase("xml")) {
+                return named(declaration.attr("encoding"));
+            }
+        }
+        return null;
     }
 
     private static boolean startsWithByteOrderMark(byte[] body) {
@@ -149,14 +184,22 @@ public final class HtmlLinks {
         for (String parameter : contentType.split(";")) {
             String[] pair = parameter.strip().split("=", 2);
             if (pair.length == 2 && pair[0].strip().equalsIgnoreCase("charset")) {
-                String name = pair[1].strip().replace("\"", "");
-                try {
-                    return Charset.forName(name);
-                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-                    return null;
-                }
+                return named(pair[1]);
             }
         }
         return null;
+    }
+
+    /** The charset called {@code name} (blanks and quotes around it ignored), or null if Java does not know it. */
+    private static Charset named(String name) {
+        String bare = name.replace("\"", "").replace("'", "").strip();
+        if (bare.isEmpty()) {
+            return null;
+        }
+        try {
+            return Charset.forName(bare);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return null;
+        }
     }
 }

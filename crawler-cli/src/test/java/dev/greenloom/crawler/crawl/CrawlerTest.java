@@ -403,6 +403,42 @@ class CrawlerTest {
     }
 
     @Test
+    void aPagesDiscoveriesAreLoggedBeforeItsRecordIsWritten() {
+        StringBuilder home = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            home.append("<a href=/p").append(i).append(">p</a>");
+            site.html("/p" + i, "<a href=/q" + i + ">q</a><a href=/q" + (i + 1) + ">q</a>");
+        }
+        site.html("/", home.toString());
+        server.setDispatcher(site);
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        PageSink sink = new PageSink() {
+            @Override
+            public void accept(PageRecord page) {
+                events.add("record " + page.url());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        Crawler.builder(fetcher).depth(2).ignoreRobots(true)
+                .discoveryLog((u, depth, parent) -> events.add("found from " + parent))
+                .build().run(List.of(Seed.listed(url("/"), "t:1")).iterator(), sink);
+
+        synchronized (events) {
+            assertEquals(41, events.stream().filter(e -> e.startsWith("found")).count());
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i).startsWith("record ")) {
+                    String page = events.get(i).substring("record ".length());
+                    assertFalse(events.subList(i, events.size()).contains("found from " + page), page);
+                }
+            }
+        }
+    }
+
+    @Test
     void resumedRunSkipsFinishedUrlsAndFetchesTheFrontier() {
         site.html("/", "home");
         site.html("/left", "left");
