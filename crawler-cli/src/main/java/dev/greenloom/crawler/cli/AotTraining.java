@@ -42,12 +42,12 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        train(PAGES, NAMES, ROUNDS);
+        train(Path.of(System.getProperty("java.io.tmpdir")), PAGES, NAMES, ROUNDS);
     }
 
-    /** Crawls {@code pages} pages and resolves {@code names} names, {@code rounds} times. */
-    static void train(int pages, int names, int rounds) throws IOException {
-        Path dir = Files.createTempDirectory("greenloom-aot-training");
+    /** Crawls {@code pages} pages and resolves {@code names} names, {@code rounds} times, in a directory made under {@code scratch} and removed after. */
+    static void train(Path scratch, int pages, int names, int rounds) throws IOException {
+        Path dir = Files.createTempDirectory(scratch, "greenloom-aot-training");
         try (LocalSite site = LocalSite.start(pages, Duration.ZERO);
                 DatagramChannel dns = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Thread.ofPlatform().daemon().name("aot-training-dns").start(() -> answer(dns));
