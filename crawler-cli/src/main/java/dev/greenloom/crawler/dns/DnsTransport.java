@@ -19,7 +19,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Comparator;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -337,10 +337,18 @@ final class DnsTransport implements AutoCloseable {
      * The deadlines of one socket's tries, earliest first, kept by its reader alone (not thread-safe).
      * Times are nanoseconds since the queue was made, so that they compare directly (a
      * {@link System#nanoTime()} may be negative).
+     *
+     * <p>Tries mostly come in deadline order (they wait the same retransmission timeout, which changes
+     * slowly), so they go to a FIFO queue, added and removed without comparisons; only a try due
+     * before the last one queued goes to a heap. At tens of thousands of tries a second, a heap alone
+     * spent about 3% of the CPU comparing deadlines.
      */
     private static final class Deadlines {
         private final long origin = System.nanoTime();
-        private final PriorityQueue<Pending> queue = new PriorityQueue<>(Comparator.comparingLong(Pending::deadline));
+        /** Tries in deadline order, as sent. */
+        private final ArrayDeque<Pending> inOrder = new ArrayDeque<>();
+        /** Tries due before a try already in {@link #inOrder}. */
+        private final PriorityQueue<Pending> early = new PriorityQueue<>((a, b) -> Long.compare(a.deadline(), b.deadline()));
 
         /** Now, in this queue's time. */
         long now() {
@@ -353,19 +361,36 @@ final class DnsTransport implements AutoCloseable {
         }
 
         void add(Pending pending) {
-            queue.add(pending);
+            Pending last = inOrder.peekLast();
+            if (last == null || last.deadline() <= pending.deadline()) {
+                inOrder.addLast(pending);
+            } else {
+                early.add(pending);
+            }
         }
 
         /** Removes and returns the earliest try whose deadline is {@code now} or earlier, or null. */
         Pending pollDue(long now) {
-            Pending first = queue.peek();
-            return first != null && first.deadline() <= now ? queue.poll() : null;
+            Pending first = first();
+            if (first == null || first.deadline() > now) {
+                return null;
+            }
+            return first == inOrder.peekFirst() ? inOrder.pollFirst() : early.poll();
         }
 
-        /** The earliest deadline, or {@code none} if the queue is empty. */
+        /** The earliest deadline, or {@code none} if there are no tries. */
         long next(long none) {
-            Pending first = queue.peek();
+            Pending first = first();
             return first != null ? first.deadline() : none;
+        }
+
+        private Pending first() {
+            Pending ordered = inOrder.peekFirst();
+            Pending unordered = early.peek();
+            if (ordered == null || (unordered != null && unordered.deadline() < ordered.deadline())) {
+                return unordered;
+            }
+            return ordered;
         }
     }
 
