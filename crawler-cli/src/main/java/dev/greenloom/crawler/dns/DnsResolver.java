@@ -80,6 +80,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private final AtomicInteger nextServer = new AtomicInteger();
     /** For each first server, the servers of a query's tries: round-robin from it, one per retry. */
     private final List<List<InetSocketAddress>> triesByFirstServer;
+    /** Why a query without an answer failed. */
+    private final String timeoutText;
 
     private DnsResolver(Builder builder) {
         if (builder.servers.isEmpty()) {
@@ -109,6 +111,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             tries.add(List.copyOf(fromFirst));
         }
         this.triesByFirstServer = List.copyOf(tries);
+        this.timeoutText = "timeout after " + (retries + 1) + (retries == 0 ? " try" : " tries") + " (lookup timeout "
+                + text(lookupTimeout) + ")";
         try {
             this.transport = new DnsTransport(builder.sockets);
         } catch (IOException e) {
@@ -329,11 +333,17 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         List<String> cnames = new ArrayList<>();
         Name current = qname;
         while (true) {
-            Reply reply = query(current, rrType);
-            if (reply.message() == null) {
-                return failure(display, type, reply.failure(), reply.error(), cnames);
+            // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
+            // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
+            Message answer;
+            try {
+                answer = transport.exchange(newQuery(current, rrType), nextTries(), lookupTimeoutNanos);
+            } catch (IOException e) {
+                return failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
             }
-            Message answer = reply.message();
+            if (answer == null) {
+                return failure(display, type, Outcome.TIMEOUT, timeoutText, cnames);
+            }
             int rcode = answer.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
                 return failure(display, type, Outcome.SERVER_FAILURE, Rcode.string(rcode), cnames);
@@ -383,30 +393,19 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         return text.isEmpty() ? "." : text;
     }
 
-    /** A reply to one query: the answer, or why there is none. */
-    private record Reply(Message message, Outcome failure, String error) {
-    }
-
-    /** Sends one query, retrying on timeout or I/O failure, moving to the next server each time. */
-    private Reply query(Name name, int rrType) {
-        // Not Message.newQuery: its random id comes from a synchronized SecureRandom, and the transport sets the id anyway.
+    /** A query for {@code name} and {@code rrType}, with the recursion flag and EDNS(0); the transport sets its id. */
+    private static Message newQuery(Name name, int rrType) {
+        // Not Message.newQuery: its random id comes from a synchronized SecureRandom.
         Message query = new Message(0);
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(Record.newRecord(name, rrType, DClass.IN), Section.QUESTION);
         query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
-        int first = Math.floorMod(nextServer.getAndIncrement(), servers.size());
-        List<InetSocketAddress> tries = triesByFirstServer.get(first);
-        try {
-            Message answer = transport.exchange(query, tries, lookupTimeoutNanos);
-            if (answer != null) {
-                return new Reply(answer, null, null);
-            }
-            String triesText = (retries + 1) + (retries == 0 ? " try" : " tries");
-            return new Reply(null, Outcome.TIMEOUT,
-                    "timeout after " + triesText + " (lookup timeout " + text(lookupTimeout) + ")");
-        } catch (IOException e) {
-            return new Reply(null, Outcome.SERVER_FAILURE, "network error: " + e.getMessage());
-        }
+        return query;
+    }
+
+    /** The servers of a query's tries: round-robin over the queries, then one per retry. */
+    private List<InetSocketAddress> nextTries() {
+        return triesByFirstServer.get(Math.floorMod(nextServer.getAndIncrement(), servers.size()));
     }
 
     private static String text(Duration duration) {

@@ -19,7 +19,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Comparator;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -337,10 +338,18 @@ final class DnsTransport implements AutoCloseable {
      * The deadlines of one socket's tries, earliest first, kept by its reader alone (not thread-safe).
      * Times are nanoseconds since the queue was made, so that they compare directly (a
      * {@link System#nanoTime()} may be negative).
+     *
+     * <p>Tries mostly come in deadline order (they wait the same retransmission timeout, which changes
+     * slowly), so they go to a FIFO queue, added and removed without comparisons; only a try due
+     * before the last one queued goes to a heap. At tens of thousands of tries a second, a heap alone
+     * spent about 3% of the CPU comparing deadlines.
      */
     private static final class Deadlines {
         private final long origin = System.nanoTime();
-        private final PriorityQueue<Pending> queue = new PriorityQueue<>(Comparator.comparingLong(Pending::deadline));
+        /** Tries in deadline order, as sent. */
+        private final ArrayDeque<Pending> inOrder = new ArrayDeque<>();
+        /** Tries due before a try already in {@link #inOrder}. */
+        private final PriorityQueue<Pending> early = new PriorityQueue<>((a, b) -> Long.compare(a.deadline(), b.deadline()));
 
         /** Now, in this queue's time. */
         long now() {
@@ -353,19 +362,36 @@ final class DnsTransport implements AutoCloseable {
         }
 
         void add(Pending pending) {
-            queue.add(pending);
+            Pending last = inOrder.peekLast();
+            if (last == null || last.deadline() <= pending.deadline()) {
+                inOrder.addLast(pending);
+            } else {
+                early.add(pending);
+            }
         }
 
         /** Removes and returns the earliest try whose deadline is {@code now} or earlier, or null. */
         Pending pollDue(long now) {
-            Pending first = queue.peek();
-            return first != null && first.deadline() <= now ? queue.poll() : null;
+            Pending first = first();
+            if (first == null || first.deadline() > now) {
+                return null;
+            }
+            return first == inOrder.peekFirst() ? inOrder.pollFirst() : early.poll();
         }
 
-        /** The earliest deadline, or {@code none} if the queue is empty. */
+        /** The earliest deadline, or {@code none} if there are no tries. */
         long next(long none) {
-            Pending first = queue.peek();
+            Pending first = first();
             return first != null ? first.deadline() : none;
+        }
+
+        private Pending first() {
+            Pending ordered = inOrder.peekFirst();
+            Pending unordered = early.peek();
+            if (ordered == null || (unordered != null && unordered.deadline() < ordered.deadline())) {
+                return unordered;
+            }
+            return ordered;
         }
     }
 
@@ -405,9 +431,14 @@ final class DnsTransport implements AutoCloseable {
             this.waiter = waiter;
         }
 
-        /** Hands over the first answer; does nothing if an answer or failure came first. */
-        void answer(Received received) {
-            settle(received);
+        /**
+         * Hands over the first answer without waking the waiter; does nothing if an answer or failure
+         * came first.
+         *
+         * @return the thread to unpark, or null if there is none to wake
+         */
+        Thread answer(Received received) {
+            return OUTCOME.compareAndSet(this, null, received) ? waiter : null;
         }
 
         void fail(IOException cause) {
@@ -496,6 +527,8 @@ final class DnsTransport implements AutoCloseable {
         /** Tries sent and not yet in {@link #deadlines}: handed from the senders to the reader. */
         private final ConcurrentLinkedQueue<Pending> started = new ConcurrentLinkedQueue<>();
         private final Deadlines deadlines = new Deadlines();
+        /** The threads whose queries the last {@link #drain} answered; used by the reader alone. */
+        private final List<Thread> answered = new ArrayList<>();
         /**
          * Until when the reader sleeps, in {@link Deadlines} time: a sender whose deadline comes
          * earlier wakes it. {@link #AWAKE} or {@link #NO_DEADLINE} otherwise.
@@ -608,7 +641,11 @@ final class DnsTransport implements AutoCloseable {
                     }
                     sleepingUntil = AWAKE;
                     selector.selectedKeys().clear();
-                    drain(buffer);
+                    try {
+                        drain(buffer);
+                    } finally {
+                        wakeAnswered(); // also when the drain failed: their answers are theirs
+                    }
                 }
             } catch (IOException e) {
                 cause = e;
@@ -666,9 +703,32 @@ final class DnsTransport implements AutoCloseable {
                 int id = answer.getHeader().getID();
                 Pending pending = inFlight.get(id);
                 if (pending != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
-                    pending.exchange().answer(new Received(answer, pending, now));
+                    Thread waiter = pending.exchange().answer(new Received(answer, pending, now));
+                    if (waiter != null) {
+                        answered.add(waiter);
+                    }
                 }
             }
+        }
+
+        /**
+         * Unparks the threads whose queries {@link #drain} answered. More than one are unparked from a
+         * virtual thread: its unparks queue the waiters on its own carrier, without a trip each through
+         * the scheduler's shared submission queue, as this platform thread's would (on 2 cores, the
+         * scheduling CPU per woken greenlet fell by about a quarter).
+         */
+        private void wakeAnswered() {
+            if (answered.size() == 1) {
+                LockSupport.unpark(answered.getFirst());
+            } else if (!answered.isEmpty()) {
+                Thread[] waiters = answered.toArray(new Thread[0]);
+                Thread.ofVirtual().start(() -> {
+                    for (Thread waiter : waiters) {
+                        LockSupport.unpark(waiter);
+                    }
+                });
+            }
+            answered.clear();
         }
 
         /** The message in {@code buffer}, or null for a packet that is not one (it is dropped, as a resolver must). */
