@@ -2,6 +2,7 @@ package dev.greenloom.bench;
 
 import dev.greenloom.runtime.Pool;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,11 +55,14 @@ public class PoolMapBenchmark {
         return new Pool(size).map(SMALL::applyAsInt, ITEMS);
     }
 
-    /** A semaphore of {@code size} permits and a virtual thread per item, as a hand-written pool would be. */
+    /**
+     * A semaphore of {@code size} permits and a virtual thread per item, as a hand-written pool would
+     * be, returning the same list of boxed results as {@code Pool.map}.
+     */
     @Benchmark
-    public int[] virtualThreads() throws InterruptedException {
+    public List<Integer> virtualThreads() throws InterruptedException {
         Semaphore slots = new Semaphore(size);
-        int[] results = new int[TASKS];
+        Integer[] results = new Integer[TASKS];
         Thread[] threads = new Thread[TASKS];
         for (int i = 0; i < TASKS; i++) {
             int item = ITEMS.get(i);
@@ -71,7 +75,7 @@ public class PoolMapBenchmark {
         for (Thread thread : threads) {
             thread.join();
         }
-        return results;
+        return Arrays.asList(results);
     }
 
     /** A fixed pool of {@code size} platform threads, started once per trial. */
