@@ -184,7 +184,8 @@ echo "|---|---|---|"
 for n in 20000 100000; do
   g=$(med "fast-$n" greenloom 4) d=$(med "fast-$n" dnsperf 4)
   r=$(ratio "$g" "$d")
-  met=$(awk -v r="$r" 'BEGIN { print (r == "-") ? "not run" : (r >= 0.5 ? "met" : "missed") }')
+  # Judged on the unrounded rates: 0.4953 prints as 0.50 but misses.
+  met=$(awk -v g="$g" -v d="$d" 'BEGIN { print (g == "-" || d == "-") ? "not run" : (g >= 0.5 * d ? "met" : "missed") }')
   echo "| greenloom >= 0.5x dnsperf, $n names | greenloom $g/s vs dnsperf $d/s = ${r}x | $met |"
 done
 g=$(med "slow-$SLOW_NAMES" greenloom 5) ga=$(med "slow-$SLOW_NAMES" gevent-ares 5)
