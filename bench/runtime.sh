@@ -71,7 +71,7 @@ done
 gevent sleepers --sleepers "${GEVENT_SLEEPERS:-100000}" sleepers footprint
 note "PairedRatio"
 # A fixed, pre-touched heap: without it the first rounds measure the kernel zeroing fresh heap pages.
-"$java" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-200}" >"$out/paired.jsonl"
+"$java" -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp "$jar" dev.greenloom.bench.PairedRatio "${PAIRED_ROUNDS:-200}" >"$out/paired.jsonl"
 note "done"
 
 cat "$out/machine.txt"

@@ -17,7 +17,7 @@ import java.util.List;
  * virtual threads' CPU per operation ÷ greenloom's, so, like
  * {@code ratio}, below 1 means greenloom is slower. Prints one JSON line per workload:
  *
- * <pre>{@code java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp runtime/jmh/target/benchmarks.jar dev.greenloom.bench.PairedRatio [ROUNDS [WORKLOAD]]}</pre>
+ * <pre>{@code java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp runtime/jmh/target/benchmarks.jar dev.greenloom.bench.PairedRatio [ROUNDS [WORKLOAD]]}</pre>
  *
  * The fixed, pre-touched heap keeps the kernel's zeroing of fresh heap pages out of the early
  * rounds (it showed as page faults in whichever side allocated first). Batches take milliseconds,
@@ -58,9 +58,11 @@ public final class PairedRatio {
             pool.size = size;
             workloads.add(new Workload("pool_map", Integer.toString(size), pool, PoolMapBenchmark.TASKS));
         }
-        SleepersBenchmark sleepers = new SleepersBenchmark();
-        sleepers.count = 100_000;
-        workloads.add(new Workload("sleepers", "100000", sleepers, sleepers.count, 10));
+        for (int count : new int[] {100_000, 1_000_000}) {
+            SleepersBenchmark sleepers = new SleepersBenchmark();
+            sleepers.count = count;
+            workloads.add(new Workload("sleepers", Integer.toString(count), sleepers, count, count / 10_000));
+        }
         for (Workload workload : workloads) {
             Method greenloom = find(workload.bench(), "greenloom");
             if (greenloom != null && (only == null || only.equals(workload.name()))) {
