@@ -435,11 +435,66 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    /** One try of a query, waiting for its answer on one socket under its own id until its deadline. */
-    private record Pending(int id, Record question, InetSocketAddress server, Exchange exchange, int attempt,
-            long sentAt, long deadline) {
+    /**
+     * One try of a query, waiting for its answer on one socket under its own id until its deadline.
+     * Its question and exchange are let go when the try is released: its deadline stays queued for
+     * the retransmission timeout (tens of thousands of tries at 250 ms), which every young
+     * collection would otherwise copy with them.
+     */
+    private static final class Pending {
+        final int id;
+        final InetSocketAddress server;
+        final int attempt;
+        final long sentAt;
+        final long deadline;
+        /** Null once released; a reader that races the release sees the old value or null, and checks. */
+        private Record question;
+        private Exchange exchange;
+
+        Pending(int id, Record question, InetSocketAddress server, Exchange exchange, int attempt, long sentAt,
+                long deadline) {
+            this.id = id;
+            this.question = question;
+            this.server = server;
+            this.exchange = exchange;
+            this.attempt = attempt;
+            this.sentAt = sentAt;
+            this.deadline = deadline;
+        }
+
+        int id() {
+            return id;
+        }
+
+        InetSocketAddress server() {
+            return server;
+        }
+
+        int attempt() {
+            return attempt;
+        }
+
+        long sentAt() {
+            return sentAt;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        /** The exchange, or null once released. */
+        Exchange exchange() {
+            return exchange;
+        }
+
         boolean answeredBy(SocketAddress from, Message message) {
-            return server.equals(from) && sameQuestion(question, message);
+            Record asked = question;
+            return asked != null && server.equals(from) && sameQuestion(asked, message);
+        }
+
+        void clear() {
+            question = null;
+            exchange = null;
         }
     }
 
@@ -637,9 +692,10 @@ final class DnsTransport implements AutoCloseable {
             }
         }
 
-        /** Frees the try's id, unless the reader already did. */
+        /** Frees the try's id, unless the reader already did, and lets go of its question and exchange. */
         void release(Pending pending) {
             inFlight.compareAndSet(pending.id(), pending, null);
+            pending.clear();
         }
 
         /**
@@ -712,8 +768,9 @@ final class DnsTransport implements AutoCloseable {
             long now = deadlines.now();
             Pending due;
             while ((due = deadlines.pollDue(now)) != null) {
-                if (inFlight.get(due.id()) == due) {
-                    due.exchange().expire(due.attempt());
+                Exchange exchange = due.exchange();
+                if (exchange != null && inFlight.get(due.id()) == due) {
+                    exchange.expire(due.attempt());
                 }
             }
             return deadlines.next(NO_DEADLINE);
@@ -742,8 +799,9 @@ final class DnsTransport implements AutoCloseable {
                 }
                 int id = answer.getHeader().getID();
                 Pending pending = inFlight.get(id);
-                if (pending != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
-                    Thread waiter = pending.exchange().answer(new Received(answer, pending, now));
+                Exchange exchange = pending != null ? pending.exchange() : null;
+                if (exchange != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
+                    Thread waiter = exchange.answer(new Received(answer, pending, now));
                     if (waiter != null) {
                         answered.add(waiter);
                     }
@@ -821,8 +879,9 @@ final class DnsTransport implements AutoCloseable {
         private void failAll(IOException cause) {
             for (int id = 0; id < IDS; id++) {
                 Pending pending = inFlight.get(id);
-                if (pending != null && inFlight.compareAndSet(id, pending, null)) {
-                    pending.exchange().fail(cause);
+                Exchange exchange = pending != null ? pending.exchange() : null;
+                if (exchange != null && inFlight.compareAndSet(id, pending, null)) {
+                    exchange.fail(cause);
                 }
             }
         }
