@@ -35,6 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Sends DNS queries and waits for their answers, the way bulk resolvers do: a few shared UDP
@@ -67,6 +69,14 @@ final class DnsTransport implements AutoCloseable {
     /** The most ids exchanges may hold on one socket at once; also bounds the tries of one exchange. */
     static final int MAX_RESERVED = IDS / 2;
     private static final int MAX_UDP_ANSWER = 65_535;
+    /** A DNS header's length and the offsets of its flags and section counts (RFC 1035, 4.1.1). */
+    private static final int HEADER_BYTES = 12;
+    private static final int FLAGS = 2;
+    private static final int ANSWER_COUNT = 6;
+    private static final int AUTHORITY_COUNT = 8;
+    /** The truncation flag and the rcode in the header's flags. */
+    private static final int TC_BIT = 0x0200;
+    private static final int RCODE_BITS = 0x000f;
     /** Large socket buffers, so that bursts of thousands of answers are not dropped by the kernel. */
     private static final int SOCKET_BUFFER = 4 << 20;
     /** The shortest retransmission timeout, however fast a server has been. */
@@ -340,16 +350,27 @@ final class DnsTransport implements AutoCloseable {
      * {@link System#nanoTime()} may be negative).
      *
      * <p>Tries mostly come in deadline order (they wait the same retransmission timeout, which changes
-     * slowly), so they go to a FIFO queue, added and removed without comparisons; only a try due
-     * before the last one queued goes to a heap. At tens of thousands of tries a second, a heap alone
-     * spent about 3% of the CPU comparing deadlines.
+     * slowly), so they go to a few FIFO queues, added and removed without comparisons, each to the
+     * queue whose last deadline is the latest one not after its own; only a try that fits none goes
+     * to a heap. At tens of thousands of tries a second, a heap alone spent about 3% of the CPU
+     * comparing deadlines. More than one queue, because the timeout drops from 1 s to 250 ms at a
+     * server's first answer: with one queue, every try of the next second went to the heap.
      */
     private static final class Deadlines {
+        /** Enough for the timeout's first drop and a few changes after it. */
+        private static final int QUEUES = 4;
+
         private final long origin = System.nanoTime();
-        /** Tries in deadline order, as sent. */
-        private final ArrayDeque<Pending> inOrder = new ArrayDeque<>();
-        /** Tries due before a try already in {@link #inOrder}. */
+        /** Tries in deadline order in each queue. */
+        private final List<ArrayDeque<Pending>> inOrder = new ArrayList<>(QUEUES);
+        /** Tries that fitted no queue of {@link #inOrder}. */
         private final PriorityQueue<Pending> early = new PriorityQueue<>((a, b) -> Long.compare(a.deadline(), b.deadline()));
+
+        Deadlines() {
+            for (int i = 0; i < QUEUES; i++) {
+                inOrder.add(new ArrayDeque<>());
+            }
+        }
 
         /** Now, in this queue's time. */
         long now() {
@@ -362,9 +383,19 @@ final class DnsTransport implements AutoCloseable {
         }
 
         void add(Pending pending) {
-            Pending last = inOrder.peekLast();
-            if (last == null || last.deadline() <= pending.deadline()) {
-                inOrder.addLast(pending);
+            ArrayDeque<Pending> fit = null;
+            long fitLast = Long.MIN_VALUE;
+            for (int i = 0; i < QUEUES; i++) { // not an iterator: C1 would allocate it
+                ArrayDeque<Pending> queue = inOrder.get(i);
+                Pending last = queue.peekLast();
+                long lastDeadline = last == null ? Long.MIN_VALUE : last.deadline();
+                if (lastDeadline <= pending.deadline() && (fit == null || lastDeadline > fitLast)) {
+                    fit = queue;
+                    fitLast = lastDeadline;
+                }
+            }
+            if (fit != null) {
+                fit.addLast(pending);
             } else {
                 early.add(pending);
             }
@@ -372,34 +403,98 @@ final class DnsTransport implements AutoCloseable {
 
         /** Removes and returns the earliest try whose deadline is {@code now} or earlier, or null. */
         Pending pollDue(long now) {
-            Pending first = first();
+            ArrayDeque<Pending> queue = firstQueue();
+            Pending first = queue != null ? queue.peekFirst() : early.peek();
             if (first == null || first.deadline() > now) {
                 return null;
             }
-            return first == inOrder.peekFirst() ? inOrder.pollFirst() : early.poll();
+            return queue != null ? queue.pollFirst() : early.poll();
         }
 
         /** The earliest deadline, or {@code none} if there are no tries. */
         long next(long none) {
-            Pending first = first();
+            ArrayDeque<Pending> queue = firstQueue();
+            Pending first = queue != null ? queue.peekFirst() : early.peek();
             return first != null ? first.deadline() : none;
         }
 
-        private Pending first() {
-            Pending ordered = inOrder.peekFirst();
+        /** The queue of {@link #inOrder} with the earliest deadline, or null if {@link #early}'s is earlier or all are empty. */
+        private ArrayDeque<Pending> firstQueue() {
+            ArrayDeque<Pending> earliest = null;
             Pending unordered = early.peek();
-            if (ordered == null || (unordered != null && unordered.deadline() < ordered.deadline())) {
-                return unordered;
+            long earliestDeadline = unordered != null ? unordered.deadline() : Long.MAX_VALUE;
+            for (int i = 0; i < QUEUES; i++) {
+                ArrayDeque<Pending> queue = inOrder.get(i);
+                Pending first = queue.peekFirst();
+                if (first != null && (first.deadline() < earliestDeadline || (earliest == null && unordered == null))) {
+                    earliest = queue;
+                    earliestDeadline = first.deadline();
+                }
             }
-            return ordered;
+            return earliest;
         }
     }
 
-    /** One try of a query, waiting for its answer on one socket under its own id until its deadline. */
-    private record Pending(int id, Record question, InetSocketAddress server, Exchange exchange, int attempt,
-            long sentAt, long deadline) {
+    /**
+     * One try of a query, waiting for its answer on one socket under its own id until its deadline.
+     * Its question and exchange are let go when the try is released: its deadline stays queued for
+     * the retransmission timeout (tens of thousands of tries at 250 ms), which every young
+     * collection would otherwise copy with them.
+     */
+    private static final class Pending {
+        final int id;
+        final InetSocketAddress server;
+        final int attempt;
+        final long sentAt;
+        final long deadline;
+        /** Null once released; a reader that races the release sees the old value or null, and checks. */
+        private Record question;
+        private Exchange exchange;
+
+        Pending(int id, Record question, InetSocketAddress server, Exchange exchange, int attempt, long sentAt,
+                long deadline) {
+            this.id = id;
+            this.question = question;
+            this.server = server;
+            this.exchange = exchange;
+            this.attempt = attempt;
+            this.sentAt = sentAt;
+            this.deadline = deadline;
+        }
+
+        int id() {
+            return id;
+        }
+
+        InetSocketAddress server() {
+            return server;
+        }
+
+        int attempt() {
+            return attempt;
+        }
+
+        long sentAt() {
+            return sentAt;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        /** The exchange, or null once released. */
+        Exchange exchange() {
+            return exchange;
+        }
+
         boolean answeredBy(SocketAddress from, Message message) {
-            return server.equals(from) && sameQuestion(question, message);
+            Record asked = question;
+            return asked != null && server.equals(from) && sameQuestion(asked, message);
+        }
+
+        void clear() {
+            question = null;
+            exchange = null;
         }
     }
 
@@ -597,9 +692,10 @@ final class DnsTransport implements AutoCloseable {
             }
         }
 
-        /** Frees the try's id, unless the reader already did. */
+        /** Frees the try's id, unless the reader already did, and lets go of its question and exchange. */
         void release(Pending pending) {
             inFlight.compareAndSet(pending.id(), pending, null);
+            pending.clear();
         }
 
         /**
@@ -672,8 +768,9 @@ final class DnsTransport implements AutoCloseable {
             long now = deadlines.now();
             Pending due;
             while ((due = deadlines.pollDue(now)) != null) {
-                if (inFlight.get(due.id()) == due) {
-                    due.exchange().expire(due.attempt());
+                Exchange exchange = due.exchange();
+                if (exchange != null && inFlight.get(due.id()) == due) {
+                    exchange.expire(due.attempt());
                 }
             }
             return deadlines.next(NO_DEADLINE);
@@ -702,8 +799,9 @@ final class DnsTransport implements AutoCloseable {
                 }
                 int id = answer.getHeader().getID();
                 Pending pending = inFlight.get(id);
-                if (pending != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
-                    Thread waiter = pending.exchange().answer(new Received(answer, pending, now));
+                Exchange exchange = pending != null ? pending.exchange() : null;
+                if (exchange != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
+                    Thread waiter = exchange.answer(new Received(answer, pending, now));
                     if (waiter != null) {
                         answered.add(waiter);
                     }
@@ -731,20 +829,59 @@ final class DnsTransport implements AutoCloseable {
             answered.clear();
         }
 
-        /** The message in {@code buffer}, or null for a packet that is not one (it is dropped, as a resolver must). */
+        /**
+         * The message in {@code buffer}, or null for a packet that is not one (it is dropped, as a
+         * resolver must). A plain answer (no error in the header, not truncated, no CNAME, and a
+         * record of the name and type asked) comes without its authority and additional sections,
+         * which a resolver reads only when the answer section is not enough: in a typical answer
+         * they hold three of its five names, the most costly part of parsing it. Such a message's
+         * rcode is the header's: an OPT's extended rcode would be lost, which a server sends only
+         * to report an error, with no records (RFC 6891). Every other message is parsed in full.
+         */
         private static Message parse(ByteBuffer buffer) {
             try {
+                if (buffer.remaining() >= HEADER_BYTES && (buffer.getShort(FLAGS) & (TC_BIT | RCODE_BITS)) == 0
+                        && buffer.getShort(ANSWER_COUNT) != 0) {
+                    int otherCounts = buffer.getInt(AUTHORITY_COUNT); // and the additional count after it
+                    buffer.putInt(AUTHORITY_COUNT, 0);
+                    Message plain;
+                    try {
+                        plain = new Message(buffer.duplicate());
+                    } finally {
+                        buffer.putInt(AUTHORITY_COUNT, otherCounts);
+                    }
+                    if (isPlainAnswer(plain)) {
+                        return plain;
+                    }
+                }
                 return new Message(buffer);
             } catch (IOException | RuntimeException e) {
                 return null;
             }
         }
 
+        /** Whether the answer section holds a record of the name and type asked, and no CNAME. */
+        private static boolean isPlainAnswer(Message message) {
+            Record question = message.getQuestion();
+            if (question == null) {
+                return false;
+            }
+            boolean found = false;
+            for (Record record : message.getSection(Section.ANSWER)) {
+                if (record.getType() == Type.CNAME) {
+                    return false;
+                }
+                found |= record.getType() == question.getType() && record.getName().equals(question.getName());
+            }
+            return found;
+        }
+
         private void failAll(IOException cause) {
             for (int id = 0; id < IDS; id++) {
                 Pending pending = inFlight.get(id);
-                if (pending != null && inFlight.compareAndSet(id, pending, null)) {
-                    pending.exchange().fail(cause);
+                Exchange exchange = pending != null ? pending.exchange() : null;
+                if (exchange != null && inFlight.compareAndSet(id, pending, null)) {
+                    exchange.fail(cause);
                 }
             }
         }

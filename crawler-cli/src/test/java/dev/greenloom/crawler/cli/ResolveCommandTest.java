@@ -120,6 +120,20 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aDuplicateGetsTheSameAnswerAsTheFirstLine() {
+        // Records, CNAMEs, no data and NXDOMAIN: the dedupe window keeps some results in a compact form.
+        List<String> names = List.of("a.test", "v4only.test", "www.test", "missing.test", "mail.test");
+        String once = String.join("\n", names) + "\n";
+        Result result = run(once + once, "--json");
+        List<String> lines = result.lines();
+        assertEquals(2 * names.size(), lines.size());
+        assertEquals(lines.subList(0, names.size()), lines.subList(names.size(), lines.size()));
+        assertTrue(lines.get(0).contains("\"records\":[\"192.0.2.1\",\"2001:db8::1\"]"), lines.get(0));
+        assertEquals(2, server.queries("v4only.test")); // A and AAAA, once each
+        assertEquals(2, server.queries("mail.test"));
+    }
+
+    @Test
     void reportsGarbageLinesAsBadInputWithoutStoppingTheRun() {
         Result result = run("not a host!\n" + "x".repeat(64) + ".test\nb.test\n", "--type", "A");
         assertEquals("not a host!\tERROR invalid name: character not allowed in a host name: ' '", result.lines().get(0));

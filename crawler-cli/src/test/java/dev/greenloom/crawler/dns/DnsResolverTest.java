@@ -109,6 +109,16 @@ class DnsResolverTest {
     }
 
     @Test
+    void aCnameToANameWithoutTheTypeIsNoDataWithoutAnotherQuery() {
+        server.add("mail-alias.test", "CNAME", "mail.test.");
+        Resolution r = resolver.resolve("mail-alias.test", RecordType.A);
+        assertEquals(Outcome.NO_DATA, r.outcome());
+        assertEquals(List.of("mail.test"), r.cnames());
+        // The SOA in the answer's authority section ends the chain: it was read, though the answer section was not empty.
+        assertEquals(0, server.queries("mail.test"));
+    }
+
+    @Test
     void reportsServfailAndRefusedAsServerFailure() {
         server.behave("broken.test", Behaviour.SERVFAIL).behave("closed.test", Behaviour.REFUSED);
         Resolution broken = resolver.resolve("broken.test", RecordType.A);

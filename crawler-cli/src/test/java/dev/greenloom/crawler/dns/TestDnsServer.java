@@ -25,11 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -297,6 +299,11 @@ public final class TestDnsServer implements AutoCloseable {
             matching.forEach(record -> answer.addRecord(record, Section.ANSWER));
             if (matching.isEmpty()) {
                 answer.addRecord(soa(), Section.AUTHORITY);
+            } else {
+                // The zone's server and its address, as authoritative servers (NSD) add to an answer.
+                answer.addRecord(new NSRecord(ZONE, DClass.IN, 60, name("ns.test.")), Section.AUTHORITY);
+                answer.addRecord(new ARecord(name("ns.test."), DClass.IN, 60, InetAddress.getLoopbackAddress()),
+                        Section.ADDITIONAL);
             }
             return answer;
         }
