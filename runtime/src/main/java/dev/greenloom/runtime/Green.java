@@ -328,7 +328,7 @@ public final class Green {
      * {@link Greenlet#toString()} name them.
      */
     public static List<Greenlet<?>> live() {
-        List<Greenlet<?>> live = Greenlet.LIVE.running(Greenlet.LIVE.newest());
+        List<Greenlet<?>> live = Greenlet.LIVE.running();
         live.addAll(Group.allRunning());
         live.sort((a, b) -> Long.compare(b.serial(), a.serial()));
         return List.copyOf(live);

@@ -53,7 +53,7 @@ public sealed class Group permits Pool, Scope.Members {
         for (WeakReference<Group> ref : ALL) {
             Group group = ref.get();
             if (group != null) {
-                running.addAll(group.members.running(group.members.newest()));
+                running.addAll(group.members.running());
             }
         }
         return running;
@@ -88,12 +88,12 @@ public sealed class Group permits Pool, Scope.Members {
 
     /** The number of greenlets of this group still running; counts them, in time linear in the group's size. */
     public int size() {
-        return members.running(members.newest()).size();
+        return members.running().size();
     }
 
     /** A snapshot of the greenlets of this group still running, oldest first. */
     public List<Greenlet<?>> greenlets() {
-        return List.copyOf(members.running(members.newest()).reversed());
+        return List.copyOf(members.running().reversed());
     }
 
     /**

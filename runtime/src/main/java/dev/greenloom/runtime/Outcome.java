@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A value or a failure that becomes ready once: the reading half shared by {@link Greenlet} and
- * {@link AsyncResult}. Writers call {@link #settle} holding the object's monitor, then
- * {@link #release()}; readers see the outcome once {@link #ready()} is true.
+ * {@link AsyncResult}. A writer calls {@link #settle} (an AsyncResult holding its monitor, a greenlet
+ * as its only finisher), then {@link #release()}; readers see the outcome once {@link #ready()} is true.
  *
  * <p>Waiting costs no object per outcome: one field holds a stack of parked waiters and callbacks
  * (as in {@link java.util.concurrent.FutureTask}), then {@link #RELEASED} for good, so releasing is one
@@ -43,6 +43,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         Waiter(Thread thread, Object callback) {
             this.thread = thread;
             this.callback = callback;
+        }
+
+        /** A waiter that gave up: nothing to wake and nothing to hand over. */
+        boolean abandoned() {
+            return thread == null && callback == null;
         }
     }
 
@@ -250,11 +255,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
             Waiter previous = null;
             for (Waiter w = waiters; w != null && w != RELEASED; ) {
                 Waiter next = w.next;
-                if (w.thread != null || w.callback != null) {
+                if (!w.abandoned()) {
                     previous = w;
                 } else if (previous != null) {
                     previous.next = next;
-                    if (previous.thread == null && previous.callback == null) {
+                    if (previous.abandoned()) {
                         continue retry;
                     }
                 } else if (!WAITERS.compareAndSet(this, w, next)) {
