@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -403,32 +404,27 @@ final class DnsTransport implements AutoCloseable {
 
         /** Removes and returns the earliest try whose deadline is {@code now} or earlier, or null. */
         Pending pollDue(long now) {
-            ArrayDeque<Pending> queue = firstQueue();
-            Pending first = queue != null ? queue.peekFirst() : early.peek();
-            if (first == null || first.deadline() > now) {
-                return null;
-            }
-            return queue != null ? queue.pollFirst() : early.poll();
+            Queue<Pending> queue = firstQueue();
+            Pending first = queue.peek();
+            return first != null && first.deadline() <= now ? queue.poll() : null;
         }
 
         /** The earliest deadline, or {@code none} if there are no tries. */
         long next(long none) {
-            ArrayDeque<Pending> queue = firstQueue();
-            Pending first = queue != null ? queue.peekFirst() : early.peek();
+            Pending first = firstQueue().peek();
             return first != null ? first.deadline() : none;
         }
 
-        /** The queue of {@link #inOrder} with the earliest deadline, or null if {@link #early}'s is earlier or all are empty. */
-        private ArrayDeque<Pending> firstQueue() {
-            ArrayDeque<Pending> earliest = null;
-            Pending unordered = early.peek();
-            long earliestDeadline = unordered != null ? unordered.deadline() : Long.MAX_VALUE;
+        /** The queue holding the earliest deadline: one of {@link #inOrder}, or {@link #early} (also when all are empty). */
+        private Queue<Pending> firstQueue() {
+            Queue<Pending> earliest = early;
+            Pending earliestFirst = early.peek();
             for (int i = 0; i < QUEUES; i++) {
                 ArrayDeque<Pending> queue = inOrder.get(i);
                 Pending first = queue.peekFirst();
-                if (first != null && (first.deadline() < earliestDeadline || (earliest == null && unordered == null))) {
+                if (first != null && (earliestFirst == null || first.deadline() < earliestFirst.deadline())) {
                     earliest = queue;
-                    earliestDeadline = first.deadline();
+                    earliestFirst = first;
                 }
             }
             return earliest;
