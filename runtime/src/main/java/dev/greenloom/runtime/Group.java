@@ -36,11 +36,11 @@ public sealed class Group permits Pool, Scope.Members {
     private final Chain members = new Chain(PRUNE_SLACK);
 
     /**
-     * Registers the new group for {@link Green#live()}, once per group rather than once per member.
+     * An empty group, registered for {@link Green#live()} once per group rather than once per member.
      * A running member keeps its group reachable (through {@link Greenlet}'s owner), so no group with
      * running members is ever dropped.
      */
-    Group() {
+    public Group() {
         for (Reference<? extends Group> gone; (gone = COLLECTED.poll()) != null; ) {
             ALL.remove(gone);
         }
