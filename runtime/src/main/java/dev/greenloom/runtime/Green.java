@@ -97,7 +97,7 @@ public final class Green {
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
-    public static <G extends Greenlet<?>> List<G> joinAll(Collection<G> greenlets) {
+    public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets) {
         // No deadline to compute and no timed wait per greenlet: this is the hot path of spawn+join.
         List<G> finished = new ArrayList<>(greenlets);
         for (G greenlet : finished) {
@@ -116,7 +116,7 @@ public final class Green {
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
-    public static <G extends Greenlet<?>> List<G> joinAll(Collection<G> greenlets, Duration timeout) {
+    public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets, Duration timeout) {
         long deadline = Durations.deadline(timeout);
         List<G> finished = new ArrayList<>(greenlets.size());
         for (G greenlet : greenlets) {
@@ -131,7 +131,7 @@ public final class Green {
      * Waits until every greenlet has finished, or one fails (gevent's
      * {@code joinall(jobs, raise_error=True)}), as {@link #joinAllOrThrow(Collection, Duration)}.
      */
-    public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<G> greenlets) {
+    public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<? extends G> greenlets) {
         return joinAllOrThrow(greenlets, FOREVER);
     }
 
@@ -146,7 +146,7 @@ public final class Green {
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
-    public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<G> greenlets, Duration timeout) {
+    public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<? extends G> greenlets, Duration timeout) {
         Set<G> done = Collections.newSetFromMap(new IdentityHashMap<>());
         for (G greenlet : iwait(greenlets, timeout)) {
             Throwable failure = greenlet.exception();
@@ -165,7 +165,7 @@ public final class Green {
     }
 
     /** Yields the greenlets in the order they finish, as {@link #iwait(Collection, Duration)} without a timeout. */
-    public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<G> greenlets) {
+    public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<? extends G> greenlets) {
         return iwait(greenlets, FOREVER);
     }
 
@@ -186,7 +186,7 @@ public final class Green {
      * <p>{@code hasNext()} throws {@link GreenletExit} if the waiting thread is interrupted (its
      * interrupt status is kept) and {@link Timeout.Expired} if a {@link Timeout} of it expires.
      */
-    public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<G> greenlets, Duration timeout) {
+    public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<? extends G> greenlets, Duration timeout) {
         Objects.requireNonNull(greenlets, "greenlets == null");
         Objects.requireNonNull(timeout, "timeout == null");
         return () -> new Finishing<>(greenlets, Durations.deadline(timeout));
@@ -199,7 +199,7 @@ public final class Green {
         private int left;
         private G next;
 
-        Finishing(Collection<G> greenlets, long deadline) {
+        Finishing(Collection<? extends G> greenlets, long deadline) {
             this.deadline = deadline;
             for (G greenlet : greenlets) {
                 left++;

@@ -3,8 +3,11 @@ package dev.greenloom.runtime.usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.greenloom.runtime.Green;
+import dev.greenloom.runtime.Greenlet;
 import dev.greenloom.runtime.Group;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +23,23 @@ class PublicApiTest {
         group.join();
         assertEquals(1, done.get());
         assertEquals(0, group.size());
+    }
+
+    // The signature is joinAll(Collection<? extends Greenlet<?>>): typed jobs in, any list of greenlets out.
+    @Test
+    void joinAllAndIwaitTakeTypedJobsAndGiveAnyListOfGreenlets() {
+        List<Greenlet<String>> jobs = List.of(Green.spawn(() -> "a"), Green.spawn(() -> "b"));
+
+        List<Greenlet<?>> all = Green.joinAll(jobs);
+        List<Greenlet<?>> finished = Green.joinAll(jobs, Duration.ofSeconds(10));
+        List<Greenlet<?>> succeeded = Green.joinAllOrThrow(jobs, Duration.ofSeconds(10));
+        Iterable<Greenlet<?>> finishing = Green.iwait(jobs, Duration.ofSeconds(10));
+        List<Greenlet<?>> yielded = new ArrayList<>();
+        finishing.forEach(yielded::add);
+
+        assertEquals(jobs, all);
+        assertEquals(jobs, finished);
+        assertEquals(jobs, succeeded);
+        assertEquals(2, yielded.size());
     }
 }
