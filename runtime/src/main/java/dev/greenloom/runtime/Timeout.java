@@ -152,9 +152,11 @@ public final class Timeout implements AutoCloseable {
 
     /**
      * Thrown when a {@link Timeout} expires, or a timed wait such as {@link Greenlet#get(Duration)}
-     * runs out. Not a {@link GreenletExit}: the thread was not killed and its interrupt status is clear.
+     * runs out. A {@link GreenletExit}, as every interruption of a greenlet is, but the thread was
+     * not killed: its interrupt status is clear (the timeout's interrupt is consumed). Catch it
+     * before {@code GreenletExit} to tell a timeout from a kill.
      */
-    public static final class Expired extends RuntimeException {
+    public static final class Expired extends GreenletExit {
         private static final long serialVersionUID = 1L;
         private final transient Timeout timeout;
 

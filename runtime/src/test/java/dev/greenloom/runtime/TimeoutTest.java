@@ -26,6 +26,26 @@ class TimeoutTest {
         assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
     }
 
+    // The issue: "a kill or a Timeout surfaces as an unchecked GreenletExit"; a timeout's interrupt is consumed.
+    @Test
+    void anExpiredTimeoutSurfacesAsGreenletExitWithoutAStrayInterrupt() {
+        GreenletExit e = assertThrows(GreenletExit.class, () -> {
+            try (Timeout timeout = Timeout.start(SHORT)) {
+                Green.sleep(LONG);
+            }
+        });
+        assertInstanceOf(Timeout.Expired.class, e);
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+
+        Greenlet<Void> job = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(SHORT)) {
+                Green.sleep(LONG);
+            }
+        });
+        job.join();
+        assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
     @Test
     void timeoutThatDoesNotFireLeavesNoTrace() {
         try (Timeout timeout = Timeout.start(LONG)) {
