@@ -181,8 +181,9 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Kills the greenlet and waits until it has finished: its thread is interrupted, so a greenlet
      * sleeping, waiting or blocked on a socket ends promptly, with a {@link GreenletExit} as its
-     * {@link #exception()} (a task that swallows the interrupt and returns normally still counts as
-     * successful). A greenlet not yet started never runs. Killing a finished greenlet does nothing.
+     * {@link #exception()}, even if its task swallows the interrupt and returns normally (as
+     * {@code Future.cancel(true)}). A greenlet not yet started never runs. Killing a finished
+     * greenlet does nothing.
      * Code that ignores interrupts (a busy loop, a native DNS lookup) delays the end.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
@@ -268,9 +269,11 @@ public final class Greenlet<T> extends Outcome<T> {
         } catch (Throwable t) {
             thrown = t;
         }
-        if (thrown != null && !(thrown instanceof GreenletExit)
-                && (killRequested() || thrown instanceof InterruptedException)) {
+        // A kill decides the outcome, as cancel(true) does a FutureTask's: a task that swallowed the
+        // interrupt (a handler catching the IOException of its interrupted socket) still ends killed.
+        if (killRequested() ? !(thrown instanceof GreenletExit) : thrown instanceof InterruptedException) {
             thrown = new GreenletExit(name() + " killed", thrown);
+            result = null;
         }
         finish(result, thrown);
     }

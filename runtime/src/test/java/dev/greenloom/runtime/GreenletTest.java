@@ -132,6 +132,33 @@ class GreenletTest {
         }
     }
 
+    // The issue: a killed socket-blocked greenlet "ends with a GreenletExit-like outcome, not success",
+    // also when its handler catches the IOException the interrupt caused and returns, as handlers do.
+    @Test
+    void killEndsAHandlerThatCatchesTheSocketsIOExceptionAsKilled() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch connected = new CountDownLatch(1);
+            Greenlet<String> handler = Green.spawn(() -> {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                    connected.countDown();
+                    socket.getInputStream().read(); // the server never writes
+                    return "read";
+                } catch (IOException e) {
+                    return "connection closed";
+                }
+            });
+            try (Socket accepted = server.accept()) {
+                GreenTest.await(connected);
+
+                assertTrue(handler.kill(Duration.ofSeconds(10)), "ended");
+
+                assertInstanceOf(GreenletExit.class, handler.exception());
+                assertFalse(handler.successful());
+                assertNull(handler.value());
+            }
+        }
+    }
+
     @Test
     void killedGreenletSeesGreenletExitWithInterruptStatusKept() {
         AsyncResult<Boolean> interruptedInside = new AsyncResult<>();
@@ -183,7 +210,7 @@ class GreenletTest {
         assertFalse(stubborn.kill(Duration.ZERO));
         proceed.countDown();
         stubborn.join();
-        assertTrue(stubborn.successful(), "a task that swallows the interrupt and returns counts as successful");
+        assertInstanceOf(GreenletExit.class, stubborn.exception(), "a task that swallows the kill still ends killed");
     }
 
     @Test
