@@ -33,9 +33,9 @@ public final class JoinableQueue<T> extends Queue<T> {
         super(new LinkedBlockingQueue<>(), null);
     }
 
-    /** A joinable queue holding at most {@code maxsize} items. */
+    /** A joinable queue holding at most {@code maxsize} items; unbounded for 0 or less. */
     public JoinableQueue(int maxsize) {
-        super(new LinkedBlockingQueue<>(checkMaxsize(maxsize)), null);
+        super(new LinkedBlockingQueue<>(capacity(maxsize)), null);
     }
 
     @Override

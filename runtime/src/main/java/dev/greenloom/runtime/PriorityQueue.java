@@ -3,7 +3,6 @@ package dev.greenloom.runtime;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.Semaphore;
 
 /**
  * A {@link Queue} that hands out the least item first, gevent's {@code PriorityQueue}: items in
@@ -26,9 +25,9 @@ public final class PriorityQueue<T> extends Queue<T> {
         super(new PriorityBlockingQueue<>(), null);
     }
 
-    /** A queue of at most {@code maxsize} items in their natural order. */
+    /** A queue of at most {@code maxsize} items in their natural order; unbounded for 0 or less. */
     public PriorityQueue(int maxsize) {
-        super(new PriorityBlockingQueue<>(), new Semaphore(checkMaxsize(maxsize)));
+        super(new PriorityBlockingQueue<>(), space(maxsize));
     }
 
     /** An unbounded queue in the order of {@code comparator}. */
@@ -36,9 +35,9 @@ public final class PriorityQueue<T> extends Queue<T> {
         super(new PriorityBlockingQueue<>(11, Objects.requireNonNull(comparator, "comparator == null")), null);
     }
 
-    /** A queue of at most {@code maxsize} items in the order of {@code comparator}. */
+    /** A queue of at most {@code maxsize} items in the order of {@code comparator}; unbounded for 0 or less. */
     public PriorityQueue(int maxsize, Comparator<? super T> comparator) {
         super(new PriorityBlockingQueue<>(11, Objects.requireNonNull(comparator, "comparator == null")),
-                new Semaphore(checkMaxsize(maxsize)));
+                space(maxsize));
     }
 }

@@ -38,9 +38,13 @@ public sealed class Queue<T> permits JoinableQueue, PriorityQueue, Channel {
         this(new LinkedBlockingQueue<>(), null);
     }
 
-    /** A queue holding at most {@code maxsize} items: {@link #put(Object)} waits while it is full. */
+    /**
+     * A queue holding at most {@code maxsize} items: {@link #put(Object)} waits while it is full.
+     * A {@code maxsize} of 0 or less means unbounded, as in gevent's and Python's {@code Queue}
+     * (for a rendezvous, use {@link Channel}).
+     */
     public Queue(int maxsize) {
-        this(new LinkedBlockingQueue<>(checkMaxsize(maxsize)), null);
+        this(new LinkedBlockingQueue<>(capacity(maxsize)), null);
     }
 
     Queue(BlockingQueue<T> items, Semaphore space) {
@@ -48,11 +52,14 @@ public sealed class Queue<T> permits JoinableQueue, PriorityQueue, Channel {
         this.space = space;
     }
 
-    static int checkMaxsize(int maxsize) {
-        if (maxsize <= 0) {
-            throw new IllegalArgumentException("maxsize <= 0");
-        }
-        return maxsize;
+    /** The capacity of a blocking queue for {@code maxsize}: unbounded for 0 or less. */
+    static int capacity(int maxsize) {
+        return maxsize > 0 ? maxsize : Integer.MAX_VALUE;
+    }
+
+    /** The free places of an unbounded blocking queue that holds at most {@code maxsize} items; null (no bound) for 0 or less. */
+    static Semaphore space(int maxsize) {
+        return maxsize > 0 ? new Semaphore(maxsize) : null;
     }
 
     /** Adds {@code item}, waiting while the queue is full. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -116,8 +117,20 @@ class QueueTest {
     }
 
     @Test
-    void nullItemsAndNonPositiveSizesAreRejected() {
+    void nullItemsAreRejected() {
         assertThrows(NullPointerException.class, () -> new Queue<String>().put(null));
-        assertThrows(IllegalArgumentException.class, () -> new Queue<String>(0));
+    }
+
+    /** gevent's and Python's Queue(0) is unbounded, not a rendezvous: put never waits. */
+    @Test
+    void aMaxsizeOfZeroOrLessMeansUnbounded() {
+        List<Queue<Integer>> queues = List.of(new Queue<>(0), new Queue<>(-1), new JoinableQueue<>(0), new PriorityQueue<>(0),
+                new PriorityQueue<>(0, Comparator.reverseOrder()));
+        for (Queue<Integer> queue : queues) {
+            for (int i = 0; i < 10_000; i++) {
+                queue.put(i, Duration.ZERO);
+            }
+            assertEquals(10_000, queue.size(), queue.getClass().getSimpleName());
+        }
     }
 }
