@@ -39,10 +39,11 @@ public final class Timeout implements AutoCloseable {
     private int state = ACTIVE;
 
     private Timeout(Duration duration) {
+        long nanos = Durations.nanos(duration); // a null duration throws before this joins the thread's timeouts
         this.duration = duration;
         this.outer = INNERMOST.get();
         INNERMOST.set(this);
-        this.timer = Timers.schedule(this::fire, Durations.nanos(duration));
+        this.timer = Timers.schedule(this::fire, nanos);
     }
 
     /** Starts a timeout of {@code duration} for the calling thread; close it to cancel. */
