@@ -214,17 +214,17 @@ public final class CrawlCommand implements Callable<Integer> {
             } finally {
                 stats.close();
                 removeHook(onInterrupt);
-                // Closed before the shutdown hook is released, so that a Ctrl-C leaves complete files.
+                // Closed and summed up before the shutdown hook is released: after a Ctrl-C the JVM exits then.
                 try {
                     outputs.close();
                     if (frontier != null) {
                         frontier.close();
                     }
                 } finally {
+                    err.println(stats.summary());
                     closed.countDown();
                 }
             }
-            err.println(stats.summary());
             return stats.anyFailed() ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
         }
     }
