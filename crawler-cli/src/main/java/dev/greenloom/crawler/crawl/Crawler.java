@@ -340,7 +340,8 @@ public final class Crawler {
     /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
     private Host host(String url) {
         HttpUrl parsed = HttpUrl.get(url);
-        String origin = parsed.scheme() + "://" + parsed.host() + ":" + parsed.port();
+        String host = parsed.host().indexOf(':') >= 0 ? "[" + parsed.host() + "]" : parsed.host(); // IPv6
+        String origin = parsed.scheme() + "://" + host + ":" + parsed.port();
         return hosts.computeIfAbsent(origin, o -> new Host(o, () -> fetchRobots(o)));
     }
 
@@ -554,7 +555,12 @@ public final class Crawler {
             return null;
         }
         String normal = normalizer.filter(url);
-        return normal != null && HttpUrl.parse(normal) != null ? normal : null;
+        if (normal == null) {
+            // crawler-commons rejects IPv6 literals (http://[::1]/); OkHttp's canonical form is normal enough for them.
+            HttpUrl parsed = HttpUrl.parse(url);
+            return parsed != null && parsed.host().indexOf(':') >= 0 ? parsed.newBuilder().fragment(null).build().toString() : null;
+        }
+        return HttpUrl.parse(normal) != null ? normal : null;
     }
 
     private static PageRecord toRecord(Work work, FetchResult result) {

@@ -9,6 +9,8 @@ import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.fetch.LoopbackResolver;
 import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -214,6 +216,26 @@ class CrawlerTest {
         assertEquals(0, site.hits("/private/x"));
         assertEquals(1, site.hits("/public"));
         assertEquals(1, site.hits("/robots.txt"));
+    }
+
+    @Test
+    void anIpv6LiteralUrlIsCrawledUnderItsOwnRobotsTxt() throws IOException {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
+        site.html("/", "<a href=/private/x>p</a><a href=/public>q</a>");
+        try (MockWebServer v6 = new MockWebServer()) {
+            v6.setDispatcher(site);
+            v6.start(InetAddress.getByName("::1"), 0);
+            String root = "http://[::1]:" + v6.getPort();
+
+            Crawler.builder(fetcher).depth(1).build().run(List.of(Seed.listed(root + "/", "test:1")).iterator(), records);
+
+            Map<String, PageRecord> byUrl = records.byUrl();
+            assertEquals(200, byUrl.get(root + "/").status(), byUrl.toString());
+            assertNull(byUrl.get(root + "/public").errorKind(), byUrl.toString());
+            assertEquals(1, site.hits("/public"));
+            assertEquals("robots", byUrl.get(root + "/private/x").errorKind(), byUrl.toString());
+            assertEquals(0, site.hits("/private/x"));
+        }
     }
 
     @Test
