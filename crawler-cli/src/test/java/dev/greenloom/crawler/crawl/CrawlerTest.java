@@ -377,6 +377,17 @@ class CrawlerTest {
     }
 
     @Test
+    void aBadLineSaysWhetherItsSchemeOrItsFormIsWrong() {
+        crawl(Crawler.builder(fetcher), "ftp://example.com/f", "www.example.com/page", "http://");
+
+        List<String> errors = records.all.stream().map(PageRecord::error).sorted().toList();
+        assertEquals(List.of("test:1: ftp://example.com/f: unsupported scheme ftp (only http and https are fetched)",
+                "test:2: www.example.com/page: not a URL (it needs http:// or https://)",
+                "test:3: http://: not a valid http or https URL"), errors);
+        assertTrue(records.all.stream().allMatch(r -> r.errorKind().equals("bad-url")), records.all.toString());
+    }
+
+    @Test
     void runTimeoutReportsEveryPageNotFetched() {
         site.pages.put("/stall", new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
         Fetcher slow = Fetcher.builder(new LoopbackResolver()).readTimeout(Duration.ofSeconds(20)).build();
