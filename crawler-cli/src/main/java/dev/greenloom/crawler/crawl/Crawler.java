@@ -333,7 +333,7 @@ public final class Crawler {
         }
         BaseRobotRules rules = ignoreRobots ? null : host.robots();
         if (rules != null && !rules.isAllowed(target)) {
-            return "disallowed by " + host.origin + "/robots.txt";
+            return refusal(host, rules);
         }
         waitTurn(host, delay(rules));
         return null;
@@ -378,7 +378,7 @@ public final class Crawler {
             BaseRobotRules rules = ignoreRobots ? null : host.robots();
             if (rules != null && !rules.isAllowed(work.url())) {
                 return record(work.url(), work.depth(), work.parent(), "robots",
-                        work.url() + ": disallowed by " + host.origin + "/robots.txt");
+                        work.url() + ": " + refusal(host, rules));
             }
             waitTurn(host, delay(rules));
             result = fetcher.fetch(work.url(), this::beforeRedirect);
@@ -496,6 +496,15 @@ public final class Crawler {
         }
         Duration crawlDelay = Duration.ofMillis(rules.getCrawlDelay());
         return crawlDelay.compareTo(delay) > 0 ? crawlDelay : delay;
+    }
+
+    /** Why {@code rules} disallow a URL of {@code host}: its robots.txt says so, or answered a server error. */
+    private static String refusal(Host host, BaseRobotRules rules) {
+        if (rules.isDeferVisits()) {
+            return host.origin + "/robots.txt answered a server error, and a robots.txt that cannot be read"
+                    + " disallows the whole host (RFC 9309)";
+        }
+        return "disallowed by " + host.origin + "/robots.txt";
     }
 
     /** Fetches and parses {@code origin}'s robots.txt; a missing file (4xx) or no answer allows everything. */

@@ -239,6 +239,19 @@ class CrawlerTest {
     }
 
     @Test
+    void aRobotsTxtServerErrorDisallowsTheHostAndSaysSo() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().code(503).body("down").build());
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher), url("/"));
+
+        PageRecord page = records.all.getFirst();
+        assertEquals("robots", page.errorKind());
+        assertTrue(page.error().contains(url("/robots.txt") + " answered a server error"), page.error());
+        assertEquals(0, site.hits("/"));
+    }
+
+    @Test
     void aRedirectIsFollowedOnlyWhereTheTargetsRobotsTxtAllows() {
         site.pages.put("b.example/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
         site.pages.put("a.example/to-private", new MockResponse.Builder().code(302)
