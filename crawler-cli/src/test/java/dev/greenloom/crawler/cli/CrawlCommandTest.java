@@ -150,6 +150,19 @@ class CrawlCommandTest {
     }
 
     @Test
+    void anOutputThatCannotBeOpenedIsAUsageErrorSayingWhy() throws IOException {
+        Path input = list(url("/"));
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+
+        assertEquals(Main.EXIT_USAGE, crawl("--warc", dir.resolve("absent/crawl.warc.gz").toString(), input.toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--out", file.toString(), input.toString()));
+
+        String errors = err.toString();
+        assertTrue(errors.contains(dir.resolve("absent/crawl.warc.gz") + ": no such file or directory"), errors);
+        assertTrue(errors.contains(file + ": exists and is not a directory"), errors);
+    }
+
+    @Test
     void outputFlagsWriteFilesAndKeepStdoutQuiet() throws IOException {
         serveSite(3, Duration.ZERO, new CountDownLatch(0));
         Path report = dir.resolve("report.jsonl");
