@@ -18,7 +18,10 @@ import dev.greenloom.crawler.output.WarcSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,7 +197,7 @@ public final class CrawlCommand implements Callable<Integer> {
             outputs = Sinks.all(sinks());
             frontier = report == null ? null : frontierLog(report);
         } catch (IOException e) {
-            err.println("greenloom crawl: cannot open output: " + e.getMessage());
+            err.println("greenloom crawl: cannot open output " + why(e));
             return Main.EXIT_USAGE;
         }
         try (DnsResolver resolver = DnsResolver.system(); Fetcher fetcher = fetcher(resolver)) {
@@ -214,17 +217,17 @@ public final class CrawlCommand implements Callable<Integer> {
             } finally {
                 stats.close();
                 removeHook(onInterrupt);
-                // Closed before the shutdown hook is released, so that a Ctrl-C leaves complete files.
+                // Closed and summed up before the shutdown hook is released: after a Ctrl-C the JVM exits then.
                 try {
                     outputs.close();
                     if (frontier != null) {
                         frontier.close();
                     }
                 } finally {
+                    err.println(stats.summary());
                     closed.countDown();
                 }
             }
-            err.println(stats.summary());
             return stats.anyFailed() ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
         }
     }
@@ -311,6 +314,16 @@ public final class CrawlCommand implements Callable<Integer> {
                 InputLines.Line line = input.next();
                 return Seed.listed(line.text(), line.source() + ":" + line.number());
             }
+        };
+    }
+
+    /** What went wrong opening an output, with its path: the JDK's exceptions for these carry only the path. */
+    private static String why(IOException e) {
+        return switch (e) {
+            case NoSuchFileException missing -> missing.getFile() + ": no such file or directory";
+            case FileAlreadyExistsException exists -> exists.getFile() + ": exists and is not a directory";
+            case AccessDeniedException denied -> denied.getFile() + ": permission denied";
+            default -> e.getMessage();
         };
     }
 

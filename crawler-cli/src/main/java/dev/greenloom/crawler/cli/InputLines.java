@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * The input lines of a command, read lazily from files and/or standard input ({@code -}), in order,
  * so that a 1,000,000-line input is never held in memory. Blank lines and {@code #} comments are
- * skipped; leading and trailing white space is trimmed. Not thread-safe: iterate from one thread.
+ * skipped; leading and trailing white space, and a byte order mark starting a source, are trimmed.
+ * Not thread-safe: iterate from one thread.
  */
 public final class InputLines implements Iterable<InputLines.Line>, AutoCloseable {
     /** One input line: where it came from, its 1-based line number there, and its trimmed text. */
@@ -87,6 +88,9 @@ public final class InputLines implements Iterable<InputLines.Line>, AutoCloseabl
                             continue;
                         }
                         number++;
+                        if (number == 1 && text.startsWith("\uFEFF")) {
+                            text = text.substring(1); // a byte order mark, as some editors write at the start of UTF-8
+                        }
                         text = text.strip();
                         if (!text.isEmpty() && !text.startsWith("#")) {
                             next = new Line(sources.get(sourceIndex), number, text);

@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
@@ -70,6 +71,8 @@ public final class Crawler {
     private static final int MAX_PENDING = 10_000;
     private static final String FINISHED_EARLIER = "";
     private static final String FROM_LINK = "a link";
+    /** A URL's scheme (RFC 3986), as written. */
+    private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
     /** Parsed once on a parser thread at the start of a recursive crawl. */
     private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
             .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
@@ -281,8 +284,7 @@ public final class Crawler {
         String url = normalise(seed.url());
         if (url == null) {
             if (seed.listed()) {
-                enqueue(record(seed.url(), seed.depth(), seed.parent(), "bad-url",
-                        seed.origin() + ": not an absolute http or https URL: " + seed.url()));
+                enqueue(badUrl(seed));
             }
             return;
         }
@@ -331,7 +333,7 @@ public final class Crawler {
         }
         BaseRobotRules rules = ignoreRobots ? null : host.robots();
         if (rules != null && !rules.isAllowed(target)) {
-            return "disallowed by " + host.origin + "/robots.txt";
+            return refusal(host, rules);
         }
         waitTurn(host, delay(rules));
         return null;
@@ -340,7 +342,8 @@ public final class Crawler {
     /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
     private Host host(String url) {
         HttpUrl parsed = HttpUrl.get(url);
-        String origin = parsed.scheme() + "://" + parsed.host() + ":" + parsed.port();
+        String host = parsed.host().indexOf(':') >= 0 ? "[" + parsed.host() + "]" : parsed.host(); // IPv6
+        String origin = parsed.scheme() + "://" + host + ":" + parsed.port();
         return hosts.computeIfAbsent(origin, o -> new Host(o, () -> fetchRobots(o)));
     }
 
@@ -375,7 +378,7 @@ public final class Crawler {
             BaseRobotRules rules = ignoreRobots ? null : host.robots();
             if (rules != null && !rules.isAllowed(work.url())) {
                 return record(work.url(), work.depth(), work.parent(), "robots",
-                        work.url() + ": disallowed by " + host.origin + "/robots.txt");
+                        work.url() + ": " + refusal(host, rules));
             }
             waitTurn(host, delay(rules));
             result = fetcher.fetch(work.url(), this::beforeRedirect);
@@ -495,6 +498,15 @@ public final class Crawler {
         return crawlDelay.compareTo(delay) > 0 ? crawlDelay : delay;
     }
 
+    /** Why {@code rules} disallow a URL of {@code host}: its robots.txt says so, or answered a server error. */
+    private static String refusal(Host host, BaseRobotRules rules) {
+        if (rules.isDeferVisits()) {
+            return host.origin + "/robots.txt answered a server error, and a robots.txt that cannot be read"
+                    + " disallows the whole host (RFC 9309)";
+        }
+        return "disallowed by " + host.origin + "/robots.txt";
+    }
+
     /** Fetches and parses {@code origin}'s robots.txt; a missing file (4xx) or no answer allows everything. */
     private BaseRobotRules fetchRobots(String origin) {
         Host host;
@@ -536,15 +548,27 @@ public final class Crawler {
             Seed seed = seeds.next();
             if (seed.listed()) {
                 String url = normalise(seed.url());
-                enqueue(url == null ? record(seed.url(), 0, null, "bad-url",
-                        seed.origin() + ": not an absolute http or https URL: " + seed.url())
-                        : notReached(url, 0, null));
+                enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
             }
         }
     }
 
     private PageRecord notReached(String url, int depth, String parent) {
         return record(url, depth, parent, "timeout", url + ": not fetched before the run's timeout of " + timeout);
+    }
+
+    /** The record of a listed seed that is no http or https URL, saying what is wrong with it. */
+    private static PageRecord badUrl(Seed seed) {
+        Matcher scheme = SCHEME.matcher(seed.url());
+        String why;
+        if (!scheme.find()) {
+            why = "not a URL (it needs http:// or https://)";
+        } else if (scheme.group(1).equalsIgnoreCase("http") || scheme.group(1).equalsIgnoreCase("https")) {
+            why = "not a valid http or https URL";
+        } else {
+            why = "unsupported scheme " + scheme.group(1) + " (only http and https are fetched)";
+        }
+        return record(seed.url(), seed.depth(), seed.parent(), "bad-url", seed.origin() + ": " + seed.url() + ": " + why);
     }
 
     /** The normalised form of {@code url}, or null if it is not an absolute http or https URL. */
@@ -554,7 +578,12 @@ public final class Crawler {
             return null;
         }
         String normal = normalizer.filter(url);
-        return normal != null && HttpUrl.parse(normal) != null ? normal : null;
+        if (normal == null) {
+            // crawler-commons rejects IPv6 literals (http://[::1]/); OkHttp's canonical form is normal enough for them.
+            HttpUrl parsed = HttpUrl.parse(url);
+            return parsed != null && parsed.host().indexOf(':') >= 0 ? parsed.newBuilder().fragment(null).build().toString() : null;
+        }
+        return HttpUrl.parse(normal) != null ? normal : null;
     }
 
     private static PageRecord toRecord(Work work, FetchResult result) {

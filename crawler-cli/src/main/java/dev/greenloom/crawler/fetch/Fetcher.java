@@ -67,6 +67,8 @@ public final class Fetcher implements AutoCloseable {
     private final long maxSize;
     private final int retries;
     private final Backoff backoff;
+    /** Set by {@link #cancelAll()}: a call failing from then on was cancelled by us, not timed out. */
+    private volatile boolean cancelled;
 
     private Fetcher(Builder builder) {
         this.userAgent = builder.userAgent;
@@ -224,7 +226,8 @@ public final class Fetcher implements AutoCloseable {
                     remote.address().get(), started);
             return new Hop(exchange, tooLarge);
         } catch (IOException | RuntimeException e) {
-            if (Thread.currentThread().isInterrupted() || call.isCanceled()) {
+            // Not call.isCanceled(): OkHttp cancels a call whose callTimeout ran out too, and that is a timeout.
+            if (Thread.currentThread().isInterrupted() || cancelled) {
                 throw Green.interrupted(e);
             }
             throw e;
@@ -307,6 +310,7 @@ public final class Fetcher implements AutoCloseable {
 
     /** Cancels every call in flight; their fetches end with {@link GreenletExit}. For shutdown. */
     public void cancelAll() {
+        cancelled = true;
         client.dispatcher().cancelAll();
     }
 

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 
 /**
  * Maps a URL to a relative file path for a mirror: {@code host[_port]/segment/.../name}. A pure function, no I/O.
@@ -51,11 +52,18 @@ final class MirrorPaths {
             throw new IllegalArgumentException("not a URL: " + url, e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        String host = uri.getHost();
+        int port = uri.getPort();
+        HttpUrl parsed = host == null ? HttpUrl.parse(url) : null;
+        if (parsed != null) {
+            // java.net.URI has no host for names with '_' (my_host.example.com), which browsers and OkHttp accept.
+            host = parsed.host();
+            port = parsed.port();
+        }
+        if (!scheme.equals("http") && !scheme.equals("https") || host == null) {
             throw new IllegalArgumentException("not an absolute http(s) URL: " + url);
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        int port = uri.getPort();
+        host = host.toLowerCase(Locale.ROOT);
         if (port != -1 && port != (scheme.equals("https") ? 443 : 80)) {
             host = host + "_" + port;
         }

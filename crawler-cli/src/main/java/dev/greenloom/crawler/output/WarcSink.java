@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import okhttp3.HttpUrl;
 import org.netpreserve.jwarc.HttpRequest;
 import org.netpreserve.jwarc.HttpResponse;
 import org.netpreserve.jwarc.MessageVersion;
@@ -177,7 +178,12 @@ public final class WarcSink implements PageSink {
         try {
             target = new URI(exchange.url());
         } catch (URISyntaxException e) {
-            throw new IOException("cannot record " + exchange.url() + " in WARC: " + e.getMessage(), e);
+            // OkHttp sends some characters raw that RFC 3986 forbids (| { } in a query); the record gets them escaped.
+            HttpUrl url = HttpUrl.parse(exchange.url());
+            if (url == null) {
+                throw new IOException("cannot record " + exchange.url() + " in WARC: " + e.getMessage(), e);
+            }
+            target = url.uri();
         }
         InetAddress ip = ipAddress(exchange.remoteAddress());
 

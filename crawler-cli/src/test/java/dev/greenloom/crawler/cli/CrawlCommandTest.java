@@ -29,6 +29,9 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.netpreserve.jwarc.WarcReader;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcResponse;
 
 @Timeout(120)
 class CrawlCommandTest {
@@ -147,6 +150,19 @@ class CrawlCommandTest {
     }
 
     @Test
+    void anOutputThatCannotBeOpenedIsAUsageErrorSayingWhy() throws IOException {
+        Path input = list(url("/"));
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+
+        assertEquals(Main.EXIT_USAGE, crawl("--warc", dir.resolve("absent/crawl.warc.gz").toString(), input.toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--out", file.toString(), input.toString()));
+
+        String errors = err.toString();
+        assertTrue(errors.contains(dir.resolve("absent/crawl.warc.gz") + ": no such file or directory"), errors);
+        assertTrue(errors.contains(file + ": exists and is not a directory"), errors);
+    }
+
+    @Test
     void outputFlagsWriteFilesAndKeepStdoutQuiet() throws IOException {
         serveSite(3, Duration.ZERO, new CountDownLatch(0));
         Path report = dir.resolve("report.jsonl");
@@ -179,6 +195,51 @@ class CrawlCommandTest {
         assertEquals(null, hits.get("/stale"), "the old frontier was dropped by the fresh run");
     }
 
+    /** {@code greenloom crawl --ignore-robots --depth 1 --concurrency 2 ARGS} in a JVM of its own, stdout discarded. */
+    private static Process crawlProcess(ProcessBuilder.Redirect stderr, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "crawl", "--ignore-robots", "--depth", "1", "--concurrency", "2"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr)
+                .start();
+    }
+
+    @Test
+    void aTerminatedCrawlLeavesCompleteFilesAndEndsWithItsSummary() throws Exception {
+        CountDownLatch sixChildren = new CountDownLatch(6);
+        serveSite(40, Duration.ofMillis(150), sixChildren);
+        Path report = dir.resolve("report.jsonl");
+        Path warc = dir.resolve("crawl.warc.gz");
+        Path stderr = dir.resolve("stderr.txt");
+        Process crawl = crawlProcess(ProcessBuilder.Redirect.to(stderr.toFile()),
+                "--report", report.toString(), "--warc", warc.toString(), list(url("/")).toString());
+        try {
+            assertTrue(sixChildren.await(60, TimeUnit.SECONDS), "the crawl got under way");
+            crawl.destroy(); // SIGTERM, handled as Ctrl-C's SIGINT is
+            assertTrue(crawl.waitFor(60, TimeUnit.SECONDS), "the crawl stopped");
+        } finally {
+            crawl.destroyForcibly().waitFor();
+        }
+
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        assertTrue(lines.size() < 41 && lines.stream().allMatch(line -> line.startsWith("{") && line.endsWith("}")),
+                lines.toString());
+        int responses = 0;
+        try (WarcReader reader = new WarcReader(warc)) {
+            for (WarcRecord record : reader) {
+                if (record instanceof WarcResponse) {
+                    responses++;
+                }
+            }
+        }
+        assertEquals(lines.size(), responses, "a response record for each page reported");
+        String summary = Files.readString(stderr, StandardCharsets.UTF_8);
+        assertTrue(summary.contains("crawled " + lines.size() + " pages"), summary);
+    }
+
     @Test
     void resumeAfterAHardKillFetchesOnlyWhatWasLeft() throws Exception {
         int children = 20;
@@ -186,13 +247,7 @@ class CrawlCommandTest {
         serveSite(children, Duration.ofMillis(150), sixChildren);
         Path report = dir.resolve("report.jsonl");
         Path input = list(url("/"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process crawl = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "crawl", "--ignore-robots", "--depth", "1", "--concurrency", "2",
-                "--report", report.toString(), input.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process crawl = crawlProcess(ProcessBuilder.Redirect.DISCARD, "--report", report.toString(), input.toString());
         try {
             assertTrue(sixChildren.await(60, TimeUnit.SECONDS), "the crawl got under way");
         } finally {

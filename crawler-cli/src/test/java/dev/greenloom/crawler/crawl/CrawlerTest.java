@@ -9,6 +9,8 @@ import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.fetch.LoopbackResolver;
 import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -217,6 +219,39 @@ class CrawlerTest {
     }
 
     @Test
+    void anIpv6LiteralUrlIsCrawledUnderItsOwnRobotsTxt() throws IOException {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
+        site.html("/", "<a href=/private/x>p</a><a href=/public>q</a>");
+        try (MockWebServer v6 = new MockWebServer()) {
+            v6.setDispatcher(site);
+            v6.start(InetAddress.getByName("::1"), 0);
+            String root = "http://[::1]:" + v6.getPort();
+
+            Crawler.builder(fetcher).depth(1).build().run(List.of(Seed.listed(root + "/", "test:1")).iterator(), records);
+
+            Map<String, PageRecord> byUrl = records.byUrl();
+            assertEquals(200, byUrl.get(root + "/").status(), byUrl.toString());
+            assertNull(byUrl.get(root + "/public").errorKind(), byUrl.toString());
+            assertEquals(1, site.hits("/public"));
+            assertEquals("robots", byUrl.get(root + "/private/x").errorKind(), byUrl.toString());
+            assertEquals(0, site.hits("/private/x"));
+        }
+    }
+
+    @Test
+    void aRobotsTxtServerErrorDisallowsTheHostAndSaysSo() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().code(503).body("down").build());
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher), url("/"));
+
+        PageRecord page = records.all.getFirst();
+        assertEquals("robots", page.errorKind());
+        assertTrue(page.error().contains(url("/robots.txt") + " answered a server error"), page.error());
+        assertEquals(0, site.hits("/"));
+    }
+
+    @Test
     void aRedirectIsFollowedOnlyWhereTheTargetsRobotsTxtAllows() {
         site.pages.put("b.example/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
         site.pages.put("a.example/to-private", new MockResponse.Builder().code(302)
@@ -352,6 +387,17 @@ class CrawlerTest {
         assertEquals(List.of("bad-url", "bad-url", "duplicate", "duplicate", "null"), kinds);
         PageRecord duplicate = records.all.stream().filter(r -> "duplicate".equals(r.errorKind())).findFirst().get();
         assertTrue(duplicate.error().contains("test:1"), duplicate.error());
+    }
+
+    @Test
+    void aBadLineSaysWhetherItsSchemeOrItsFormIsWrong() {
+        crawl(Crawler.builder(fetcher), "ftp://example.com/f", "www.example.com/page", "http://");
+
+        List<String> errors = records.all.stream().map(PageRecord::error).sorted().toList();
+        assertEquals(List.of("test:1: ftp://example.com/f: unsupported scheme ftp (only http and https are fetched)",
+                "test:2: www.example.com/page: not a URL (it needs http:// or https://)",
+                "test:3: http://: not a valid http or https URL"), errors);
+        assertTrue(records.all.stream().allMatch(r -> r.errorKind().equals("bad-url")), records.all.toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.greenloom.crawler.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,23 @@ class FetcherTest {
         Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/stall")));
 
         assertEquals(Failure.TIMEOUT, failed.kind());
+    }
+
+    @Test
+    void requestTimeoutIsATimeoutFailureNotACancellation() {
+        Fetcher patient = Fetcher.builder(resolver)
+                .readTimeout(Duration.ofSeconds(20))
+                .callTimeout(Duration.ofMillis(500))
+                .retries(0)
+                .build();
+        server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+
+        Failed failed = assertInstanceOf(Failed.class, patient.fetch(url("/slow")));
+
+        assertEquals(Failure.TIMEOUT, failed.kind());
+        assertTrue(failed.message().contains("/slow"), failed.message());
+        assertFalse(Thread.currentThread().isInterrupted());
+        patient.close();
     }
 
     @Test

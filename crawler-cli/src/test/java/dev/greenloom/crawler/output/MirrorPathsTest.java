@@ -37,6 +37,8 @@ class MirrorPathsTest {
             http://example.com/100%25                | example.com/100%25
             http://example.com/caf%C3%A9             | example.com/café
             http://[::1]:8080/x                      | [%3A%3A1]_8080/x
+            http://my_host.Example.com:8080/x        | my_host.example.com_8080/x
+            https://my_host.example.com/x            | my_host.example.com/x
             """)
     void mapsUrlToRelativePath(String url, String expected) {
         assertEquals(Path.of(expected), MirrorPaths.relativePath(url));

@@ -110,6 +110,18 @@ class WarcSinkTest {
     }
 
     @Test
+    void aUrlThatOkHttpAcceptsButUriDoesNotIsRecordedEscaped() throws IOException {
+        Path file = dir.resolve("query.warc");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(Pages.ok("http://example.com/p?a=|b{c}", "redirected here")); // OkHttp sends | { } raw
+        }
+
+        List<Read> records = readAll(file);
+        assertEquals(URI.create("http://example.com/p?a=%7Cb%7Bc%7D"), ((WarcResponse) records.get(2).record()).targetURI());
+        assertEquals("/p?a=%7Cb%7Bc%7D", records.get(1).target());
+    }
+
+    @Test
     void gzipFileHasOneMemberPerRecord() throws IOException {
         Path file = dir.resolve("members.warc.gz");
         try (WarcSink sink = new WarcSink(file)) {
