@@ -7,9 +7,12 @@ final class PageJson {
 
     /**
      * One line: {@code url, final_url, status, content_type, bytes, elapsed_ms, depth, parent, error_kind, error};
-     * absent values are {@code null}, status is 0 when no response arrived.
+     * absent values are {@code null}, status is 0 when no response arrived. A page whose final status is
+     * 4xx or 5xx has error kind {@code http-status} and an error such as {@code http://h/a: HTTP 404 Not Found},
+     * so every failed line says what went wrong in the same two fields.
      */
     static String line(PageRecord page) {
+        boolean statusError = page.ok() && page.status() >= 400;
         return new Json()
                 .add("url", page.url())
                 .add("final_url", page.finalUrl())
@@ -19,8 +22,14 @@ final class PageJson {
                 .add("elapsed_ms", page.elapsedMillis())
                 .add("depth", page.depth())
                 .add("parent", page.parent())
-                .add("error_kind", page.errorKind())
-                .add("error", page.error())
+                .add("error_kind", statusError ? "http-status" : page.errorKind())
+                .add("error", statusError ? statusError(page) : page.error())
                 .toString();
+    }
+
+    private static String statusError(PageRecord page) {
+        Exchange last = page.finalExchange();
+        String reason = last == null || last.reason() == null || last.reason().isBlank() ? "" : " " + last.reason();
+        return page.url() + ": HTTP " + page.status() + reason;
     }
 }

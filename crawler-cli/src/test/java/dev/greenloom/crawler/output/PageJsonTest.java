@@ -2,6 +2,7 @@ package dev.greenloom.crawler.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,5 +26,20 @@ class PageJsonTest {
         assertEquals("dns for http://h/\"x\"", members.get("error"));
         assertEquals("0", members.get("status"));
         assertEquals(null, members.get("final_url"));
+    }
+
+    @Test
+    void a4xxOr5xxPageSaysSoInErrorKindAndError() {
+        Exchange notFound = new Exchange("GET", "http://h/gone", List.of(), "HTTP/1.1", 404, "Not Found", List.of(),
+                new byte[0], null, Instant.EPOCH);
+        var members = JsonLine.parse(PageJson.line(new PageRecord("http://h/gone", "http://h/gone", 0, null, 404,
+                "text/html", 0, 5, null, null, List.of(notFound))));
+        assertEquals("http-status", members.get("error_kind"));
+        assertEquals("http://h/gone: HTTP 404 Not Found", members.get("error"));
+        assertEquals("404", members.get("status"));
+
+        var serverError = JsonLine.parse(PageJson.line(new PageRecord("http://h/x", "http://h/x", 0, null, 503, null, 0, 5,
+                null, null, List.of())));
+        assertEquals("http://h/x: HTTP 503", serverError.get("error"));
     }
 }
