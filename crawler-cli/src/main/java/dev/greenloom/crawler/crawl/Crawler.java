@@ -12,6 +12,7 @@ import dev.greenloom.crawler.output.Header;
 import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
 import dev.greenloom.crawler.parse.HtmlLinks;
+import dev.greenloom.crawler.timing.DurationText;
 import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
 import dev.greenloom.runtime.Pool;
@@ -554,7 +555,7 @@ public final class Crawler {
     }
 
     private PageRecord notReached(String url, int depth, String parent) {
-        return record(url, depth, parent, "timeout", url + ": not fetched before the run's timeout of " + timeout);
+        return record(url, depth, parent, "timeout", url + ": not fetched before the run's timeout of " + DurationText.format(timeout));
     }
 
     /** The record of a listed seed that is no http or https URL, saying what is wrong with it. */

@@ -410,6 +410,9 @@ class CrawlerTest {
 
         assertEquals(3, records.all.size());
         assertTrue(records.all.stream().allMatch(r -> "timeout".equals(r.errorKind())), records.all.toString());
+        List<String> notReached = records.all.stream().map(PageRecord::error).filter(e -> e.contains("run's timeout")).toList();
+        assertFalse(notReached.isEmpty(), records.all.toString());
+        assertTrue(notReached.stream().allMatch(e -> e.endsWith("not fetched before the run's timeout of 500 ms")), notReached.toString());
         slow.close();
     }
 
