@@ -499,11 +499,17 @@ public final class Crawler {
         return crawlDelay.compareTo(delay) > 0 ? crawlDelay : delay;
     }
 
-    /** Why {@code rules} disallow a URL of {@code host}: its robots.txt says so, or answered a server error. */
+    /**
+     * Why {@code rules} disallow a URL of {@code host}: its robots.txt says so, answered a server error, or
+     * asks for a Crawl-delay over crawler-commons' limit of 300 s (which disallows the whole host).
+     */
     private static String refusal(Host host, BaseRobotRules rules) {
         if (rules.isDeferVisits()) {
             return host.origin + "/robots.txt answered a server error, and a robots.txt that cannot be read"
                     + " disallows the whole host (RFC 9309)";
+        }
+        if (rules.isAllowNone()) {
+            return host.origin + "/robots.txt asks for a Crawl-delay over 300 s, which disallows the whole host";
         }
         return "disallowed by " + host.origin + "/robots.txt";
     }

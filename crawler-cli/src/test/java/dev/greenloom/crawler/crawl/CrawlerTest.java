@@ -328,6 +328,18 @@ class CrawlerTest {
     }
 
     @Test
+    void aCrawlDelayOverFiveMinutesDisallowsTheHostAndSaysSo() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 3600\n").build());
+        site.html("/0", "page");
+
+        crawl(Crawler.builder(fetcher), url("/0"));
+
+        PageRecord page = records.all.getFirst();
+        assertEquals("robots", page.errorKind());
+        assertTrue(page.error().contains("Crawl-delay over 300 s"), page.error());
+    }
+
+    @Test
     void perHostLimitHoldsAtTheServer() {
         site.latency = Duration.ofMillis(50);
         String[] urls = new String[12];
