@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +64,10 @@ public final class Green {
     }
 
     private static <T> Greenlet<T> startLater(Duration delay, Greenlet<T> greenlet) {
-        Timers.schedule(greenlet::start, Durations.nanos(delay));
+        ScheduledFuture<?> start = Timers.schedule(greenlet::start, Durations.nanos(delay));
+        // A kill before the delay ends the greenlet: its timer goes too, instead of keeping the task
+        // reachable until the delay is over. (Cancelling a timer that already fired does nothing.)
+        greenlet.link(finished -> start.cancel(false));
         return greenlet;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -122,6 +123,25 @@ class GreenTest {
 
         assertInstanceOf(GreenletExit.class, job.exception());
         assertFalse(ran.get());
+    }
+
+    /** A killed spawnLater greenlet leaves nothing behind in the timer: its task can be collected long before the delay. */
+    @Test
+    void spawnLaterKilledBeforeStartReleasesItsTask() throws InterruptedException {
+        WeakReference<Object> taskRef = spawnLaterAndKill();
+
+        for (int i = 0; i < 100 && taskRef.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(taskRef.get(), "the task of a killed spawnLater greenlet is still reachable");
+    }
+
+    /** Kills a greenlet spawned to start in an hour; returns a weak reference to what its task captured. */
+    private static WeakReference<Object> spawnLaterAndKill() {
+        Object captured = new Object();
+        Green.spawnLater(Duration.ofHours(1), () -> captured.hashCode()).kill();
+        return new WeakReference<>(captured);
     }
 
     @Test
