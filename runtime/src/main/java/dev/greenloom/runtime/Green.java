@@ -152,12 +152,18 @@ public final class Green {
      */
     public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<? extends G> greenlets, Duration timeout) {
         Set<G> done = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (G greenlet : iwait(greenlets, timeout)) {
-            Throwable failure = greenlet.exception();
-            if (failure != null) {
-                throw new CompletionException(greenlet.name() + " failed: " + failure, failure);
+        Finishing<G> finishing = new Finishing<>(greenlets, Durations.deadline(timeout));
+        try {
+            while (finishing.hasNext()) {
+                G greenlet = finishing.next();
+                Throwable failure = greenlet.exception();
+                if (failure != null) {
+                    throw new CompletionException(greenlet.name() + " failed: " + failure, failure);
+                }
+                done.add(greenlet);
             }
-            done.add(greenlet);
+        } finally {
+            finishing.detach();
         }
         List<G> finished = new ArrayList<>(done.size());
         for (G greenlet : greenlets) {
@@ -196,10 +202,17 @@ public final class Green {
         return () -> new Finishing<>(greenlets, Durations.deadline(timeout));
     }
 
-    /** The iterator behind {@link #iwait}: each greenlet's link hands it to a queue. */
+    /**
+     * The iterator behind {@link #iwait}: each greenlet's link hands it to a queue. When the wait
+     * times out or is interrupted, the links of the greenlets still running are removed, so an
+     * iwait or joinAllOrThrow repeated in a loop over long-running greenlets does not pile them up.
+     */
     private static final class Finishing<G extends Greenlet<?>> implements Iterator<G> {
         private final LinkedBlockingQueue<G> finished = new LinkedBlockingQueue<>();
         private final long deadline;
+        /** The greenlets whose link was added, and its handle for each (same index); emptied by {@link #detach()}. */
+        private final List<Greenlet<?>> linked = new ArrayList<>();
+        private final List<Object> links = new ArrayList<>();
         private int left;
         private G next;
 
@@ -207,8 +220,21 @@ public final class Green {
             this.deadline = deadline;
             for (G greenlet : greenlets) {
                 left++;
-                greenlet.link(ended -> finished.add(greenlet));
+                Object link = greenlet.addLink(ended -> finished.add(greenlet));
+                if (link != null) {
+                    linked.add(greenlet);
+                    links.add(link);
+                }
             }
+        }
+
+        /** Removes the links not run yet; the iteration yields nothing more after a timeout anyway. */
+        void detach() {
+            for (int i = 0; i < linked.size(); i++) {
+                linked.get(i).unlink(links.get(i));
+            }
+            linked.clear();
+            links.clear();
         }
 
         @Override
@@ -223,10 +249,12 @@ public final class Green {
                 long nanos = Durations.remaining(deadline);
                 next = nanos == 0 ? finished.poll() : finished.poll(nanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
+                detach();
                 throw Interruption.raise(e);
             }
             if (next == null) {
                 left = 0;
+                detach();
                 return false;
             }
             left--;

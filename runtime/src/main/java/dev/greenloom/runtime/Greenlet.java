@@ -244,10 +244,22 @@ public final class Greenlet<T> extends Outcome<T> {
      * uncaught exception handler. Callbacks should be short; they cannot be removed.
      */
     public void link(Consumer<? super Greenlet<T>> callback) {
+        addLink(callback);
+    }
+
+    /** As {@link #link}; returns a handle for {@link #unlink}, or null if the callback ran already (this greenlet had finished). */
+    Object addLink(Consumer<? super Greenlet<T>> callback) {
         Objects.requireNonNull(callback, "callback == null");
-        if (!addCallback(callback)) {
+        Object handle = addCallback(callback);
+        if (handle == null) {
             runLink(callback);
         }
+        return handle;
+    }
+
+    /** Drops a callback of {@link #addLink} that has not run yet; it may still run if this greenlet is finishing right now. */
+    void unlink(Object handle) {
+        removeCallback(handle);
     }
 
     @SuppressWarnings("unchecked")

@@ -33,11 +33,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /**
      * One entry of the stack: a parked thread ({@code thread} is null once it gave up: timeout,
-     * interrupt), or a callback to hand to the releaser.
+     * interrupt), or a callback to hand to the releaser ({@code callback} is null once removed).
      */
     private static final class Waiter {
         volatile Thread thread;
-        final Object callback;
+        volatile Object callback;
         Waiter next;
 
         Waiter(Thread thread, Object callback) {
@@ -83,11 +83,12 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     final List<Object> release() {
         List<Object> callbacks = List.of();
         for (Waiter w = (Waiter) WAITERS.getAndSet(this, RELEASED); w != null; w = w.next) {
-            if (w.callback != null) {
+            Object callback = w.callback;
+            if (callback != null) {
                 if (callbacks.isEmpty()) {
                     callbacks = new ArrayList<>(2);
                 }
-                callbacks.addFirst(w.callback);
+                callbacks.addFirst(callback);
             }
             Thread thread = w.thread;
             if (thread != null) {
@@ -101,20 +102,30 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /**
      * Keeps {@code callback} for the thread that {@link #release() releases} this outcome.
      *
-     * @return false if it is released already: the caller runs the callback itself
+     * @return a handle for {@link #removeCallback}, or null if it is released already: the caller
+     *     runs the callback itself
      */
-    final boolean addCallback(Object callback) {
+    final Object addCallback(Object callback) {
         Waiter node = new Waiter(null, callback);
         while (true) {
             Waiter top = waiters;
             if (top == RELEASED) {
-                return false;
+                return null;
             }
             node.next = top;
             if (WAITERS.compareAndSet(this, top, node)) {
-                return true;
+                return node;
             }
         }
+    }
+
+    /**
+     * Drops a callback {@link #addCallback added} earlier, so an outcome that stays unsettled does
+     * not keep it. A release already under way may still hand it over.
+     */
+    final void removeCallback(Object handle) {
+        ((Waiter) handle).callback = null;
+        unlinkAbandoned();
     }
 
     /** The recorded failure, for callers that know the outcome is settled (they hold the monitor or run after settle). */

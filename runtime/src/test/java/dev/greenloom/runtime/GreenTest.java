@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -135,6 +136,36 @@ class GreenTest {
             Thread.sleep(20);
         }
         assertNull(taskRef.get(), "the task of a killed spawnLater greenlet is still reachable");
+    }
+
+    /** An iwait polled in a loop over a greenlet that keeps running leaves none of its links on it. */
+    @Test
+    void iwaitThatTimesOutRemovesItsLinks() throws InterruptedException {
+        Greenlet<Void> server = Green.spawn(() -> Green.sleep(Duration.ofMinutes(1)));
+        List<WeakReference<Iterator<Greenlet<Void>>>> polls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            polls.add(pollOnce(server));
+        }
+        assertThrows(CompletionException.class, () -> {
+            Greenlet<Void> failing = Green.spawn(() -> {
+                throw new IllegalStateException("boom");
+            });
+            Green.joinAllOrThrow(List.of(server, failing), Duration.ofSeconds(10));
+        });
+
+        for (int i = 0; i < 100 && polls.stream().anyMatch(p -> p.get() != null); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(polls.stream().allMatch(p -> p.get() == null), "a timed-out iwait is still linked to the running greenlet");
+        server.kill();
+    }
+
+    /** One iwait over {@code server} that times out; returns a weak reference to its iterator. */
+    private static WeakReference<Iterator<Greenlet<Void>>> pollOnce(Greenlet<Void> server) {
+        Iterator<Greenlet<Void>> poll = Green.iwait(List.of(server), Duration.ofMillis(10)).iterator();
+        assertFalse(poll.hasNext());
+        return new WeakReference<>(poll);
     }
 
     /** Kills a greenlet spawned to start in an hour; returns a weak reference to what its task captured. */
