@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "resolve",
         header = "Resolve host names, or the hosts of URLs, in bulk: one greenlet per lookup.",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Reads host names or URLs, one per line, from FILEs or standard input (-); blank lines and # comments "
                     + "are skipped. Every line gets one answer line, in input order unless --unordered:",

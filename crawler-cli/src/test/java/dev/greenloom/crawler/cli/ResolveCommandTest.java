@@ -156,6 +156,13 @@ class ResolveCommandTest {
     }
 
     @Test
+    void printsItsVersion() {
+        Result result = run("", "--version");
+        assertEquals(Main.EXIT_OK, result.exitCode());
+        assertTrue(result.out().startsWith("greenloom "), result.out());
+    }
+
+    @Test
     void looksUpOtherRecordTypes() {
         Result result = run("mail.test\n", "--type", "mx");
         assertEquals(List.of("mail.test\t10 mx.test.; 20 mx2.test."), result.lines());
