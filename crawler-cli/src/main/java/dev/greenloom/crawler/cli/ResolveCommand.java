@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Reads host names or URLs, one per line, from FILEs or standard input (-); blank lines and # comments "
                     + "are skipped. Every line gets one answer line, in input order unless --unordered:",
-            "  host<TAB>address address...[<TAB>via cname cname...]   or   host<TAB>ERROR reason",
+            "  host<TAB>address address...[<TAB>via cname cname...]   or   host<TAB>ERROR reason[<TAB>via cname...]",
             "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -656,10 +656,11 @@ public final class ResolveCommand implements Callable<Integer> {
                 out.print(answer.error());
             } else {
                 out.print(joinRecords(answer.records()));
-                if (!answer.cnames().isEmpty()) {
-                    out.print("\tvia ");
-                    out.print(String.join(" ", answer.cnames()));
-                }
+            }
+            // Also after an error: an NXDOMAIN at the end of a chain is a dangling CNAME, not a missing name.
+            if (!answer.cnames().isEmpty()) {
+                out.print("\tvia ");
+                out.print(String.join(" ", answer.cnames()));
             }
             out.print('\n');
         }

@@ -156,6 +156,14 @@ class ResolveCommandTest {
     }
 
     @Test
+    void anErrorAfterACnameShowsTheChain() {
+        server.add("dangling.test", "CNAME", "gone.test.");
+        Result result = run("dangling.test\n", "--type", "A");
+        // Not the alias's own NXDOMAIN: the name it points to is missing (a dangling CNAME).
+        assertEquals(List.of("dangling.test\tERROR NXDOMAIN\tvia gone.test"), result.lines());
+    }
+
+    @Test
     void printsItsVersion() {
         Result result = run("", "--version");
         assertEquals(Main.EXIT_OK, result.exitCode());
