@@ -211,7 +211,8 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /**
      * The host of a line: the line itself, or the host of a URL ({@code https://user@host:8080/path} →
-     * {@code host}); a port and a path after a bare host are dropped too.
+     * {@code host}); a port and a path after a bare host are dropped too. Empty when there is none
+     * ({@code http:///path}): such a line is answered under its own text.
      */
     static String hostOf(String line) {
         String rest = line;
@@ -384,6 +385,10 @@ public final class ResolveCommand implements Callable<Integer> {
                 for (InputLines.Line line : lines) {
                     count++;
                     String host = hostOf(line.text());
+                    if (host.isEmpty()) {
+                        sink.accept(Entry.of(answer(line.text(), line.text(), null, Outcome.BAD_INPUT, "invalid name: no host")));
+                        continue;
+                    }
                     String name;
                     try {
                         name = HostNames.toAscii(host);

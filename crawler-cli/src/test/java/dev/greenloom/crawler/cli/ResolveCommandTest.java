@@ -164,6 +164,12 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aLineWithoutAHostIsNamedInItsError() {
+        Result result = run("http:///path\nb.test\n", "--type", "A");
+        assertEquals(List.of("http:///path\tERROR invalid name: no host", "b.test\t192.0.2.2"), result.lines());
+    }
+
+    @Test
     void printsItsVersion() {
         Result result = run("", "--version");
         assertEquals(Main.EXIT_OK, result.exitCode());
