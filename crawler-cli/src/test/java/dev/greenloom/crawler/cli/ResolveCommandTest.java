@@ -164,6 +164,21 @@ class ResolveCommandTest {
     }
 
     @Test
+    void ipAddressesAnswerThemselves() {
+        Result result = run("192.0.2.5\n2001:db8::5\n[2001:DB8::6]\nhttp://[2001:db8::7]:8080/\n");
+        assertEquals(List.of("192.0.2.5\t192.0.2.5", "2001:db8::5\t2001:db8::5", "2001:DB8::6\t2001:db8::6",
+                "2001:db8::7\t2001:db8::7"), result.lines());
+        assertEquals(Main.EXIT_OK, result.exitCode(), result.err());
+    }
+
+    @Test
+    void looksUpThePtrRecordOfAnAddress() {
+        server.add("5.2.0.192.in-addr.arpa", "PTR", "host.test.");
+        Result result = run("192.0.2.5\n", "--type", "PTR");
+        assertEquals(List.of("192.0.2.5\thost.test."), result.lines());
+    }
+
+    @Test
     void aLineWithoutAHostIsNamedInItsError() {
         Result result = run("http:///path\nb.test\n", "--type", "A");
         assertEquals(List.of("http:///path\tERROR invalid name: no host", "b.test\t192.0.2.2"), result.lines());
