@@ -592,7 +592,7 @@ public final class ResolveCommand implements Callable<Integer> {
         private void summarize(long total) {
             double seconds = (System.nanoTime() - start) / 1e9;
             String perOutcome = Arrays.stream(Outcome.values())
-                    .map(outcome -> counts.getOrDefault(outcome, 0L) + " " + label(outcome))
+                    .map(outcome -> String.format(Locale.ROOT, "%,d %s", counts.getOrDefault(outcome, 0L), label(outcome)))
                     .collect(Collectors.joining(", "));
             err.printf(Locale.ROOT, "resolve: %,d lines, %,d names, %,d lookups in %.2f s (%,.0f lookups/s): %s%n",
                     total, names, lookups, seconds, lookups / Math.max(seconds, 1e-3), perOutcome);

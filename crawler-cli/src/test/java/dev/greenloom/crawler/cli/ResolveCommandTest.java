@@ -96,6 +96,13 @@ class ResolveCommandTest {
     }
 
     @Test
+    void summaryCountsAreGroupedLikeTheTotals() {
+        Result result = run("bad name!\n".repeat(1200));
+        assertTrue(result.err().contains("1,200 lines, 0 names, 0 lookups"), result.err());
+        assertTrue(result.err().contains(", 1,200 bad input"), result.err());
+    }
+
+    @Test
     void takesTheHostOfUrls() {
         Result result = run("https://user@a.test:8443/path?q=1\nhttp://b.test/\n", "--type", "A");
         assertEquals(List.of("a.test\t192.0.2.1", "b.test\t192.0.2.2"), result.lines());
