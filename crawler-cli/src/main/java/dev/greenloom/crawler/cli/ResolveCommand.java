@@ -56,10 +56,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "resolve",
         header = "Resolve host names, or the hosts of URLs, in bulk: one greenlet per lookup.",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Reads host names or URLs, one per line, from FILEs or standard input (-); blank lines and # comments "
                     + "are skipped. Every line gets one answer line, in input order unless --unordered:",
-            "  host<TAB>address address...[<TAB>via cname cname...]   or   host<TAB>ERROR reason",
+            "  host<TAB>address address...[<TAB>via cname cname...]   or   host<TAB>ERROR reason[<TAB>via cname...]",
             "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -210,7 +211,8 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /**
      * The host of a line: the line itself, or the host of a URL ({@code https://user@host:8080/path} →
-     * {@code host}); a port and a path after a bare host are dropped too.
+     * {@code host}); a port and a path after a bare host are dropped too. Empty when there is none
+     * ({@code http:///path}): such a line is answered under its own text.
      */
     static String hostOf(String line) {
         String rest = line;
@@ -383,6 +385,10 @@ public final class ResolveCommand implements Callable<Integer> {
                 for (InputLines.Line line : lines) {
                     count++;
                     String host = hostOf(line.text());
+                    if (host.isEmpty()) {
+                        sink.accept(Entry.of(answer(line.text(), line.text(), null, Outcome.BAD_INPUT, "invalid name: no host")));
+                        continue;
+                    }
                     String name;
                     try {
                         name = HostNames.toAscii(host);
@@ -586,7 +592,7 @@ public final class ResolveCommand implements Callable<Integer> {
         private void summarize(long total) {
             double seconds = (System.nanoTime() - start) / 1e9;
             String perOutcome = Arrays.stream(Outcome.values())
-                    .map(outcome -> counts.getOrDefault(outcome, 0L) + " " + label(outcome))
+                    .map(outcome -> String.format(Locale.ROOT, "%,d %s", counts.getOrDefault(outcome, 0L), label(outcome)))
                     .collect(Collectors.joining(", "));
             err.printf(Locale.ROOT, "resolve: %,d lines, %,d names, %,d lookups in %.2f s (%,.0f lookups/s): %s%n",
                     total, names, lookups, seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
@@ -655,10 +661,11 @@ public final class ResolveCommand implements Callable<Integer> {
                 out.print(answer.error());
             } else {
                 out.print(joinRecords(answer.records()));
-                if (!answer.cnames().isEmpty()) {
-                    out.print("\tvia ");
-                    out.print(String.join(" ", answer.cnames()));
-                }
+            }
+            // Also after an error: an NXDOMAIN at the end of a chain is a dangling CNAME, not a missing name.
+            if (!answer.cnames().isEmpty()) {
+                out.print("\tvia ");
+                out.print(String.join(" ", answer.cnames()));
             }
             out.print('\n');
         }

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "timing",
         header = "Time the same tasks run one after another, as greenlets, and on platform threads.",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Without options: the seed demo, 10 tasks sleeping 500 ms each, each printing 'Task N done' with its"
                 + " finishing time, run sync (one after another), async (all spawned, then joined) and on 4 platform"

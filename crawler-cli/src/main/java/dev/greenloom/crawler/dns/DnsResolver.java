@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.Address;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -27,6 +26,7 @@ import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
@@ -195,22 +195,19 @@ public final class DnsResolver implements Resolver, AutoCloseable {
 
     /**
      * An IP address given as the name (IPv6 with or without brackets) answers itself, without a lookup: A for an
-     * IPv4 address, AAAA for an IPv6 one, no data for any other type. Null when the name is not an address.
+     * IPv4 address, AAAA for an IPv6 one, no data for any other type but PTR, which is looked up under the
+     * address's reverse name ({@code 192.0.2.1} → {@code 1.2.0.192.in-addr.arpa}). Null when the name is not an address.
      */
-    private static Resolution literal(String name, RecordType type) {
-        String text = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
-        if (!mayBeAddress(text)) {
-            return null;
-        }
-        byte[] bytes = Address.toByteArray(text, Address.IPv4);
-        RecordType own = RecordType.A;
-        if (bytes == null) {
-            bytes = Address.toByteArray(text, Address.IPv6);
-            own = RecordType.AAAA;
-        }
+    private Resolution literal(String name, RecordType type) {
+        byte[] bytes = HostNames.address(name);
         if (bytes == null) {
             return null;
         }
+        String text = HostNames.unbracketed(name);
+        if (type == RecordType.PTR) {
+            return lookup(text, ReverseMap.fromAddress(bytes), type);
+        }
+        RecordType own = bytes.length == 4 ? RecordType.A : RecordType.AAAA;
         if (type != own) {
             return failure(text, type, Outcome.NO_DATA, "an IP address has no " + type + " records", List.of());
         }
@@ -220,20 +217,6 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes are an address", e);
         }
-    }
-
-    /** False for text that cannot be an IP address: no ':' (IPv6) and a character other than digits and dots (IPv4). */
-    private static boolean mayBeAddress(String text) {
-        if (text.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if ((c < '0' || c > '9') && c != '.') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The names to try, per resolv.conf's search and ndots rules; only the name itself without a search path. */

@@ -3,6 +3,7 @@ package dev.greenloom.crawler.dns;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Objects;
+import org.xbill.DNS.Address;
 
 /**
  * Checks host names and turns internationalized ones into their ASCII (punycode) form before any
@@ -21,13 +22,17 @@ public final class HostNames {
      * The ASCII form of {@code name}: IDN labels converted to punycode ({@code bücher.example} →
      * {@code xn--bcher-kva.example}), lower-cased, without a trailing dot. Letters, digits,
      * {@code -} (not at either end of a label) and {@code _} (for service names such as
-     * {@code _dmarc}) are allowed.
+     * {@code _dmarc}) are allowed. An IP address is a host too: an IPv6 one comes back lower-cased,
+     * without brackets.
      *
      * @throws IllegalArgumentException naming what is wrong: an empty label, a label over 63
      *     characters, a name over 253, a character not allowed in a host name
      */
     public static String toAscii(String name) {
         Objects.requireNonNull(name, "name == null");
+        if (name.indexOf(':') >= 0 && address(name) != null) {
+            return unbracketed(name).toLowerCase(Locale.ROOT);
+        }
         String trimmed = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("empty name");
@@ -46,6 +51,38 @@ public final class HostNames {
             start = end + 1;
         }
         return ascii;
+    }
+
+    /**
+     * The bytes of the IP address {@code text} is (IPv4, or IPv6 with or without brackets), or null
+     * when it is not an address.
+     */
+    static byte[] address(String text) {
+        String bare = unbracketed(text);
+        if (!mayBeAddress(bare)) {
+            return null;
+        }
+        byte[] bytes = Address.toByteArray(bare, Address.IPv4);
+        return bytes != null ? bytes : Address.toByteArray(bare, Address.IPv6);
+    }
+
+    /** {@code text} without the brackets around an IPv6 address ({@code [::1]} → {@code ::1}). */
+    static String unbracketed(String text) {
+        return text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    }
+
+    /** False for text that cannot be an IP address: no ':' (IPv6) and a character other than digits and dots (IPv4). */
+    private static boolean mayBeAddress(String text) {
+        if (text.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAscii(String name) {

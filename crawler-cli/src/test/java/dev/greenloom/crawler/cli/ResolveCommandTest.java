@@ -96,6 +96,13 @@ class ResolveCommandTest {
     }
 
     @Test
+    void summaryCountsAreGroupedLikeTheTotals() {
+        Result result = run("bad name!\n".repeat(1200));
+        assertTrue(result.err().contains("1,200 lines, 0 names, 0 lookups"), result.err());
+        assertTrue(result.err().contains(", 1,200 bad input"), result.err());
+    }
+
+    @Test
     void takesTheHostOfUrls() {
         Result result = run("https://user@a.test:8443/path?q=1\nhttp://b.test/\n", "--type", "A");
         assertEquals(List.of("a.test\t192.0.2.1", "b.test\t192.0.2.2"), result.lines());
@@ -153,6 +160,42 @@ class ResolveCommandTest {
     void showsCnameChains() {
         Result result = run("www.test\n", "--type", "A");
         assertEquals(List.of("www.test\t192.0.2.1\tvia a.test"), result.lines());
+    }
+
+    @Test
+    void anErrorAfterACnameShowsTheChain() {
+        server.add("dangling.test", "CNAME", "gone.test.");
+        Result result = run("dangling.test\n", "--type", "A");
+        // Not the alias's own NXDOMAIN: the name it points to is missing (a dangling CNAME).
+        assertEquals(List.of("dangling.test\tERROR NXDOMAIN\tvia gone.test"), result.lines());
+    }
+
+    @Test
+    void ipAddressesAnswerThemselves() {
+        Result result = run("192.0.2.5\n2001:db8::5\n[2001:DB8::6]\nhttp://[2001:db8::7]:8080/\n");
+        assertEquals(List.of("192.0.2.5\t192.0.2.5", "2001:db8::5\t2001:db8::5", "2001:DB8::6\t2001:db8::6",
+                "2001:db8::7\t2001:db8::7"), result.lines());
+        assertEquals(Main.EXIT_OK, result.exitCode(), result.err());
+    }
+
+    @Test
+    void looksUpThePtrRecordOfAnAddress() {
+        server.add("5.2.0.192.in-addr.arpa", "PTR", "host.test.");
+        Result result = run("192.0.2.5\n", "--type", "PTR");
+        assertEquals(List.of("192.0.2.5\thost.test."), result.lines());
+    }
+
+    @Test
+    void aLineWithoutAHostIsNamedInItsError() {
+        Result result = run("http:///path\nb.test\n", "--type", "A");
+        assertEquals(List.of("http:///path\tERROR invalid name: no host", "b.test\t192.0.2.2"), result.lines());
+    }
+
+    @Test
+    void printsItsVersion() {
+        Result result = run("", "--version");
+        assertEquals(Main.EXIT_OK, result.exitCode());
+        assertTrue(result.out().startsWith("greenloom "), result.out());
     }
 
     @Test

@@ -173,6 +173,13 @@ class TimingCommandTest {
         assertEquals(2, html.select("svg rect.task.threads").size());
     }
 
+    @Test
+    void printsItsVersion() {
+        Run run = timing("--version");
+        assertEquals(Main.EXIT_OK, run.exitCode());
+        assertTrue(run.out().startsWith("greenloom "), run.out());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "--sleep 5parsecs", "--sleep -1s", "--tasks 0", "--tasks 100001", "--threads 0", "--concurrency 0",

@@ -88,6 +88,17 @@ class DnsResolverTest {
         assertEquals(0, server.queries(resolution.name()));
     }
 
+    @ParameterizedTest
+    @CsvSource({"192.0.2.7, 7.2.0.192.in-addr.arpa",
+        "2001:db8::5, 5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"})
+    void looksUpThePtrRecordOfAnAddressInReverse(String address, String reverse) {
+        server.add(reverse, "PTR", "host.test.");
+        Resolution resolution = resolver.resolve(address, RecordType.PTR);
+        assertEquals(Outcome.OK, resolution.outcome(), resolution.error());
+        assertEquals(List.of("host.test."), resolution.records());
+        assertEquals(1, server.queries(reverse));
+    }
+
     @Test
     void resolvesMailAndTextRecords() {
         assertEquals(List.of("10 mx.test."), resolver.resolve("mail.test", RecordType.MX).records());

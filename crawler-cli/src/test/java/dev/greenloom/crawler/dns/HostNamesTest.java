@@ -17,7 +17,11 @@ class HostNamesTest {
         "bücher.example, xn--bcher-kva.example",
         "пример.испытание, xn--e1afmkfd.xn--80akhbyknj4f",
         "_dmarc.example.com, _dmarc.example.com",
-        "xn--bcher-kva.example, xn--bcher-kva.example"})
+        "xn--bcher-kva.example, xn--bcher-kva.example",
+        "192.0.2.1, 192.0.2.1",
+        "2001:DB8::1, 2001:db8::1",
+        "[2001:db8::1], 2001:db8::1",
+        "::ffff:192.0.2.1, ::ffff:192.0.2.1"})
     void convertsToLowerCaseAscii(String name, String ascii) {
         assertEquals(ascii, HostNames.toAscii(name));
     }
@@ -28,7 +32,8 @@ class HostNamesTest {
         "a..b| empty label",
         "exa mple.com| character not allowed in a host name: ' '",
         "-a.com| label starts or ends with '-'",
-        "a/b.com| character not allowed in a host name: '/'"})
+        "a/b.com| character not allowed in a host name: '/'",
+        "2001:db8::1::2| character not allowed in a host name: ':'"})
     void rejectsInvalidNames(String name, String reason) {
         assertEquals(reason.strip(), assertThrows(IllegalArgumentException.class, () -> HostNames.toAscii(name.strip())).getMessage());
     }
