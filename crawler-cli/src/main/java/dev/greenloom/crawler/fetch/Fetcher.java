@@ -230,6 +230,13 @@ public final class Fetcher implements AutoCloseable {
             if (Thread.currentThread().isInterrupted() || cancelled) {
                 throw Green.interrupted(e);
             }
+            if (e instanceof InterruptedIOException && remote.address().get() == null) {
+                // Timed out before any connection was made (the network interceptor never ran): a connection
+                // failure, retried like a refused one, not a slow server.
+                ConnectException notConnected = new ConnectException("connect timed out");
+                notConnected.initCause(e);
+                throw notConnected;
+            }
             throw e;
         }
     }

@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.greenloom.crawler.fetch.FetchResult.Failed;
 import dev.greenloom.crawler.fetch.FetchResult.Failure;
 import dev.greenloom.crawler.fetch.FetchResult.Fetched;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
@@ -134,6 +141,45 @@ class FetcherTest {
         assertEquals(Failure.NETWORK, failed.kind());
         assertTrue(failed.message().contains("/reset"), failed.message());
         once.close();
+    }
+
+    /**
+     * A connect timeout is a connection failure: retried, and reported as {@code connect}. The server's
+     * accept queue is full (backlog 1, nothing accepted), so the kernel drops further connection attempts.
+     */
+    @Test
+    void aConnectTimeoutIsRetriedAsAConnectionFailure() throws IOException {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                while (queued.size() < 16) {
+                    Socket socket = new Socket();
+                    queued.add(socket);
+                    socket.connect(full.getLocalSocketAddress(), 200); // throws once the queue is full
+                }
+                fail("the accept queue of a backlog-1 server never filled");
+            } catch (SocketTimeoutException queueFull) {
+                // from here on, every connection attempt hangs until its timeout
+            }
+            Fetcher impatient = Fetcher.builder(resolver)
+                    .connectTimeout(Duration.ofMillis(200))
+                    .retries(2)
+                    .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                    .build();
+            long start = System.nanoTime();
+
+            Failed failed = assertInstanceOf(Failed.class,
+                    impatient.fetch("http://127.0.0.1:" + full.getLocalPort() + "/page"));
+
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(Failure.CONNECT, failed.kind(), failed.message());
+            assertTrue(failed.message().contains("127.0.0.1:" + full.getLocalPort()), failed.message());
+            assertTrue(millis >= 550, "3 attempts of 200 ms each took only " + millis + " ms: not retried");
+            impatient.close();
+            for (Socket socket : queued) {
+                socket.close();
+            }
+        }
     }
 
     @Test
