@@ -96,6 +96,12 @@ class ResolveCommandTest {
     }
 
     @Test
+    void theSummaryCountsOneLineInTheSingular() {
+        Result result = run("b.test\n", "--type", "A");
+        assertTrue(result.err().contains("resolve: 1 line, 1 name, 1 lookup in "), result.err());
+    }
+
+    @Test
     void summaryCountsAreGroupedLikeTheTotals() {
         Result result = run("bad name!\n".repeat(1200));
         assertTrue(result.err().contains("1,200 lines, 0 names, 0 lookups"), result.err());
