@@ -174,16 +174,16 @@ final class DnsTransport implements AutoCloseable {
     /** Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP. */
     private Message complete(Message query, Received received, long maxTryNanos) throws IOException {
         Pending pending = received.pending();
-        ServerState state = state(pending.server());
+        ServerState state = state(pending.server);
         state.answered();
-        if (pending.attempt() == 0) {
-            state.sample(received.nanoTime() - pending.sentAt());
+        if (pending.attempt == 0) {
+            state.sample(received.nanoTime() - pending.sentAt);
         }
         Message answer = received.message();
         if (!answer.getHeader().getFlag(Flags.TC)) {
             return answer;
         }
-        return exchangeTcp(query, pending.server(), maxTryNanos);
+        return exchangeTcp(query, pending.server, maxTryNanos);
     }
 
     private static Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
@@ -365,7 +365,7 @@ final class DnsTransport implements AutoCloseable {
         /** Tries in deadline order in each queue. */
         private final List<ArrayDeque<Pending>> inOrder = new ArrayList<>(QUEUES);
         /** Tries that fitted no queue of {@link #inOrder}. */
-        private final PriorityQueue<Pending> early = new PriorityQueue<>((a, b) -> Long.compare(a.deadline(), b.deadline()));
+        private final PriorityQueue<Pending> early = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
 
         Deadlines() {
             for (int i = 0; i < QUEUES; i++) {
@@ -389,8 +389,8 @@ final class DnsTransport implements AutoCloseable {
             for (int i = 0; i < QUEUES; i++) { // not an iterator: C1 would allocate it
                 ArrayDeque<Pending> queue = inOrder.get(i);
                 Pending last = queue.peekLast();
-                long lastDeadline = last == null ? Long.MIN_VALUE : last.deadline();
-                if (lastDeadline <= pending.deadline() && (fit == null || lastDeadline > fitLast)) {
+                long lastDeadline = last == null ? Long.MIN_VALUE : last.deadline;
+                if (lastDeadline <= pending.deadline && (fit == null || lastDeadline > fitLast)) {
                     fit = queue;
                     fitLast = lastDeadline;
                 }
@@ -406,13 +406,13 @@ final class DnsTransport implements AutoCloseable {
         Pending pollDue(long now) {
             Queue<Pending> queue = firstQueue();
             Pending first = queue.peek();
-            return first != null && first.deadline() <= now ? queue.poll() : null;
+            return first != null && first.deadline <= now ? queue.poll() : null;
         }
 
         /** The earliest deadline, or {@code none} if there are no tries. */
         long next(long none) {
             Pending first = firstQueue().peek();
-            return first != null ? first.deadline() : none;
+            return first != null ? first.deadline : none;
         }
 
         /** The queue holding the earliest deadline: one of {@link #inOrder}, or {@link #early} (also when all are empty). */
@@ -422,7 +422,7 @@ final class DnsTransport implements AutoCloseable {
             for (int i = 0; i < QUEUES; i++) {
                 ArrayDeque<Pending> queue = inOrder.get(i);
                 Pending first = queue.peekFirst();
-                if (first != null && (earliestFirst == null || first.deadline() < earliestFirst.deadline())) {
+                if (first != null && (earliestFirst == null || first.deadline < earliestFirst.deadline)) {
                     earliest = queue;
                     earliestFirst = first;
                 }
@@ -445,6 +445,7 @@ final class DnsTransport implements AutoCloseable {
         final long deadline;
         /** Null once released; a reader that races the release sees the old value or null, and checks. */
         private Record question;
+        /** Null once released, as {@link #question}. */
         private Exchange exchange;
 
         Pending(int id, Record question, InetSocketAddress server, Exchange exchange, int attempt, long sentAt,
@@ -456,31 +457,6 @@ final class DnsTransport implements AutoCloseable {
             this.attempt = attempt;
             this.sentAt = sentAt;
             this.deadline = deadline;
-        }
-
-        int id() {
-            return id;
-        }
-
-        InetSocketAddress server() {
-            return server;
-        }
-
-        int attempt() {
-            return attempt;
-        }
-
-        long sentAt() {
-            return sentAt;
-        }
-
-        long deadline() {
-            return deadline;
-        }
-
-        /** The exchange, or null once released. */
-        Exchange exchange() {
-            return exchange;
         }
 
         boolean answeredBy(SocketAddress from, Message message) {
@@ -680,7 +656,7 @@ final class DnsTransport implements AutoCloseable {
                         throw e;
                     }
                     started.add(pending);
-                    if (pending.deadline() < sleepingUntil) {
+                    if (pending.deadline < sleepingUntil) {
                         selector.wakeup();
                     }
                     return pending;
@@ -690,7 +666,7 @@ final class DnsTransport implements AutoCloseable {
 
         /** Frees the try's id, unless the reader already did, and lets go of its question and exchange. */
         void release(Pending pending) {
-            inFlight.compareAndSet(pending.id(), pending, null);
+            inFlight.compareAndSet(pending.id, pending, null);
             pending.clear();
         }
 
@@ -764,9 +740,9 @@ final class DnsTransport implements AutoCloseable {
             long now = deadlines.now();
             Pending due;
             while ((due = deadlines.pollDue(now)) != null) {
-                Exchange exchange = due.exchange();
-                if (exchange != null && inFlight.get(due.id()) == due) {
-                    exchange.expire(due.attempt());
+                Exchange exchange = due.exchange;
+                if (exchange != null && inFlight.get(due.id) == due) {
+                    exchange.expire(due.attempt);
                 }
             }
             return deadlines.next(NO_DEADLINE);
@@ -795,7 +771,7 @@ final class DnsTransport implements AutoCloseable {
                 }
                 int id = answer.getHeader().getID();
                 Pending pending = inFlight.get(id);
-                Exchange exchange = pending != null ? pending.exchange() : null;
+                Exchange exchange = pending != null ? pending.exchange : null;
                 if (exchange != null && pending.answeredBy(from, answer) && inFlight.compareAndSet(id, pending, null)) {
                     Thread waiter = exchange.answer(new Received(answer, pending, now));
                     if (waiter != null) {
@@ -875,7 +851,7 @@ final class DnsTransport implements AutoCloseable {
         private void failAll(IOException cause) {
             for (int id = 0; id < IDS; id++) {
                 Pending pending = inFlight.get(id);
-                Exchange exchange = pending != null ? pending.exchange() : null;
+                Exchange exchange = pending != null ? pending.exchange : null;
                 if (exchange != null && inFlight.compareAndSet(id, pending, null)) {
                     exchange.fail(cause);
                 }
