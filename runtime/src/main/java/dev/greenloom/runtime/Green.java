@@ -210,30 +210,31 @@ public final class Green {
     private static final class Finishing<G extends Greenlet<?>> implements Iterator<G> {
         private final LinkedBlockingQueue<G> finished = new LinkedBlockingQueue<>();
         private final long deadline;
-        /** The greenlets whose link was added, and its handle for each (same index); emptied by {@link #detach()}. */
-        private final List<Greenlet<?>> linked = new ArrayList<>();
-        private final List<Object> links = new ArrayList<>();
+        /** The links added, each with its greenlet; emptied by {@link #detach()}. */
+        private final List<Link> links = new ArrayList<>();
         private int left;
         private G next;
+
+        /** A link added to {@code greenlet}, and the handle that removes it. */
+        private record Link(Greenlet<?> greenlet, Object handle) {
+        }
 
         Finishing(Collection<? extends G> greenlets, long deadline) {
             this.deadline = deadline;
             for (G greenlet : greenlets) {
                 left++;
-                Object link = greenlet.addLink(ended -> finished.add(greenlet));
-                if (link != null) {
-                    linked.add(greenlet);
-                    links.add(link);
+                Object handle = greenlet.addLink(ended -> finished.add(greenlet));
+                if (handle != null) {
+                    links.add(new Link(greenlet, handle));
                 }
             }
         }
 
         /** Removes the links not run yet; the iteration yields nothing more after a timeout anyway. */
         void detach() {
-            for (int i = 0; i < linked.size(); i++) {
-                linked.get(i).unlink(links.get(i));
+            for (Link link : links) {
+                link.greenlet().unlink(link.handle());
             }
-            linked.clear();
             links.clear();
         }
 
