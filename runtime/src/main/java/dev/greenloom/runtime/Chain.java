@@ -10,7 +10,8 @@ import java.util.List;
  * a group's members, or the started greenlets that belong to no group ({@link Green#live()}); a
  * greenlet is in one chain at most. Adding is one CAS with nothing allocated, and a finished
  * greenlet needs no removal at all, and no counter shared with the finishing greenlets (shared
- * counters cost contended cache lines per task), since readers skip finished greenlets. Finished greenlets are unlinked lazily, once the greenlets created since
+ * counters cost contended cache lines per task), since readers skip finished greenlets. Finished
+ * greenlets are unlinked lazily, once the greenlets created since
  * the last prune outnumber {@code PRUNE_RATIO} times the ones it kept plus a slack, so a prune
  * costs O(1) per greenlet created, amortized, and at most about {@code PRUNE_RATIO * kept + slack}
  * finished greenlets (about 70 bytes each) stay reachable. A prune reads every greenlet it passes,
