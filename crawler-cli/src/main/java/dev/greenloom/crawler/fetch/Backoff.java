@@ -9,11 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How long to wait before retry number {@code attempt + 1}: exponential backoff with jitter, or the server's
- * {@code Retry-After} (delta seconds or an HTTP date) when it sent one; never longer than {@code cap}.
- * Immutable and safe for concurrent use.
+ * {@code Retry-After} (delta seconds or an HTTP date) when it sent one; never longer than {@code cap}, and no
+ * retry at all when the server asks for a longer wait. Immutable and safe for concurrent use.
  *
  * @param base the wait before the first retry, before jitter; doubled for each further retry
- * @param cap the longest wait, whatever the server asks for
+ * @param cap the longest wait
  */
 record Backoff(Duration base, Duration cap) {
     Backoff {
@@ -26,7 +26,9 @@ record Backoff(Duration base, Duration cap) {
     }
 
     /**
-     * The wait before the retry after failed attempt {@code attempt} (0 for the first attempt).
+     * The wait before the retry after failed attempt {@code attempt} (0 for the first attempt), or null if
+     * {@code retryAfter} asks for a wait longer than {@code cap}: retrying sooner than the server allows would not
+     * honour it, so the caller gives up instead.
      *
      * @param retryAfter the response's {@code Retry-After} header, or null
      * @param now the current time, to turn an HTTP date into a wait
@@ -35,6 +37,9 @@ record Backoff(Duration base, Duration cap) {
         Duration asked = retryAfter == null ? null : parseRetryAfter(retryAfter.strip(), now);
         Duration wait;
         if (asked != null) {
+            if (asked.compareTo(cap) > 0) {
+                return null;
+            }
             wait = asked;
         } else {
             // "Equal jitter": half the exponential step is fixed, half random, so clients spread out yet back off.

@@ -198,8 +198,12 @@ public final class Fetcher implements AutoCloseable {
             if (attempt >= retries || (status != 429 && status < 500)) {
                 return hop;
             }
+            Duration wait = backoff.delay(attempt, header(hop.exchange().responseHeaders(), "Retry-After"), Instant.now());
+            if (wait == null) {
+                return hop; // the server asks for a longer wait than we give it: its answer stands
+            }
             exchanges.add(hop.exchange());
-            Green.sleep(backoff.delay(attempt, header(hop.exchange().responseHeaders(), "Retry-After"), Instant.now()));
+            Green.sleep(wait);
         }
     }
 
@@ -413,7 +417,8 @@ public final class Fetcher implements AutoCloseable {
 
         /**
          * The backoff before the first retry (doubled for each further one, with jitter; default 500 ms) and the
-         * longest wait between attempts, {@code Retry-After} included (default 30 s).
+         * longest wait between attempts (default 30 s); a response whose {@code Retry-After} asks for longer is
+         * not retried.
          */
         public Builder retryBackoff(Duration base, Duration cap) {
             Objects.requireNonNull(base, "base == null");

@@ -28,7 +28,13 @@ class BackoffTest {
     @Test
     void neverExceedsTheCap() {
         assertEquals(Duration.ofSeconds(5), backoff.delay(30, null, NOW));
-        assertEquals(Duration.ofSeconds(5), backoff.delay(0, "3600", NOW));
+        assertEquals(Duration.ofSeconds(5), backoff.delay(0, "5", NOW));
+    }
+
+    @Test
+    void aRetryAfterBeyondTheCapMeansNoRetry() {
+        assertNull(backoff.delay(0, "3600", NOW));
+        assertNull(backoff.delay(0, "Tue, 24 Nov 2026 09:00:00 GMT", NOW));
     }
 
     @Test

@@ -119,6 +119,20 @@ class FetcherTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTheLongestWaitIsHonouredByNotRetrying() {
+        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "3600").build());
+        server.enqueue(new MockResponse.Builder().body("too early").build());
+        long start = System.nanoTime();
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/maintenance")));
+
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(503, page.status());
+        assertEquals(1, server.getRequestCount());
+        assertTrue(waited < 1_500, "waited " + waited + " ms for a retry the server asked not to get for an hour");
+    }
+
+    @Test
     void connectionResetIsRetried() {
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
