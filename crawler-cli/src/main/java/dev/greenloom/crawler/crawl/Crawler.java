@@ -93,6 +93,18 @@ public final class Crawler {
     private final DiscoveryLog discoveryLog;
     private final String robotsAgent;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
+    /** Holds a page's redirect hops and retries to its hosts' robots.txt and request spacing. */
+    private final Fetcher.Gate pageGate = new Fetcher.Gate() {
+        @Override
+        public String beforeRedirect(HttpUrl url) {
+            return Crawler.this.beforeRedirect(url);
+        }
+
+        @Override
+        public void beforeRetry(HttpUrl url) {
+            Crawler.this.beforeRetry(url);
+        }
+    };
     private final Pool pool;
     /** One queue per writer thread; a page's discoveries and its record go to the same one, in order. */
     private final List<BlockingQueue<Object>> toWriters;
@@ -325,19 +337,28 @@ public final class Crawler {
      */
     private String beforeRedirect(HttpUrl url) {
         String target = url.toString();
-        Host host;
-        lock.lock();
-        try {
-            host = host(target);
-        } finally {
-            lock.unlock();
-        }
+        Host host = lockedHost(target);
         BaseRobotRules rules = ignoreRobots ? null : host.robots();
         if (rules != null && !rules.isAllowed(target)) {
             return refusal(host, rules);
         }
         waitTurn(host, delay(rules));
         return null;
+    }
+
+    /** Before a retry of a page's request to {@code url}: waits for its origin's turn, as any request does. */
+    private void beforeRetry(HttpUrl url) {
+        Host host = lockedHost(url.toString());
+        waitTurn(host, delay(ignoreRobots ? null : host.robots()));
+    }
+
+    private Host lockedHost(String url) {
+        lock.lock();
+        try {
+            return host(url);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
@@ -382,7 +403,7 @@ public final class Crawler {
                         work.url() + ": " + refusal(host, rules));
             }
             waitTurn(host, delay(rules));
-            result = fetcher.fetch(work.url(), this::beforeRedirect);
+            result = fetcher.fetch(work.url(), pageGate);
         } finally {
             freeSlot(work);
         }
@@ -525,7 +546,17 @@ public final class Crawler {
         }
         waitTurn(host, delay);
         String url = origin + "/robots.txt";
-        FetchResult result = fetcher.fetch(url);
+        FetchResult result = fetcher.fetch(url, new Fetcher.Gate() {
+            @Override
+            public String beforeRedirect(HttpUrl next) {
+                return null; // followed unchecked, as RFC 9309 asks of a robots.txt's redirects
+            }
+
+            @Override
+            public void beforeRetry(HttpUrl again) {
+                waitTurn(host, delay); // its Crawl-delay is what is being fetched
+            }
+        });
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
         if (result instanceof Fetched fetched) {
             if (fetched.status() / 100 == 2) {

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -114,20 +113,19 @@ public final class Fetcher implements AutoCloseable {
      * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
      */
     public FetchResult fetch(String url) {
-        return fetch(url, next -> null);
+        return fetch(url, Gate.OPEN);
     }
 
     /**
-     * Fetches {@code url} as {@link #fetch(String)} does, asking {@code redirectVeto} before each redirect:
-     * a non-null answer (why, such as "disallowed by http://host/robots.txt") ends the fetch as a
-     * {@link Failure#ROBOTS} failure, without requesting that URL. The veto runs in the calling thread
-     * and may block (to fetch a robots.txt, say); an exception it throws ends the fetch and is thrown here.
+     * Fetches {@code url} as {@link #fetch(String)} does, asking {@code gate} before each request after the first:
+     * a redirect hop may be refused, a retry may be held back. The gate runs in the calling thread and may block
+     * (to fetch a robots.txt, or wait for a host's turn); an exception it throws ends the fetch and is thrown here.
      *
      * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
      */
-    public FetchResult fetch(String url, Function<HttpUrl, String> redirectVeto) {
+    public FetchResult fetch(String url, Gate gate) {
         Objects.requireNonNull(url, "url == null");
-        Objects.requireNonNull(redirectVeto, "redirectVeto == null");
+        Objects.requireNonNull(gate, "gate == null");
         long started = System.nanoTime();
         HttpUrl current = HttpUrl.parse(url);
         List<Exchange> exchanges = new ArrayList<>();
@@ -139,7 +137,7 @@ public final class Fetcher implements AutoCloseable {
         for (int redirects = 0; ; redirects++) {
             Hop hop;
             try {
-                hop = exchangeWithRetries(current, exchanges);
+                hop = exchangeWithRetries(current, exchanges, gate);
             } catch (IOException e) {
                 return new Failed(url, kind(e), url + ": " + describe(e, current), exchanges, millisSince(started));
             }
@@ -168,7 +166,7 @@ public final class Fetcher implements AutoCloseable {
                 kind = Failure.TOO_MANY_REDIRECTS;
                 failure = "more than " + maxRedirects + " redirects, last to " + next;
             } else {
-                String veto = redirectVeto.apply(next);
+                String veto = gate.beforeRedirect(next);
                 if (veto != null) {
                     kind = Failure.ROBOTS;
                     failure = "redirect to " + next + ", which is " + veto;
@@ -181,9 +179,15 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** One request to {@code url}, retried on connection failures, 429 and 5xx; failed attempts with a response go to {@code exchanges}. */
-    private Hop exchangeWithRetries(HttpUrl url, List<Exchange> exchanges) throws IOException {
+    /**
+     * One request to {@code url}, retried on connection failures, 429 and 5xx after the backoff and the
+     * {@code gate}'s wait; failed attempts with a response go to {@code exchanges}.
+     */
+    private Hop exchangeWithRetries(HttpUrl url, List<Exchange> exchanges, Gate gate) throws IOException {
         for (int attempt = 0; ; attempt++) {
+            if (attempt > 0) {
+                gate.beforeRetry(url);
+            }
             Hop hop;
             try {
                 hop = exchange(url);
@@ -330,6 +334,33 @@ public final class Fetcher implements AutoCloseable {
     public void close() {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
+    }
+
+    /**
+     * What a caller of {@link #fetch(String, Gate)} decides before each request of a fetch after the first.
+     * Both methods run in the fetching thread and may block.
+     */
+    public interface Gate {
+        /** Lets every redirect hop and retry go ahead at once. */
+        Gate OPEN = new Gate() {
+            @Override
+            public String beforeRedirect(HttpUrl url) {
+                return null;
+            }
+
+            @Override
+            public void beforeRetry(HttpUrl url) {
+            }
+        };
+
+        /**
+         * Before a redirect hop to {@code url}: null to make it, or why not (such as "disallowed by
+         * http://host/robots.txt"), which ends the fetch as a {@link Failure#ROBOTS} failure without requesting it.
+         */
+        String beforeRedirect(HttpUrl url);
+
+        /** Before retrying {@code url}, after its backoff: returns when the retry may be sent. */
+        void beforeRetry(HttpUrl url);
     }
 
     /** One exchange, and whether its body was over the limit (and cut there). */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +49,8 @@ class CrawlerTest {
     /** A small generated site: path to HTML, or to a full response; everything else 404. Counts requests. */
     private static final class Site extends Dispatcher {
         final Map<String, MockResponse> pages = new ConcurrentHashMap<>();
+        /** Responses served once each, in order, before the path's page. */
+        final Map<String, Queue<MockResponse>> first = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
         final AtomicInteger concurrent = new AtomicInteger();
@@ -76,6 +79,11 @@ class CrawlerTest {
                 Thread.sleep(latency); // the server's own work time, so that overlapping requests overlap
             } finally {
                 concurrent.decrementAndGet();
+            }
+            Queue<MockResponse> once = first.get(path);
+            MockResponse next = once == null ? null : once.poll();
+            if (next != null) {
+                return next;
             }
             MockResponse page = pages.getOrDefault(key, pages.get(path));
             return page != null ? page : new MockResponse.Builder().code(404).body("not found").build();
@@ -325,6 +333,25 @@ class CrawlerTest {
         long spreadMillis = TimeUnit.NANOSECONDS.toMillis(starts.getLast() - starts.getFirst());
         assertEquals(4, starts.size());
         assertTrue(spreadMillis >= 850, "4 requests 300 ms apart took only " + spreadMillis + " ms");
+    }
+
+    @Test
+    void retriesWaitForTheDelayBetweenRequestsToTheHost() {
+        site.first.put("/robots.txt", new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(503).build())));
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nAllow: /\n").build());
+        site.first.put("/flaky", new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(500).build())));
+        site.html("/flaky", "page");
+        long start = System.nanoTime();
+
+        crawl(Crawler.builder(fetcher).delay(Duration.ofMillis(400)), url("/flaky"));
+
+        List<Long> starts = new ArrayList<>(site.startNanos);
+        long gapMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(1) - starts.get(0));
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(200, records.all.getFirst().status());
+        assertEquals(2, site.hits("/robots.txt"));
+        assertTrue(gapMillis >= 350, "a retry " + gapMillis + " ms after the request, with --delay 400 ms");
+        assertTrue(elapsedMillis >= 1_050, "4 requests 400 ms apart (2 of robots.txt) in " + elapsedMillis + " ms");
     }
 
     @Test
