@@ -5,8 +5,10 @@ import crawlercommons.robots.BaseRobotRules;
 import crawlercommons.robots.SimpleRobotRulesParser;
 import dev.greenloom.crawler.fetch.FetchResult;
 import dev.greenloom.crawler.fetch.FetchResult.Failed;
+import dev.greenloom.crawler.fetch.FetchResult.Failure;
 import dev.greenloom.crawler.fetch.FetchResult.Fetched;
 import dev.greenloom.crawler.fetch.Fetcher;
+import dev.greenloom.crawler.fetch.Fetcher.Refusal;
 import dev.greenloom.crawler.output.Exchange;
 import dev.greenloom.crawler.output.Header;
 import dev.greenloom.crawler.output.PageRecord;
@@ -93,18 +95,6 @@ public final class Crawler {
     private final DiscoveryLog discoveryLog;
     private final String robotsAgent;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
-    /** Holds a page's redirect hops and retries to its hosts' robots.txt and request spacing. */
-    private final Fetcher.Gate pageGate = new Fetcher.Gate() {
-        @Override
-        public String beforeRedirect(HttpUrl url) {
-            return Crawler.this.beforeRedirect(url);
-        }
-
-        @Override
-        public void beforeRetry(HttpUrl url) {
-            Crawler.this.beforeRetry(url);
-        }
-    };
     private final Pool pool;
     /** One queue per writer thread; a page's discoveries and its record go to the same one, in order. */
     private final List<BlockingQueue<Object>> toWriters;
@@ -327,20 +317,43 @@ public final class Crawler {
         changed.signalAll();
     }
 
+    /** Holds {@code work}'s redirect hops to its scope and their hosts' robots.txt, and its retries to request spacing. */
+    private Fetcher.Gate gate(Work work) {
+        return new Fetcher.Gate() {
+            @Override
+            public Refusal beforeRedirect(HttpUrl url) {
+                return Crawler.this.beforeRedirect(work, url);
+            }
+
+            @Override
+            public void beforeRetry(HttpUrl url) {
+                Crawler.this.beforeRetry(url);
+            }
+        };
+    }
+
     /**
-     * Before a redirect hop to {@code url}: its origin's robots.txt must allow it (unless robots are
+     * Before {@code work}'s redirect hop to {@code url}: a page found by following links may not leave the scope
+     * (a listed URL may redirect anywhere); the origin's robots.txt must allow it (unless robots are
      * ignored; the file is fetched if no page of that origin asked yet), and the hop waits its turn at
      * that origin, {@code delay} or Crawl-delay after the origin's previous request. It takes none of
      * that origin's {@code perHost} slots: the page keeps the slot of the origin it started at.
      *
      * @return why the hop may not be made, or null
      */
-    private String beforeRedirect(HttpUrl url) {
+    private Refusal beforeRedirect(Work work, HttpUrl url) {
         String target = url.toString();
+        if (work.siteKey() != null) {
+            String normal = normalise(target);
+            String outside = normal == null ? "not an http or https URL" : scope.whyNot(normal, work.siteKey());
+            if (outside != null) {
+                return new Refusal(Failure.OUT_OF_SCOPE, "outside the crawl's scope (" + outside + ")");
+            }
+        }
         Host host = lockedHost(target);
         BaseRobotRules rules = ignoreRobots ? null : host.robots();
         if (rules != null && !rules.isAllowed(target)) {
-            return refusal(host, rules);
+            return new Refusal(Failure.ROBOTS, refusal(host, rules));
         }
         waitTurn(host, delay(rules));
         return null;
@@ -403,7 +416,7 @@ public final class Crawler {
                         work.url() + ": " + refusal(host, rules));
             }
             waitTurn(host, delay(rules));
-            result = fetcher.fetch(work.url(), pageGate);
+            result = fetcher.fetch(work.url(), gate(work));
         } finally {
             freeSlot(work);
         }
@@ -548,7 +561,7 @@ public final class Crawler {
         String url = origin + "/robots.txt";
         FetchResult result = fetcher.fetch(url, new Fetcher.Gate() {
             @Override
-            public String beforeRedirect(HttpUrl next) {
+            public Refusal beforeRedirect(HttpUrl next) {
                 return null; // followed unchecked, as RFC 9309 asks of a robots.txt's redirects
             }
 

@@ -45,12 +45,24 @@ public record Scope(Mode mode, List<Pattern> includes, List<Pattern> excludes) {
 
     /** True if a link to {@code url} found on a page whose site key is {@code siteKey} is in scope. */
     public boolean allows(String url, String siteKey) {
+        return whyNot(url, siteKey) == null;
+    }
+
+    /**
+     * Why {@code url} is out of scope for a page whose site key is {@code siteKey}, such as "not on host
+     * www.example.com" or "matching the exclude pattern \.pdf$"; null if it is in scope.
+     */
+    public String whyNot(String url, String siteKey) {
         if (!Objects.equals(key(url), siteKey)) {
-            return false;
+            return (mode == Mode.SAME_HOST ? "not on host " : "not in the domain ") + siteKey;
         }
         if (!includes.isEmpty() && includes.stream().noneMatch(p -> p.matcher(url).find())) {
-            return false;
+            return "matching no include pattern";
         }
-        return excludes.stream().noneMatch(p -> p.matcher(url).find());
+        return excludes.stream()
+                .filter(p -> p.matcher(url).find())
+                .findFirst()
+                .map(p -> "matching the exclude pattern " + p)
+                .orElse(null);
     }
 }

@@ -73,8 +73,10 @@ public sealed interface FetchResult {
         REDIRECT_LOOP("redirect-loop"),
         /** More redirects than allowed. */
         TOO_MANY_REDIRECTS("too-many-redirects"),
-        /** A redirect led to a URL that robots.txt (or another rule of the caller) disallows. */
-        ROBOTS("robots");
+        /** The URL, or a redirect's target, is disallowed by robots.txt. */
+        ROBOTS("robots"),
+        /** A redirect led out of the crawl's scope (from a page found by following links). */
+        OUT_OF_SCOPE("out-of-scope");
 
         private final String label;
 

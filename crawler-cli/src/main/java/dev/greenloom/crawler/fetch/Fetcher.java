@@ -166,10 +166,10 @@ public final class Fetcher implements AutoCloseable {
                 kind = Failure.TOO_MANY_REDIRECTS;
                 failure = "more than " + maxRedirects + " redirects, last to " + next;
             } else {
-                String veto = gate.beforeRedirect(next);
-                if (veto != null) {
-                    kind = Failure.ROBOTS;
-                    failure = "redirect to " + next + ", which is " + veto;
+                Refusal refusal = gate.beforeRedirect(next);
+                if (refusal != null) {
+                    kind = refusal.kind();
+                    failure = "redirect to " + next + ", which is " + refusal.reason();
                 }
             }
             if (kind != null) {
@@ -344,7 +344,7 @@ public final class Fetcher implements AutoCloseable {
         /** Lets every redirect hop and retry go ahead at once. */
         Gate OPEN = new Gate() {
             @Override
-            public String beforeRedirect(HttpUrl url) {
+            public Refusal beforeRedirect(HttpUrl url) {
                 return null;
             }
 
@@ -353,14 +353,22 @@ public final class Fetcher implements AutoCloseable {
             }
         };
 
-        /**
-         * Before a redirect hop to {@code url}: null to make it, or why not (such as "disallowed by
-         * http://host/robots.txt"), which ends the fetch as a {@link Failure#ROBOTS} failure without requesting it.
-         */
-        String beforeRedirect(HttpUrl url);
+        /** Before a redirect hop to {@code url}: null to make it, or why not, which ends the fetch without it. */
+        Refusal beforeRedirect(HttpUrl url);
 
         /** Before retrying {@code url}, after its backoff: returns when the retry may be sent. */
         void beforeRetry(HttpUrl url);
+    }
+
+    /**
+     * Why a {@link Gate} refuses a redirect hop: the failure the fetch ends with, and a reason that completes
+     * "redirect to URL, which is ...", such as "disallowed by http://host/robots.txt".
+     */
+    public record Refusal(Failure kind, String reason) {
+        public Refusal {
+            Objects.requireNonNull(kind, "kind == null");
+            Objects.requireNonNull(reason, "reason == null");
+        }
     }
 
     /** One exchange, and whether its body was over the limit (and cut there). */

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param elapsedMillis wall time spent on this URL, redirects and retries included
  * @param errorKind     null if the page was fetched; otherwise a short kind such as {@code bad-url}, {@code dns},
  *                      {@code connect}, {@code timeout}, {@code too-large}, {@code redirect-loop},
- *                      {@code too-many-redirects}, {@code robots} or {@code http}
+ *                      {@code too-many-redirects}, {@code robots}, {@code out-of-scope} or {@code http}
  * @param error         a human-readable message naming the URL, null if the page was fetched
  * @param exchanges     every HTTP exchange in order, redirects included; the last one is the final response;
  *                      empty if none happened

@@ -280,6 +280,34 @@ class CrawlerTest {
     }
 
     @Test
+    void aFollowedLinkThatRedirectsOutOfScopeIsNotFollowedThere() {
+        site.html("a.example/", "<a href=/out>out</a> <a href=/pdf>pdf</a>");
+        site.pages.put("a.example/out", new MockResponse.Builder().code(302)
+                .setHeader("Location", url("b.example", "/elsewhere")).build());
+        site.pages.put("a.example/pdf", new MockResponse.Builder().code(301).setHeader("Location", "/doc.pdf").build());
+        site.pages.put("a.example/listed", new MockResponse.Builder().code(302)
+                .setHeader("Location", url("b.example", "/moved")).build());
+        site.html("b.example/elsewhere", "<a href=/deeper>deeper</a>");
+        site.html("b.example/moved", "moved");
+        site.html("a.example/doc.pdf", "pdf");
+
+        crawl(Crawler.builder(fetcher).depth(2).scope(Scope.Mode.SAME_HOST, List.of(),
+                List.of(Pattern.compile("\\.pdf$"))), url("a.example", "/"), url("a.example", "/listed"));
+
+        assertEquals(0, site.hits("/elsewhere"));
+        assertEquals(0, site.hits("/deeper"));
+        assertEquals(0, site.hits("/doc.pdf"));
+        PageRecord out = records.byUrl().get(url("a.example", "/out"));
+        assertEquals("out-of-scope", out.errorKind());
+        assertTrue(out.error().contains("redirect to " + url("b.example", "/elsewhere"))
+                && out.error().contains("not on host a.example"), out.error());
+        PageRecord pdf = records.byUrl().get(url("a.example", "/pdf"));
+        assertEquals("out-of-scope", pdf.errorKind());
+        assertTrue(pdf.error().contains("exclude pattern"), pdf.error());
+        assertEquals(200, records.byUrl().get(url("a.example", "/listed")).status(), "a listed URL redirects anywhere");
+    }
+
+    @Test
     void redirectHopsToAnotherHostWaitForItsCrawlDelay() {
         site.pages.put("b.example/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 1\n").build());
         for (int i = 0; i < 2; i++) {

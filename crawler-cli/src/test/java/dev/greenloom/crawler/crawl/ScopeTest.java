@@ -37,4 +37,14 @@ class ScopeTest {
         assertEquals(false, scope.allows("http://h/blog/c", key));
         assertEquals(false, scope.allows("http://h/docs/d.pdf", key));
     }
+
+    @Test
+    void whyNotNamesWhatKeepsAUrlOut() {
+        Scope scope = new Scope(Scope.Mode.SAME_HOST, List.of(), List.of(Pattern.compile("\\.pdf$")));
+        String key = scope.key("http://h/");
+
+        assertEquals("not on host h", scope.whyNot("http://other/a", key));
+        assertEquals("matching the exclude pattern \\.pdf$", scope.whyNot("http://h/a.pdf", key));
+        assertEquals(null, scope.whyNot("http://h/a", key));
+    }
 }
