@@ -46,9 +46,10 @@ import okhttp3.HttpUrl;
 
 /**
  * Crawls: fetches every seed, and, to {@code depth}, the in-scope links of HTML pages, each normalised URL once.
- * A greenlet per page; at most {@code concurrency} pages fetched at once, and at most {@code perHost} of one
- * origin, requests to one origin spaced by {@code delay} (or its robots.txt {@code Crawl-delay}, if longer);
- * robots.txt fetched once per origin and obeyed unless told otherwise. A page gives its fetch slot back once its
+ * A greenlet per page; at most {@code concurrency} pages fetched at once, and at most {@code perHost} of one host
+ * (whatever its scheme and port: http and https of a site are one server), requests to one host spaced by
+ * {@code delay} (or its robots.txt {@code Crawl-delay}, if longer); robots.txt fetched once per origin
+ * ({@code scheme://host:port}, as RFC 9309 scopes it) and obeyed unless told otherwise. A page gives its fetch slot back once its
  * body is read, so that parsing and recording it overlap the next fetch; a {@link Pool} of twice
  * {@code concurrency} bounds the page greenlets alive, and with them the bodies held.
  *
@@ -106,7 +107,7 @@ public final class Crawler {
     private final Condition changed = lock.newCondition();
     /** Runnable pages, in order. Guarded by lock. */
     private final ArrayDeque<Work> ready = new ArrayDeque<>();
-    /** By origin. Guarded by lock. */
+    /** By host name. Guarded by lock. */
     private final Map<String, Host> hosts = new HashMap<>();
     /**
      * Every normalised URL queued, to where it came from (an input line, {@link #FROM_LINK}). Written under lock;
@@ -336,8 +337,8 @@ public final class Crawler {
      * Before {@code work}'s redirect hop to {@code url}: a page found by following links may not leave the scope
      * (a listed URL may redirect anywhere); the origin's robots.txt must allow it (unless robots are
      * ignored; the file is fetched if no page of that origin asked yet), and the hop waits its turn at
-     * that origin, {@code delay} or Crawl-delay after the origin's previous request. It takes none of
-     * that origin's {@code perHost} slots: the page keeps the slot of the origin it started at.
+     * that host, {@code delay} or Crawl-delay after the host's previous request. It takes none of
+     * that host's {@code perHost} slots: the page keeps the slot of the host it started at.
      *
      * @return why the hop may not be made, or null
      */
@@ -351,18 +352,19 @@ public final class Crawler {
             }
         }
         Host host = lockedHost(target);
-        BaseRobotRules rules = ignoreRobots ? null : host.robots();
+        String origin = origin(url);
+        BaseRobotRules rules = ignoreRobots ? null : host.robots(origin);
         if (rules != null && !rules.isAllowed(target)) {
-            return new Refusal(Failure.ROBOTS, refusal(host, rules));
+            return new Refusal(Failure.ROBOTS, refusal(origin, rules));
         }
         waitTurn(host, delay(rules));
         return null;
     }
 
-    /** Before a retry of a page's request to {@code url}: waits for its origin's turn, as any request does. */
+    /** Before a retry of a page's request to {@code url}: waits for its host's turn, as any request does. */
     private void beforeRetry(HttpUrl url) {
         Host host = lockedHost(url.toString());
-        waitTurn(host, delay(ignoreRobots ? null : host.robots()));
+        waitTurn(host, delay(ignoreRobots ? null : host.robots(origin(url))));
     }
 
     private Host lockedHost(String url) {
@@ -374,12 +376,15 @@ public final class Crawler {
         }
     }
 
-    /** The politeness state of {@code url}'s origin, created on first use. Under lock. */
+    /** The politeness state of {@code url}'s host, created on first use. Under lock. */
     private Host host(String url) {
-        HttpUrl parsed = HttpUrl.get(url);
-        String host = parsed.host().indexOf(':') >= 0 ? "[" + parsed.host() + "]" : parsed.host(); // IPv6
-        String origin = parsed.scheme() + "://" + host + ":" + parsed.port();
-        return hosts.computeIfAbsent(origin, o -> new Host(o, () -> fetchRobots(o)));
+        return hosts.computeIfAbsent(HttpUrl.get(url).host(), name -> new Host(name, this::fetchRobots));
+    }
+
+    /** {@code url}'s origin, {@code scheme://host:port}, which a robots.txt applies to. */
+    private static String origin(HttpUrl url) {
+        String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host(); // IPv6
+        return url.scheme() + "://" + host + ":" + url.port();
     }
 
     /** Visits one page in its own greenlet: robots, politeness delay, fetch (then frees its slot), links. */
@@ -410,10 +415,11 @@ public final class Crawler {
         FetchResult result;
         try {
             Host host = work.host();
-            BaseRobotRules rules = ignoreRobots ? null : host.robots();
+            String origin = origin(HttpUrl.get(work.url()));
+            BaseRobotRules rules = ignoreRobots ? null : host.robots(origin);
             if (rules != null && !rules.isAllowed(work.url())) {
                 return record(work.url(), work.depth(), work.parent(), "robots",
-                        work.url() + ": " + refusal(host, rules));
+                        work.url() + ": " + refusal(origin, rules));
             }
             waitTurn(host, delay(rules));
             result = fetcher.fetch(work.url(), gate(work));
@@ -534,29 +540,25 @@ public final class Crawler {
     }
 
     /**
-     * Why {@code rules} disallow a URL of {@code host}: its robots.txt says so, answered a server error, or
+     * Why {@code rules} disallow a URL of {@code origin}: its robots.txt says so, answered a server error, or
      * asks for a Crawl-delay over crawler-commons' limit of 300 s (which disallows the whole host).
      */
-    private static String refusal(Host host, BaseRobotRules rules) {
+    private static String refusal(String origin, BaseRobotRules rules) {
         if (rules.isDeferVisits()) {
-            return host.origin + "/robots.txt answered a server error, and a robots.txt that cannot be read"
+            return origin + "/robots.txt answered a server error, and a robots.txt that cannot be read"
                     + " disallows the whole host (RFC 9309)";
         }
         if (rules.isAllowNone()) {
-            return host.origin + "/robots.txt asks for a Crawl-delay over 300 s, which disallows the whole host";
+            return origin + "/robots.txt asks for a Crawl-delay over 300 s, which disallows the whole host";
         }
-        return "disallowed by " + host.origin + "/robots.txt";
+        return "disallowed by " + origin + "/robots.txt";
     }
 
-    /** Fetches and parses {@code origin}'s robots.txt; a missing file (4xx) or no answer allows everything. */
-    private BaseRobotRules fetchRobots(String origin) {
-        Host host;
-        lock.lock();
-        try {
-            host = hosts.get(origin);
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Fetches and parses the robots.txt of {@code origin}, one of {@code host}'s; a missing file (4xx) or no answer
+     * allows everything.
+     */
+    private BaseRobotRules fetchRobots(Host host, String origin) {
         waitTurn(host, delay);
         String url = origin + "/robots.txt";
         FetchResult result = fetcher.fetch(url, new Fetcher.Gate() {
@@ -803,7 +805,7 @@ public final class Crawler {
             return this;
         }
 
-        /** Most pages of one origin fetched at once; default 2. */
+        /** Most pages of one host (any scheme and port) fetched at once; default 2. */
         public Builder perHost(int perHost) {
             if (perHost <= 0) {
                 throw new IllegalArgumentException("perHost <= 0");
@@ -812,7 +814,7 @@ public final class Crawler {
             return this;
         }
 
-        /** Least time between the starts of two requests to one origin; default zero. */
+        /** Least time between the starts of two requests to one host (any scheme and port); default zero. */
         public Builder delay(Duration delay) {
             Objects.requireNonNull(delay, "delay == null");
             if (delay.isNegative()) {

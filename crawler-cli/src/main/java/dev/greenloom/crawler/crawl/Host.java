@@ -5,28 +5,36 @@ import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.Callable;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.BiFunction;
 
 /**
- * The politeness state of one origin ({@code scheme://host:port}): how many of its pages are being fetched,
- * the ones waiting for a free connection, when the next request may start, and its robots.txt rules, fetched
- * once. {@link #active} and {@link #parked} are guarded by the crawler's lock; the rest is safe for concurrent use.
+ * The politeness state of one host name, whatever the scheme and port it is reached on: how many of its pages are
+ * being fetched, the ones waiting for a free connection, when the next request may start; and the robots.txt
+ * rules of each of its origins ({@code scheme://host:port}, as RFC 9309 scopes them), each fetched once.
+ * {@link #active} and {@link #parked} are guarded by the crawler's lock; the rest is safe for concurrent use.
  */
 final class Host {
-    final String origin;
+    final String name;
     /** Pages of this host being fetched now. Guarded by the crawler's lock. */
     int active;
     /** Pages of this host waiting because {@link #active} reached the limit. Guarded by the crawler's lock. */
     final ArrayDeque<Work> parked = new ArrayDeque<>();
     /** When the next request to this host may start, in {@link System#nanoTime()} terms. Guarded by this. */
     private long nextStart = System.nanoTime();
-    private final FutureTask<BaseRobotRules> robots;
+    /** By origin; most hosts have one. Guarded by this. */
+    private final Map<String, FutureTask<BaseRobotRules>> robots = new HashMap<>(2);
+    private final BiFunction<Host, String, BaseRobotRules> fetchRobots;
 
-    Host(String origin, Callable<BaseRobotRules> fetchRobots) {
-        this.origin = origin;
-        this.robots = new FutureTask<>(fetchRobots);
+    /**
+     * @param fetchRobots fetches and parses the robots.txt of an origin of this host
+     */
+    Host(String name, BiFunction<Host, String, BaseRobotRules> fetchRobots) {
+        this.name = name;
+        this.fetchRobots = fetchRobots;
     }
 
     /**
@@ -41,14 +49,19 @@ final class Host {
     }
 
     /**
-     * This host's robots.txt rules: the first caller fetches them, concurrent callers wait for that fetch.
+     * The robots.txt rules of {@code origin}, one of this host's: the first caller fetches them, concurrent
+     * callers wait for that fetch.
      *
      * @throws GreenletExit if the calling thread is interrupted, or the fetch it waited for was killed
      */
-    BaseRobotRules robots() {
-        robots.run(); // does nothing if another thread ran it or runs it now
+    BaseRobotRules robots(String origin) {
+        FutureTask<BaseRobotRules> rules;
+        synchronized (this) {
+            rules = robots.computeIfAbsent(origin, o -> new FutureTask<>(() -> fetchRobots.apply(this, o)));
+        }
+        rules.run(); // does nothing if another thread ran it or runs it now
         try {
-            return robots.get();
+            return rules.get();
         } catch (InterruptedException e) {
             throw Green.interrupted(e);
         } catch (ExecutionException e) {

@@ -410,6 +410,34 @@ class CrawlerTest {
     }
 
     @Test
+    void perHostLimitAndDelayHoldForAHostOnTwoPorts() throws IOException {
+        site.latency = Duration.ofMillis(100);
+        site.html("/", "page");
+        try (MockWebServer otherPort = new MockWebServer()) {
+            otherPort.setDispatcher(site);
+            otherPort.start();
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                urls.add(url("a.example", "/?" + i));
+                urls.add("http://a.example:" + otherPort.getPort() + "/?" + i);
+            }
+
+            crawl(Crawler.builder(fetcher).perHost(2).concurrency(16).ignoreRobots(true), urls.toArray(String[]::new));
+
+            assertEquals(8, records.all.size());
+            assertEquals(2, site.maxConcurrent.get(), "pages of a.example fetched at once, over two ports");
+            site.startNanos.clear();
+            records.all.clear();
+            crawl(Crawler.builder(fetcher).perHost(2).delay(Duration.ofMillis(300)).ignoreRobots(true),
+                    url("a.example", "/?spaced"), "http://a.example:" + otherPort.getPort() + "/?spaced");
+        }
+        List<Long> starts = new ArrayList<>(site.startNanos);
+        Collections.sort(starts);
+        long gapMillis = TimeUnit.NANOSECONDS.toMillis(starts.getLast() - starts.getFirst());
+        assertTrue(gapMillis >= 250, "two ports of one host got requests " + gapMillis + " ms apart, --delay 300 ms");
+    }
+
+    @Test
     void concurrencyLimitHoldsAtTheServer() {
         site.latency = Duration.ofMillis(50);
         String[] urls = new String[12];
