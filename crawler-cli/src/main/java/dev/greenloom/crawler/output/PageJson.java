@@ -7,12 +7,12 @@ final class PageJson {
 
     /**
      * One line: {@code url, final_url, status, content_type, bytes, elapsed_ms, depth, parent, error_kind, error};
-     * absent values are {@code null}, status is 0 when no response arrived. A page whose final status is
-     * 4xx or 5xx has error kind {@code http-status} and an error such as {@code http://h/a: HTTP 404 Not Found},
-     * so every failed line says what went wrong in the same two fields.
+     * absent values are {@code null}, status is 0 when no response arrived. A page whose final status is not
+     * 2xx (4xx, 5xx, or a 3xx that could not be followed) has error kind {@code http-status} and an error such as
+     * {@code http://h/a: HTTP 404 Not Found}, so every failed line says what went wrong in the same two fields.
      */
     static String line(PageRecord page) {
-        boolean statusError = page.ok() && page.status() >= 400;
+        boolean statusError = page.ok() && page.status() / 100 != 2;
         return new Json()
                 .add("url", page.url())
                 .add("final_url", page.finalUrl())
@@ -30,6 +30,8 @@ final class PageJson {
     private static String statusError(PageRecord page) {
         Exchange last = page.finalExchange();
         String reason = last == null || last.reason() == null || last.reason().isBlank() ? "" : " " + last.reason();
-        return page.url() + ": HTTP " + page.status() + reason;
+        boolean nowhereToGo = page.status() / 100 == 3 && last != null
+                && last.responseHeaders().stream().noneMatch(header -> header.name().equalsIgnoreCase("Location"));
+        return page.url() + ": HTTP " + page.status() + reason + (nowhereToGo ? " without a Location to follow" : "");
     }
 }

@@ -42,4 +42,14 @@ class PageJsonTest {
                 null, null, List.of())));
         assertEquals("http://h/x: HTTP 503", serverError.get("error"));
     }
+
+    @Test
+    void aRedirectWithoutALocationIsAnErrorThatSaysSo() {
+        Exchange nowhere = new Exchange("GET", "http://h/r", List.of(), "HTTP/1.1", 302, "Found", List.of(),
+                new byte[0], null, Instant.EPOCH);
+        var members = JsonLine.parse(PageJson.line(new PageRecord("http://h/r", "http://h/r", 0, null, 302,
+                null, 0, 5, null, null, List.of(nowhere))));
+        assertEquals("http-status", members.get("error_kind"));
+        assertEquals("http://h/r: HTTP 302 Found without a Location to follow", members.get("error"));
+    }
 }
