@@ -6,6 +6,7 @@ import dev.greenloom.crawler.fetch.FetchResult.Failure;
 import dev.greenloom.crawler.fetch.FetchResult.Fetched;
 import dev.greenloom.crawler.output.Exchange;
 import dev.greenloom.crawler.output.Header;
+import dev.greenloom.crawler.timing.DurationText;
 import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +68,8 @@ public final class Fetcher implements AutoCloseable {
     private final long maxSize;
     private final int retries;
     private final Backoff backoff;
+    private final Duration readTimeout;
+    private final Duration callTimeout;
     /** Set by {@link #cancelAll()}: a call failing from then on was cancelled by us, not timed out. */
     private volatile boolean cancelled;
 
@@ -75,6 +79,8 @@ public final class Fetcher implements AutoCloseable {
         this.maxSize = builder.maxSize;
         this.retries = builder.retries;
         this.backoff = builder.backoff;
+        this.readTimeout = builder.readTimeout;
+        this.callTimeout = builder.callTimeout;
         this.client = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
@@ -279,11 +285,16 @@ public final class Fetcher implements AutoCloseable {
         };
     }
 
-    private static String describe(IOException e, HttpUrl url) {
+    private String describe(IOException e, HttpUrl url) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return switch (kind(e)) {
             case DNS -> "cannot resolve " + url.host() + " (" + message + ")";
-            case TIMEOUT -> "timed out fetching " + url + " (" + message + ")";
+            // OkHttp says "timeout" for both: a socket's read (or write) timeout, or its own call timeout.
+            case TIMEOUT -> e instanceof SocketTimeoutException
+                    ? "timed out fetching " + url + ": nothing received for " + DurationText.format(readTimeout)
+                            + " (the read timeout)"
+                    : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
+                            + " (the request timeout)";
             case CONNECT -> "cannot connect to " + url.host() + ":" + url.port() + " (" + message + ")";
             default -> message + " fetching " + url;
         };
