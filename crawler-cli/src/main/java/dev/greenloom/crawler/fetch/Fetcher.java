@@ -295,7 +295,8 @@ public final class Fetcher implements AutoCloseable {
                             + " (the read timeout)"
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
-            case CONNECT -> "cannot connect to " + url.host() + ":" + url.port() + " (" + message + ")";
+            case CONNECT -> "cannot connect to " + (url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host())
+                    + ":" + url.port() + " (" + message + ")";
             default -> message + " fetching " + url;
         };
     }

@@ -197,6 +197,21 @@ class FetcherTest {
     }
 
     @Test
+    void aConnectionFailureToAnIpv6AddressNamesItInBrackets() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Fetcher once = Fetcher.builder(resolver).retries(0).build();
+
+        Failed failed = assertInstanceOf(Failed.class, once.fetch("http://[::1]:" + closedPort + "/"));
+
+        assertEquals(Failure.CONNECT, failed.kind());
+        assertTrue(failed.message().contains("cannot connect to [::1]:" + closedPort + " "), failed.message());
+        once.close();
+    }
+
+    @Test
     void stallingServerTimesOut() {
         server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
 
