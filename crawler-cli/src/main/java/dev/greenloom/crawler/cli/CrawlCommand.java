@@ -181,6 +181,12 @@ public final class CrawlCommand implements Callable<Integer> {
                 || (timeout != null && timeout.isZero())) {
             return "timeouts must be > 0";
         }
+        if (maxSize > Fetcher.MAX_SIZE_LIMIT) {
+            return "--max-size must be below 2G (a page is held in memory)";
+        }
+        if (userAgent != null && !Fetcher.isSendable(userAgent)) {
+            return "--user-agent must be printable ASCII text, not blank";
+        }
         return null;
     }
 

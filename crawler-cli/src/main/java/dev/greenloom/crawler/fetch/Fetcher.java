@@ -59,6 +59,9 @@ public final class Fetcher implements AutoCloseable {
     /** The default {@code User-Agent}: product, version and a URL saying who crawls. */
     public static final String DEFAULT_USER_AGENT = "greenloom/" + version() + " (+https://github.com/greenloom)";
 
+    /** The largest {@code maxSize} accepted: a body is held in one array. */
+    public static final long MAX_SIZE_LIMIT = Integer.MAX_VALUE - 16;
+
     /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
     private static final int DNS_CACHE_SIZE = 100_000;
 
@@ -105,6 +108,11 @@ public final class Fetcher implements AutoCloseable {
     /** A builder with the defaults documented on its setters, resolving names through {@code resolver}. */
     public static Builder builder(Resolver resolver) {
         return new Builder(resolver);
+    }
+
+    /** True if {@code userAgent} can be sent as a {@code User-Agent} header: not blank, printable ASCII only. */
+    public static boolean isSendable(String userAgent) {
+        return !userAgent.isBlank() && userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     /** The {@code User-Agent} this fetcher sends. */
@@ -408,11 +416,11 @@ public final class Fetcher implements AutoCloseable {
             this.resolver = Objects.requireNonNull(resolver, "resolver == null");
         }
 
-        /** The {@code User-Agent} header; default {@link #DEFAULT_USER_AGENT}. */
+        /** The {@code User-Agent} header, {@linkplain #isSendable sendable}; default {@link #DEFAULT_USER_AGENT}. */
         public Builder userAgent(String userAgent) {
             Objects.requireNonNull(userAgent, "userAgent == null");
-            if (userAgent.isBlank()) {
-                throw new IllegalArgumentException("userAgent is blank");
+            if (!isSendable(userAgent)) {
+                throw new IllegalArgumentException("userAgent is blank or not printable ASCII");
             }
             this.userAgent = userAgent;
             return this;
@@ -450,8 +458,8 @@ public final class Fetcher implements AutoCloseable {
             if (maxSize <= 0) {
                 throw new IllegalArgumentException("maxSize <= 0");
             }
-            if (maxSize > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("maxSize > 2 GiB");
+            if (maxSize > MAX_SIZE_LIMIT) {
+                throw new IllegalArgumentException("maxSize > MAX_SIZE_LIMIT");
             }
             this.maxSize = maxSize;
             return this;

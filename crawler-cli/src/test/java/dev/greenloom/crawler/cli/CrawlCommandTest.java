@@ -150,6 +150,21 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aUserAgentOrMaxSizeTheFetcherCannotUseIsAUsageError() throws IOException {
+        Path input = list(url("/"));
+
+        assertEquals(Main.EXIT_USAGE, crawl("--user-agent", " ", input.toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--user-agent", "bücher/1.0", input.toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--max-size", "3G", input.toString()));
+
+        String errors = err.toString();
+        assertTrue(errors.contains("--user-agent must be printable ASCII text, not blank"), errors);
+        assertTrue(errors.contains("--max-size must be below 2G"), errors);
+        assertTrue(!errors.contains("Exception"), errors);
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
     void anOutputThatCannotBeOpenedIsAUsageErrorSayingWhy() throws IOException {
         Path input = list(url("/"));
         Path file = Files.writeString(dir.resolve("a-file"), "");
