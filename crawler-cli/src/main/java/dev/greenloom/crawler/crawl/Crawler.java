@@ -49,9 +49,9 @@ import okhttp3.HttpUrl;
  * A greenlet per page; at most {@code concurrency} pages fetched at once, and at most {@code perHost} of one host
  * (whatever its scheme and port: http and https of a site are one server), requests to one host spaced by
  * {@code delay} (or its robots.txt {@code Crawl-delay}, if longer); robots.txt fetched once per origin
- * ({@code scheme://host:port}, as RFC 9309 scopes it) and obeyed unless told otherwise. A page gives its fetch slot back once its
- * body is read, so that parsing and recording it overlap the next fetch; a {@link Pool} of twice
- * {@code concurrency} bounds the page greenlets alive, and with them the bodies held.
+ * ({@code scheme://host:port}, as RFC 9309 scopes it) and obeyed unless told otherwise. A page gives its fetch
+ * slot back once its body is read, so that parsing and recording it overlap the next fetch; a {@link Pool} of
+ * twice {@code concurrency} bounds the page greenlets alive, and with them the bodies held.
  *
  * <p>Every listed seed gets exactly one {@link PageRecord}, whatever happened: fetched, failed, malformed
  * ({@code bad-url}), a duplicate of an earlier line ({@code duplicate}, naming it), disallowed ({@code robots}), or
@@ -318,7 +318,7 @@ public final class Crawler {
         changed.signalAll();
     }
 
-    /** Holds {@code work}'s redirect hops to its scope and their hosts' robots.txt, and its retries to request spacing. */
+    /** Holds {@code work}'s redirect hops to its scope and their robots.txt, and its retries to the host's spacing. */
     private Fetcher.Gate gate(Work work) {
         return new Fetcher.Gate() {
             @Override

@@ -216,7 +216,8 @@ public final class Fetcher implements AutoCloseable {
             if (attempt >= retries || (status != 429 && status < 500)) {
                 return hop;
             }
-            Duration wait = backoff.delay(attempt, header(hop.exchange().responseHeaders(), "Retry-After"), Instant.now());
+            String retryAfter = header(hop.exchange().responseHeaders(), "Retry-After");
+            Duration wait = backoff.delay(attempt, retryAfter, Instant.now());
             if (wait == null) {
                 return hop; // the server asks for a longer wait than we give it: its answer stands
             }

@@ -365,7 +365,8 @@ class CrawlerTest {
 
     @Test
     void retriesWaitForTheDelayBetweenRequestsToTheHost() {
-        site.first.put("/robots.txt", new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(503).build())));
+        site.first.put("/robots.txt",
+                new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(503).build())));
         site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nAllow: /\n").build());
         site.first.put("/flaky", new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(500).build())));
         site.html("/flaky", "page");
