@@ -77,6 +77,8 @@ public final class Crawler {
     private static final String FROM_LINK = "a link";
     /** A URL's scheme (RFC 3986), as written. */
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
+    /** A product token of a User-Agent, {@code name/version}, at its start or after a space, "(" or ";". */
+    private static final Pattern PRODUCT_TOKEN = Pattern.compile("(?:^|[\\s(;])([A-Za-z][A-Za-z0-9_-]*)/");
     /** Parsed once on a parser thread at the start of a recursive crawl. */
     private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
             .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
@@ -94,7 +96,7 @@ public final class Crawler {
     private final Duration timeout;
     private final Set<String> finishedEarlier;
     private final DiscoveryLog discoveryLog;
-    private final String robotsAgent;
+    private final List<String> robotsAgents;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
     private final Pool pool;
     /** One queue per writer thread; a page's discoveries and its record go to the same one, in order. */
@@ -140,7 +142,7 @@ public final class Crawler {
         this.timeout = builder.timeout;
         this.finishedEarlier = Set.copyOf(builder.finishedEarlier);
         this.discoveryLog = builder.discoveryLog;
-        this.robotsAgent = fetcher.userAgent().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT);
+        this.robotsAgents = robotsAgents(fetcher.userAgent());
         this.concurrency = builder.concurrency;
         this.pool = new Pool((int) Math.min(Integer.MAX_VALUE, 2L * builder.concurrency));
         List<BlockingQueue<Object>> queues = new ArrayList<>();
@@ -575,11 +577,29 @@ public final class Crawler {
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
         if (result instanceof Fetched fetched) {
             if (fetched.status() / 100 == 2) {
-                return parser.parseContent(url, fetched.body(), fetched.contentType(), List.of(robotsAgent));
+                return parser.parseContent(url, fetched.body(), fetched.contentType(), robotsAgents);
             }
             return parser.failedFetch(fetched.status());
         }
         return parser.failedFetch(404);
+    }
+
+    /**
+     * The names robots.txt groups are matched against: the product tokens of {@code userAgent}
+     * ({@code mybot} for {@code Mozilla/5.0 (compatible; MyBot/1.0)}, as Googlebot's rules are found
+     * in its browser-like agent), leaving out the {@code Mozilla} every such agent starts with; the
+     * first word if there is no token.
+     */
+    static List<String> robotsAgents(String userAgent) {
+        List<String> names = new ArrayList<>();
+        Matcher token = PRODUCT_TOKEN.matcher(userAgent);
+        while (token.find()) {
+            String name = token.group(1).toLowerCase(Locale.ROOT);
+            if (!name.equals("mozilla") && !names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names.isEmpty() ? List.of(userAgent.strip().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT)) : List.copyOf(names);
     }
 
     /** After the run's timeout: a record for every page queued or killed, and every seed not read. */

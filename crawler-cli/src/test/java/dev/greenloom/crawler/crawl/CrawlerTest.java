@@ -227,6 +227,29 @@ class CrawlerTest {
     }
 
     @Test
+    void robotsTxtGroupsAreMatchedAgainstTheBotNamedInABrowserLikeUserAgent() {
+        site.pages.put("/robots.txt", new MockResponse.Builder()
+                .body("User-agent: MyBot\nDisallow: /private\n\nUser-agent: *\nDisallow:\n").build());
+        site.html("/", "<a href=/private/x>p</a><a href=/public>q</a>");
+        Fetcher myBot = Fetcher.builder(new LoopbackResolver())
+                .userAgent("Mozilla/5.0 (compatible; MyBot/2.1; +http://bot.example/)").build();
+
+        crawl(Crawler.builder(myBot).depth(1), url("/"));
+
+        assertEquals("robots", records.byUrl().get(url("/private/x")).errorKind());
+        assertEquals(0, site.hits("/private/x"));
+        assertEquals(1, site.hits("/public"));
+    }
+
+    @Test
+    void robotsAgentsAreTheUserAgentsProductTokensButMozilla() {
+        assertEquals(List.of("mybot"), Crawler.robotsAgents("Mozilla/5.0 (compatible; MyBot/2.1; +http://bot.example/)"));
+        assertEquals(List.of("greenloom"), Crawler.robotsAgents(Fetcher.DEFAULT_USER_AGENT));
+        assertEquals(List.of("mybot"), Crawler.robotsAgents("MyBot"));
+        assertEquals(List.of("mozilla"), Crawler.robotsAgents("Mozilla/5.0"));
+    }
+
+    @Test
     void anIpv6LiteralUrlIsCrawledUnderItsOwnRobotsTxt() throws IOException {
         site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
         site.html("/", "<a href=/private/x>p</a><a href=/public>q</a>");
