@@ -33,6 +33,21 @@ class MirrorSinkTest {
     }
 
     @Test
+    void writesLongNamesInAnyScript() throws IOException {
+        List<String> urls = List.of("http://example.com/" + "x".repeat(300),
+                "http://example.com/" + "漢".repeat(100), "http://example.com/" + "😀".repeat(70) + ".html",
+                "http://example.com/" + "%E6%BC%A2".repeat(100) + "/x");
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            for (String url : urls) {
+                sink.accept(Pages.ok(url, url));
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertEquals(urls.size(), files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
     void skipsFailedPages() throws IOException {
         try (MirrorSink sink = new MirrorSink(dir)) {
             sink.accept(Pages.failed("http://example.com/x", "timeout"));
