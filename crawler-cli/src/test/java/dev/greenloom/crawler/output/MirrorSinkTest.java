@@ -82,6 +82,21 @@ class MirrorSinkTest {
     }
 
     @Test
+    void neverWritesThroughASymbolicLinkInTheDirectory(@TempDir Path outside) throws IOException {
+        Files.createSymbolicLink(dir.resolve("example.com"), outside);
+        Files.createDirectories(dir.resolve("other.example"));
+        Files.createSymbolicLink(dir.resolve("other.example/c"), outside);
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            assertThrows(IOException.class, () -> sink.accept(Pages.ok("http://example.com/a/b", "through a link")));
+            sink.accept(Pages.ok("http://other.example/c", "in place of a link"));
+        }
+        try (Stream<Path> files = Files.list(outside)) {
+            assertEquals(List.of(), files.toList());
+        }
+        assertEquals("in place of a link", Files.readString(dir.resolve("other.example/c")));
+    }
+
+    @Test
     void fileThenDirectoryMovesFileToIndex() throws IOException {
         try (MirrorSink sink = new MirrorSink(dir)) {
             sink.accept(Pages.ok("http://h/a", "file a"));
