@@ -284,7 +284,7 @@ public final class Crawler {
     private void admitSeed(Seed seed) {
         String url = normalise(seed.url());
         if (url == null) {
-            if (seed.listed()) {
+            if (seed.listed() && !finishedEarlier.contains(seed.url())) {
                 enqueue(badUrl(seed));
             }
             return;
@@ -553,8 +553,8 @@ public final class Crawler {
         }
         while (seeds.hasNext()) {
             Seed seed = seeds.next();
-            if (seed.listed()) {
-                String url = normalise(seed.url());
+            String url = normalise(seed.url());
+            if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
                 enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
             }
         }
@@ -793,7 +793,10 @@ public final class Crawler {
             return this;
         }
 
-        /** Normalised URLs an earlier run finished: never fetched again, and no record written for them. */
+        /**
+         * Normalised URLs an earlier run finished, and the text of bad lines it reported: never fetched again, and
+         * no record written for them.
+         */
         public Builder finishedEarlier(Set<String> urls) {
             this.finishedEarlier = Set.copyOf(urls);
             return this;

@@ -195,6 +195,18 @@ class CrawlCommandTest {
         assertEquals(null, hits.get("/stale"), "the old frontier was dropped by the fresh run");
     }
 
+    @Test
+    void resumeReportsABadLineOnce() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path input = list(url("/"), "not a url");
+        Path report = dir.resolve("report.jsonl");
+        assertEquals(Main.EXIT_SOME_FAILED, crawl("--report", report.toString(), input.toString()));
+
+        crawl("--resume", "--report", report.toString(), input.toString());
+
+        assertEquals(List.of(url("/"), "not a url"), reportUrls(report).stream().sorted().toList());
+    }
+
     /** {@code greenloom crawl --ignore-robots --depth 1 --concurrency 2 ARGS} in a JVM of its own, stdout discarded. */
     private static Process crawlProcess(ProcessBuilder.Redirect stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
