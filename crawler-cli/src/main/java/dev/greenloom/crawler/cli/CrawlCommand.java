@@ -187,7 +187,7 @@ public final class CrawlCommand implements Callable<Integer> {
     private int crawl(InputLines lines, PrintWriter err) throws IOException {
         ResumeState resumed = resume
                 ? ResumeState.load(report, FrontierLog.pathFor(report))
-                : new ResumeState(Set.of(), List.of(), 0);
+                : new ResumeState(Set.of(), Set.of(), List.of(), 0);
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
@@ -241,7 +241,8 @@ public final class CrawlCommand implements Callable<Integer> {
                 .delay(delay)
                 .ignoreRobots(ignoreRobots)
                 .timeout(timeout)
-                .finishedEarlier(resumed.finished());
+                .finishedEarlier(resumed.finished())
+                .duplicatesReportedEarlier(resumed.duplicates());
         if (maxPages != null) {
             builder.maxPages(maxPages);
         }

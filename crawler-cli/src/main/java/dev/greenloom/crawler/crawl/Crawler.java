@@ -90,6 +90,7 @@ public final class Crawler {
     private final boolean ignoreRobots;
     private final Duration timeout;
     private final Set<String> finishedEarlier;
+    private final Set<String> duplicatesEarlier;
     private final DiscoveryLog discoveryLog;
     private final String robotsAgent;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
@@ -135,7 +136,8 @@ public final class Crawler {
         this.delay = builder.delay;
         this.ignoreRobots = builder.ignoreRobots;
         this.timeout = builder.timeout;
-        this.finishedEarlier = Set.copyOf(builder.finishedEarlier);
+        this.finishedEarlier = builder.finishedEarlier;
+        this.duplicatesEarlier = builder.duplicatesEarlier;
         this.discoveryLog = builder.discoveryLog;
         this.robotsAgent = fetcher.userAgent().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT);
         this.concurrency = builder.concurrency;
@@ -300,7 +302,8 @@ public final class Crawler {
         } finally {
             lock.unlock();
         }
-        if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)) {
+        if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)
+                && !duplicatesEarlier.contains(url)) {
             enqueue(record(url, 0, null, "duplicate", seed.origin() + ": " + url + " is a duplicate of "
                     + (firstSeen.equals(FROM_LINK) ? "a page found by following links" : firstSeen)
                     + "; fetched once"));
@@ -717,6 +720,7 @@ public final class Crawler {
         private boolean ignoreRobots;
         private Duration timeout;
         private Set<String> finishedEarlier = Set.of();
+        private Set<String> duplicatesEarlier = Set.of();
         private DiscoveryLog discoveryLog;
 
         private Builder(Fetcher fetcher) {
@@ -799,6 +803,12 @@ public final class Crawler {
          */
         public Builder finishedEarlier(Set<String> urls) {
             this.finishedEarlier = Set.copyOf(urls);
+            return this;
+        }
+
+        /** Normalised URLs whose duplicate lines an earlier run reported: no duplicate record is written again. */
+        public Builder duplicatesReportedEarlier(Set<String> urls) {
+            this.duplicatesEarlier = Set.copyOf(urls);
             return this;
         }
 

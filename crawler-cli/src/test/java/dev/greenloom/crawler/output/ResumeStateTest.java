@@ -46,6 +46,18 @@ class ResumeStateTest {
     }
 
     @Test
+    void aDuplicateLineIsNoOutcome() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        try (ReportSink sink = new ReportSink(report, false)) {
+            sink.accept(Pages.failed("http://h/dup", "duplicate"));
+            sink.accept(Pages.failed("http://h/stalled", "timeout"));
+        }
+        ResumeState state = ResumeState.load(report, dir.resolve("missing.frontier"));
+        assertEquals(Set.of("http://h/stalled"), state.finished());
+        assertEquals(Set.of("http://h/dup"), state.duplicates());
+    }
+
+    @Test
     void damagedMiddleLineIsSkippedNotFatal() throws IOException {
         Path report = dir.resolve("report.jsonl");
         Files.writeString(report, PageJson.line(Pages.ok("http://h/1", "x")) + "\n\u0000garbage\n{\"no_url\":1}\n"
