@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>{@link #finished()}: every URL with an outcome in the report, whatever it was (it was reported, so it is
- *       not fetched again), the text of {@code bad-url} lines included; but not a {@code duplicate} line, which
- *       is written when the line is read, before the URL it repeats is fetched.</li>
+ *       not fetched again), the text of {@code bad-url} lines included. Two kinds of line are no outcome: a
+ *       {@code duplicate} line (written when the line is read, before the URL it repeats is fetched) and a page
+ *       the run's {@code --timeout} left unfetched ({@link #notReached}).</li>
  *   <li>{@link #duplicates()}: URLs whose {@code duplicate} lines are already reported.</li>
  *   <li>{@link #pending()}: URLs in the frontier log without an outcome, each once (its first logged depth and
  *       parent), in logged order.</li>
@@ -57,7 +58,7 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
             String url = required(members, "url");
             if (DUPLICATE.equals(members.get("error_kind"))) {
                 duplicates.add(url);
-            } else {
+            } else if (!notReached(members)) {
                 finished.add(url);
             }
         });
@@ -70,6 +71,16 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
             }
         });
         return new ResumeState(finished, duplicates, pending, skipped[0]);
+    }
+
+    /**
+     * True for the line of a page the run's {@code --timeout} stopped before it was fetched: error kind
+     * {@code timeout} with no time spent and no response. (A fetch that timed out took time; one under a
+     * millisecond would count as not reached and be fetched again, which does no harm.)
+     */
+    static boolean notReached(Map<String, String> members) {
+        return "timeout".equals(members.get("error_kind")) && "0".equals(members.get("elapsed_ms"))
+                && "0".equals(members.get("status"));
     }
 
     /** Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}. */
