@@ -191,10 +191,10 @@ public final class CrawlCommand implements Callable<Integer> {
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
-        PageSink outputs;
+        PageSink files;
         FrontierLog frontier;
         try {
-            outputs = Sinks.all(sinks());
+            files = Sinks.all(fileSinks());
             frontier = report == null ? null : frontierLog(report);
         } catch (IOException e) {
             err.println("greenloom crawl: cannot open output " + why(e));
@@ -203,6 +203,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try (DnsResolver resolver = DnsResolver.system(); Fetcher fetcher = fetcher(resolver)) {
             Crawler crawler = crawler(fetcher, resumed, frontier);
             CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
+            PageSink outputs = Sinks.all(outputs(files, stats));
             CountDownLatch closed = new CountDownLatch(1);
             Thread onInterrupt = new Thread(() -> {
                 crawler.stop();
@@ -276,14 +277,23 @@ public final class CrawlCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    private List<PageSink> sinks() throws IOException {
-        List<PageSink> sinks = new ArrayList<>();
+    /**
+     * The lines on stdout (with --json, or without any output flag), kept clear of the progress line when stdout is
+     * its terminal too; then {@code files}.
+     */
+    private List<PageSink> outputs(PageSink files, CrawlStats stats) {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
-            sinks.add(new JsonLinesSink(stdout));
-        } else if (out == null && warc == null && report == null) {
-            sinks.add(new TextSink(stdout));
+        PageSink lines = json ? new JsonLinesSink(stdout)
+                : out == null && warc == null && report == null ? new TextSink(stdout) : null;
+        if (lines == null) {
+            return List.of(files);
         }
+        return List.of(Progress.stdoutIsTerminal() ? stats.above(lines) : lines, files);
+    }
+
+    /** The file outputs: --out, --warc, --report. */
+    private List<PageSink> fileSinks() throws IOException {
+        List<PageSink> sinks = new ArrayList<>();
         if (out != null) {
             sinks.add(new MirrorSink(out));
         }
