@@ -193,14 +193,14 @@ public final class CrawlCommand implements Callable<Integer> {
     private int crawl(InputLines lines, PrintWriter err) throws IOException {
         ResumeState resumed = resume
                 ? ResumeState.load(report, FrontierLog.pathFor(report))
-                : new ResumeState(Set.of(), List.of(), 0);
+                : new ResumeState(Set.of(), Set.of(), List.of(), 0);
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
-        PageSink outputs;
+        PageSink files;
         FrontierLog frontier;
         try {
-            outputs = Sinks.all(sinks());
+            files = Sinks.all(fileSinks());
             frontier = report == null ? null : frontierLog(report);
         } catch (IOException e) {
             err.println("greenloom crawl: cannot open output " + why(e));
@@ -209,6 +209,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try (DnsResolver resolver = DnsResolver.system(); Fetcher fetcher = fetcher(resolver)) {
             Crawler crawler = crawler(fetcher, resumed, frontier);
             CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
+            PageSink outputs = Sinks.all(outputs(files, stats));
             CountDownLatch closed = new CountDownLatch(1);
             Thread onInterrupt = new Thread(() -> {
                 crawler.stop();
@@ -247,7 +248,8 @@ public final class CrawlCommand implements Callable<Integer> {
                 .delay(delay)
                 .ignoreRobots(ignoreRobots)
                 .timeout(timeout)
-                .finishedEarlier(resumed.finished());
+                .finishedEarlier(resumed.finished())
+                .duplicatesReportedEarlier(resumed.duplicates());
         if (maxPages != null) {
             builder.maxPages(maxPages);
         }
@@ -281,14 +283,23 @@ public final class CrawlCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    private List<PageSink> sinks() throws IOException {
-        List<PageSink> sinks = new ArrayList<>();
+    /**
+     * The lines on stdout (with --json, or without any output flag), kept clear of the progress line when stdout is
+     * its terminal too; then {@code files}.
+     */
+    private List<PageSink> outputs(PageSink files, CrawlStats stats) {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (json) {
-            sinks.add(new JsonLinesSink(stdout));
-        } else if (out == null && warc == null && report == null) {
-            sinks.add(new TextSink(stdout));
+        PageSink lines = json ? new JsonLinesSink(stdout)
+                : out == null && warc == null && report == null ? new TextSink(stdout) : null;
+        if (lines == null) {
+            return List.of(files);
         }
+        return List.of(Progress.stdoutIsTerminal() ? stats.above(lines) : lines, files);
+    }
+
+    /** The file outputs: --out, --warc, --report. */
+    private List<PageSink> fileSinks() throws IOException {
+        List<PageSink> sinks = new ArrayList<>();
         if (out != null) {
             sinks.add(new MirrorSink(out));
         }

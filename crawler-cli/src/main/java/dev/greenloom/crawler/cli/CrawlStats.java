@@ -2,6 +2,7 @@ package dev.greenloom.crawler.cli;
 
 import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,6 +47,24 @@ final class CrawlStats implements PageSink {
             failed++;
         }
         progress.tick();
+    }
+
+    /**
+     * {@code lines}, a sink printing a line per page on standard output, with the progress line kept out of their
+     * way ({@link Progress#above}); use it when standard output is the progress line's terminal.
+     */
+    PageSink above(PageSink lines) {
+        return new PageSink() {
+            @Override
+            public void accept(PageRecord page) throws IOException {
+                progress.above(() -> lines.accept(page));
+            }
+
+            @Override
+            public void close() throws IOException {
+                lines.close();
+            }
+        };
     }
 
     /** Erases the progress line. */

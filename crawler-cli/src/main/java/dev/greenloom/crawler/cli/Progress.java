@@ -1,6 +1,9 @@
 package dev.greenloom.crawler.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -15,7 +18,8 @@ public final class Progress {
     private final boolean enabled;
     private final Supplier<String> status;
     private long lastDrawn = System.nanoTime() - INTERVAL_NANOS;
-    private int lastWidth;
+    /** The line on screen now, or empty. */
+    private String shown = "";
 
     /**
      * @param err where to draw
@@ -42,6 +46,53 @@ public final class Progress {
         return console != null && console.isTerminal();
     }
 
+    /** True when standard output is a terminal ({@link #isTerminal}). */
+    public static boolean stdoutIsTerminal() {
+        return isTerminal(1);
+    }
+
+    /**
+     * True when file descriptor {@code fd} of this process is a terminal: on Linux from the descriptor's target,
+     * elsewhere from the JVM's console (a terminal when stdin and stdout both are).
+     */
+    static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            var console = System.console();
+            return console != null && console.isTerminal();
+        }
+    }
+
+    /** Writes to a stream other than this line's; see {@link #above}. */
+    public interface Write<E extends Exception> {
+        void run() throws E;
+    }
+
+    /**
+     * Runs {@code write}, which prints whole lines on standard output, with the progress line erased before and
+     * drawn again after: when standard output is the same terminal, its lines then scroll above the progress line
+     * instead of being printed after it on the same row.
+     */
+    public <E extends Exception> void above(Write<E> write) throws E {
+        if (!enabled) {
+            write.run();
+            return;
+        }
+        synchronized (this) {
+            String line = shown;
+            finish();
+            try {
+                write.run();
+            } finally {
+                if (!line.isEmpty()) {
+                    draw(line);
+                }
+            }
+        }
+    }
+
     /** Redraws the line if the last draw is older than the interval. */
     public void tick() {
         if (!enabled) {
@@ -53,19 +104,22 @@ public final class Progress {
                 return;
             }
             lastDrawn = now;
-            String line = status.get();
-            err.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
-            err.flush();
-            lastWidth = line.length();
+            draw(status.get());
         }
+    }
+
+    private void draw(String line) {
+        err.print("\r" + line + " ".repeat(Math.max(0, shown.length() - line.length())));
+        err.flush();
+        shown = line;
     }
 
     /** Erases the line, so the summary that follows starts clean. */
     public synchronized void finish() {
-        if (enabled && lastWidth > 0) {
-            err.print("\r" + " ".repeat(lastWidth) + "\r");
+        if (enabled && !shown.isEmpty()) {
+            err.print("\r" + " ".repeat(shown.length()) + "\r");
             err.flush();
-            lastWidth = 0;
+            shown = "";
         }
     }
 }

@@ -95,6 +95,7 @@ public final class Crawler {
     private final boolean ignoreRobots;
     private final Duration timeout;
     private final Set<String> finishedEarlier;
+    private final Set<String> duplicatesEarlier;
     private final DiscoveryLog discoveryLog;
     private final List<String> robotsAgents;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
@@ -140,7 +141,8 @@ public final class Crawler {
         this.delay = builder.delay;
         this.ignoreRobots = builder.ignoreRobots;
         this.timeout = builder.timeout;
-        this.finishedEarlier = Set.copyOf(builder.finishedEarlier);
+        this.finishedEarlier = builder.finishedEarlier;
+        this.duplicatesEarlier = builder.duplicatesEarlier;
         this.discoveryLog = builder.discoveryLog;
         this.robotsAgents = robotsAgents(fetcher.userAgent());
         this.concurrency = builder.concurrency;
@@ -289,7 +291,7 @@ public final class Crawler {
     private void admitSeed(Seed seed) {
         String url = normalise(seed.url());
         if (url == null) {
-            if (seed.listed()) {
+            if (seed.listed() && !finishedEarlier.contains(seed.url())) {
                 enqueue(badUrl(seed));
             }
             return;
@@ -305,7 +307,8 @@ public final class Crawler {
         } finally {
             lock.unlock();
         }
-        if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)) {
+        if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)
+                && !duplicatesEarlier.contains(url)) {
             enqueue(record(url, 0, null, "duplicate", seed.origin() + ": " + url + " is a duplicate of "
                     + (firstSeen.equals(FROM_LINK) ? "a page found by following links" : firstSeen)
                     + "; fetched once"));
@@ -619,8 +622,8 @@ public final class Crawler {
         }
         while (seeds.hasNext()) {
             Seed seed = seeds.next();
-            if (seed.listed()) {
-                String url = normalise(seed.url());
+            String url = normalise(seed.url());
+            if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
                 enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
             }
         }
@@ -783,6 +786,7 @@ public final class Crawler {
         private boolean ignoreRobots;
         private Duration timeout;
         private Set<String> finishedEarlier = Set.of();
+        private Set<String> duplicatesEarlier = Set.of();
         private DiscoveryLog discoveryLog;
 
         private Builder(Fetcher fetcher) {
@@ -859,9 +863,18 @@ public final class Crawler {
             return this;
         }
 
-        /** Normalised URLs an earlier run finished: never fetched again, and no record written for them. */
+        /**
+         * Normalised URLs an earlier run finished, and the text of bad lines it reported: never fetched again, and
+         * no record written for them.
+         */
         public Builder finishedEarlier(Set<String> urls) {
             this.finishedEarlier = Set.copyOf(urls);
+            return this;
+        }
+
+        /** Normalised URLs whose duplicate lines an earlier run reported: no duplicate record is written again. */
+        public Builder duplicatesReportedEarlier(Set<String> urls) {
+            this.duplicatesEarlier = Set.copyOf(urls);
             return this;
         }
 

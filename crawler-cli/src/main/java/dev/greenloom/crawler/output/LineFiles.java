@@ -8,7 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** Line-oriented files that survive a hard kill: opened for appending with any torn last line cut off, written a whole line at a time. */
 final class LineFiles {
@@ -42,6 +45,32 @@ final class LineFiles {
             if (out.checkError()) {
                 throw new IOException("cannot write " + what + " for " + url);
             }
+        }
+    }
+
+    /**
+     * Rewrites {@code file} without its complete lines that {@code drop} accepts (and without a torn last line),
+     * replacing it atomically; leaves it untouched if no line is dropped.
+     */
+    static void removeLines(Path file, Predicate<String> drop) throws IOException {
+        cutTornLastLine(file);
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            if (lines.noneMatch(drop)) {
+                return;
+            }
+        }
+        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8);
+                    BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                for (String line : (Iterable<String>) lines.filter(drop.negate())::iterator) {
+                    out.write(line);
+                    out.write('\n');
+                }
+            }
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 

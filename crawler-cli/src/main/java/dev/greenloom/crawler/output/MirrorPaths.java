@@ -23,15 +23,18 @@ import okhttp3.HttpUrl;
  *   <li>A directory URL (empty path or ending in {@code /}) gets the name {@code index.html}.</li>
  *   <li>A query is hashed into the name before its extension: {@code page.html?a=1} becomes
  *       {@code page_<8 hex of SHA-256 of the raw query>.html}.</li>
- *   <li>A segment longer than {@value #MAX_SEGMENT} characters after escaping is cut and given a hash of the
- *       whole segment (keeping a short extension), so every name fits common file-system limits.</li>
+ *   <li>A segment (the host's included) longer than {@value #MAX_SEGMENT} bytes in UTF-8 after escaping is cut and
+ *       given a hash of the whole segment (keeping a short extension), so every name fits the 255-byte limit of
+ *       common file systems, whatever its script (a CJK character takes 3 bytes, an emoji 4).</li>
  *   <li>The host is lowercased; an explicit non-default port is appended as {@code _port}.</li>
  * </ul>
  * The result never contains a {@code .} or {@code ..} segment, so it cannot leave the directory it is resolved
  * against; {@link MirrorSink} checks that again on the resolved path.
  */
 final class MirrorPaths {
+    /** Longest segment in UTF-8 bytes; room is left for the {@code _<8 hex>} a name conflict adds. */
     static final int MAX_SEGMENT = 150;
+    /** UTF-8 bytes of a cut segment kept before its hash. */
     private static final int KEPT_PREFIX = 100;
     private static final String RESERVED = "/\\%:*?\"<>|";
 
@@ -73,7 +76,7 @@ final class MirrorPaths {
         // raw[0] is the empty string before the leading '/'; a directory's last element is the empty string after '/'.
         int from = rawPath.startsWith("/") ? 1 : 0;
         int to = directory ? raw.length - 1 : raw.length;
-        Path path = Path.of(escape(host));
+        Path path = Path.of(cap(escape(host), false));
         for (int i = from; i < (directory ? to : to - 1); i++) {
             path = path.resolve(cap(escape(decode(raw[i])), false));
         }
@@ -114,11 +117,19 @@ final class MirrorPaths {
     }
 
     private static String cap(String segment, boolean keepExtension) {
-        if (segment.length() <= MAX_SEGMENT) {
+        if (segment.getBytes(StandardCharsets.UTF_8).length <= MAX_SEGMENT) {
             return segment;
         }
         int dot = keepExtension ? extensionStart(segment) : segment.length();
-        int cut = segment.offsetByCodePoints(0, segment.codePointCount(0, KEPT_PREFIX));
+        int cut = 0;
+        for (int bytes = 0; cut < dot; ) {
+            int c = segment.codePointAt(cut);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+            if (bytes > KEPT_PREFIX) {
+                break;
+            }
+            cut += Character.charCount(c);
+        }
         return segment.substring(0, cut) + "_" + hash8(segment) + segment.substring(dot);
     }
 

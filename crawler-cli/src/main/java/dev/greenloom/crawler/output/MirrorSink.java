@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -25,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Guarantees:
  * <ul>
  *   <li>Nothing is written outside the directory: the resolved path is checked with
- *       {@code normalize().startsWith(dir)} and a URL failing the check is refused with an {@code IOException}.</li>
+ *       {@code normalize().startsWith(dir)}, no symbolic link below the directory is followed (one where a
+ *       directory of the mirror goes is refused; one where a file goes is replaced), and a URL failing a check is
+ *       refused with an {@code IOException}.</li>
  *   <li>Files appear atomically: bodies go to a temporary file ({@code .greenloom-PID-N.tmp}) in the directory
  *       that will hold them, then are moved into place.</li>
  *   <li>File versus directory: {@code /a} is stored as the file {@code a} until a URL below it ({@code /a/b})
@@ -55,10 +58,10 @@ public final class MirrorSink implements PageSink {
     private final Set<String> directories = new HashSet<>();
     private boolean closed;
 
-    /** Creates the sink, creating {@code dir} if needed. */
+    /** Creates the sink, creating {@code dir} if needed; {@code dir} itself may be a symbolic link. */
     public MirrorSink(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir == null");
-        this.dir = Files.createDirectories(dir).toAbsolutePath().normalize();
+        this.dir = Files.createDirectories(dir).toRealPath();
     }
 
     @Override
@@ -101,7 +104,11 @@ public final class MirrorSink implements PageSink {
                 Path ancestor = dir;
                 for (Path name : dir.relativize(parent)) {
                     ancestor = ancestor.resolve(name);
-                    if (Files.isRegularFile(ancestor)) {
+                    if (Files.isSymbolicLink(ancestor)) {
+                        throw new IOException("cannot mirror below " + ancestor + ": it is a symbolic link, and the"
+                                + " mirror follows none, so that nothing is written outside " + dir);
+                    }
+                    if (Files.isRegularFile(ancestor, LinkOption.NOFOLLOW_LINKS)) {
                         moveIntoOwnDirectory(ancestor);
                     }
                 }
@@ -121,7 +128,7 @@ public final class MirrorSink implements PageSink {
                 throw new IOException("mirror closed");
             }
             Path target = checked(dir.resolve(relative));
-            if (Files.isDirectory(target)) {
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 target = target.resolve("index.html");
             }
             target = unclaimed(target, url);

@@ -20,22 +20,30 @@ import java.util.function.Consumer;
  * What a killed crawl left to do, read from its report and frontier log.
  *
  * <ul>
- *   <li>{@link #finished()}: every URL with a line in the report, whatever its outcome (it was reported, so it is
- *       not fetched again).</li>
- *   <li>{@link #pending()}: URLs in the frontier log without a report line, each once (its first logged depth and
+ *   <li>{@link #finished()}: every URL with an outcome in the report, whatever it was (it was reported, so it is
+ *       not fetched again), the text of {@code bad-url} lines included. Two kinds of line are no outcome: a
+ *       {@code duplicate} line (written when the line is read, before the URL it repeats is fetched) and a page
+ *       the run's {@code --timeout} left unfetched ({@link #notReached}).</li>
+ *   <li>{@link #duplicates()}: URLs whose {@code duplicate} lines are already reported.</li>
+ *   <li>{@link #pending()}: URLs in the frontier log without an outcome, each once (its first logged depth and
  *       parent), in logged order.</li>
  * </ul>
  * A last line without its newline (torn by the kill) is ignored, as is any line that does not parse
  * ({@link #skippedLines()} counts them). Missing files count as empty. Memory: the finished URLs as strings in a set,
  * plus the pending entries.
  *
- * @param finished     URLs already reported
+ * @param finished     URLs already reported with an outcome
+ * @param duplicates   URLs already reported as duplicate lines
  * @param pending      URLs queued but not reported, in the order they were queued
  * @param skippedLines torn or unreadable lines ignored in both files
  */
-public record ResumeState(Set<String> finished, List<FrontierEntry> pending, int skippedLines) {
+public record ResumeState(Set<String> finished, Set<String> duplicates, List<FrontierEntry> pending,
+        int skippedLines) {
+    private static final String DUPLICATE = "duplicate";
+
     public ResumeState {
         finished = Collections.unmodifiableSet(finished);
+        duplicates = Collections.unmodifiableSet(duplicates);
         pending = List.copyOf(pending);
     }
 
@@ -45,7 +53,15 @@ public record ResumeState(Set<String> finished, List<FrontierEntry> pending, int
         Objects.requireNonNull(frontierLog, "frontierLog == null");
         int[] skipped = {0};
         Set<String> finished = new HashSet<>();
-        readLines(report, skipped, members -> finished.add(required(members, "url")));
+        Set<String> duplicates = new HashSet<>();
+        readLines(report, skipped, members -> {
+            String url = required(members, "url");
+            if (DUPLICATE.equals(members.get("error_kind"))) {
+                duplicates.add(url);
+            } else if (!notReached(members)) {
+                finished.add(url);
+            }
+        });
         Set<String> queued = new HashSet<>();
         List<FrontierEntry> pending = new ArrayList<>();
         readLines(frontierLog, skipped, members -> {
@@ -54,7 +70,17 @@ public record ResumeState(Set<String> finished, List<FrontierEntry> pending, int
                 pending.add(new FrontierEntry(url, Integer.parseInt(members.get("depth")), members.get("parent")));
             }
         });
-        return new ResumeState(finished, pending, skipped[0]);
+        return new ResumeState(finished, duplicates, pending, skipped[0]);
+    }
+
+    /**
+     * True for the line of a page the run's {@code --timeout} stopped before it was fetched: error kind
+     * {@code timeout} with no time spent and no response. (A fetch that timed out took time; one under a
+     * millisecond would count as not reached and be fetched again, which does no harm.)
+     */
+    static boolean notReached(Map<String, String> members) {
+        return "timeout".equals(members.get("error_kind")) && "0".equals(members.get("elapsed_ms"))
+                && "0".equals(members.get("status"));
     }
 
     /** Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}. */

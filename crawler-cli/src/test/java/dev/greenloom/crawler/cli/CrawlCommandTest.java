@@ -210,6 +210,54 @@ class CrawlCommandTest {
         assertEquals(null, hits.get("/stale"), "the old frontier was dropped by the fresh run");
     }
 
+    @Test
+    void resumeReportsABadLineOnce() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path input = list(url("/"), "not a url");
+        Path report = dir.resolve("report.jsonl");
+        assertEquals(Main.EXIT_SOME_FAILED, crawl("--report", report.toString(), input.toString()));
+
+        crawl("--resume", "--report", report.toString(), input.toString());
+
+        assertEquals(List.of(url("/"), "not a url"), reportUrls(report).stream().sorted().toList());
+    }
+
+    @Test
+    void resumeFetchesAUrlWhoseDuplicateLineWasReportedBeforeItWasFetched() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path input = list(url("/"), url("/"));
+        Path report = dir.resolve("report.jsonl");
+        // What a run killed while fetching line 1 leaves: line 2's duplicate is reported when it is read.
+        Files.writeString(report, "{\"url\":\"" + url("/") + "\",\"final_url\":null,\"status\":0,"
+                + "\"content_type\":null,\"bytes\":0,\"elapsed_ms\":0,\"depth\":0,\"parent\":null,"
+                + "\"error_kind\":\"duplicate\",\"error\":\"" + input + ":2: duplicate\"}\n");
+
+        assertEquals(Main.EXIT_OK, crawl("--resume", "--report", report.toString(), input.toString()), err.toString());
+
+        assertEquals(1, hits.get("/").get());
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(1).contains("\"status\":200"), lines.toString());
+    }
+
+    @Test
+    void resumeFetchesWhatTheTimeoutLeftAndKeepsOneLinePerUrl() throws IOException {
+        serveSite(3, Duration.ofSeconds(2), new CountDownLatch(0));
+        Path input = list(url("/"));
+        Path report = dir.resolve("report.jsonl");
+        assertEquals(Main.EXIT_SOME_FAILED, crawl("--depth", "1", "--timeout", "1s", "--report", report.toString(),
+                input.toString()));
+        assertTrue(Files.readString(report).contains("not fetched before the run's timeout"), Files.readString(report));
+
+        serveSite(3, Duration.ZERO, new CountDownLatch(0));
+        crawl("--resume", "--depth", "1", "--report", report.toString(), input.toString());
+
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        assertEquals(4, lines.size(), lines.toString());
+        assertEquals(4, lines.stream().filter(line -> line.contains("\"status\":200")).count(), lines.toString());
+        assertEquals(1, hits.get("/").get());
+    }
+
     /** {@code greenloom crawl --ignore-robots --depth 1 --concurrency 2 ARGS} in a JVM of its own, stdout discarded. */
     private static Process crawlProcess(ProcessBuilder.Redirect stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,11 +1,17 @@
 package dev.greenloom.crawler.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.greenloom.crawler.output.PageRecord;
+import dev.greenloom.crawler.output.PageSink;
+import dev.greenloom.crawler.output.Sinks;
+import dev.greenloom.crawler.output.TextSink;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +50,46 @@ class CrawlStatsTest {
                 summary);
         assertTrue(summary.contains("errors dns: 1") && summary.contains("2 failed"), summary);
         assertTrue(summary.contains("4.0 KiB"), summary);
+    }
+
+    @Test
+    void linesOnTheSameTerminalScrollAboveTheProgressLine() throws IOException {
+        StringWriter terminal = new StringWriter();
+        PrintWriter shared = new PrintWriter(terminal, true);
+        CrawlStats shown = new CrawlStats(shared, true, () -> 0);
+        PageSink outputs = Sinks.all(List.of(shown.above(new TextSink(shared)), shown));
+        for (int i = 0; i < 3; i++) {
+            outputs.accept(page(200, null));
+        }
+        shown.close();
+
+        List<String> rows = screenRows(terminal.toString());
+        assertEquals(3, rows.size(), rows.toString());
+        assertTrue(rows.stream().allMatch(row -> row.startsWith("200") && row.endsWith("http://h/")), rows.toString());
+    }
+
+    /** The completed rows a terminal shows for {@code text}: a carriage return goes back to the row's start. */
+    private static List<String> screenRows(String text) {
+        List<String> rows = new ArrayList<>();
+        StringBuilder row = new StringBuilder();
+        int column = 0;
+        for (char c : text.toCharArray()) {
+            if (c == '\r') {
+                column = 0;
+            } else if (c == '\n') {
+                rows.add(row.toString().stripTrailing());
+                row.setLength(0);
+                column = 0;
+            } else {
+                if (column < row.length()) {
+                    row.setCharAt(column, c);
+                } else {
+                    row.append(c);
+                }
+                column++;
+            }
+        }
+        return rows;
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -64,13 +65,29 @@ class MirrorPathsTest {
     void capsLongSegmentsAndKeepsExtension() {
         String longName = "x".repeat(300);
         Path path = MirrorPaths.relativePath("http://h/" + longName + "/" + longName + ".html");
-        for (Path segment : path) {
-            assertTrue(segment.toString().length() <= MirrorPaths.MAX_SEGMENT, segment.toString());
-        }
+        assertSegmentsFit(path);
         assertTrue(path.getFileName().toString().endsWith("_" + MirrorPaths.hash8(longName + ".html") + ".html"),
                 path.toString());
         assertFalse(MirrorPaths.relativePath("http://h/" + longName + "a")
                 .equals(MirrorPaths.relativePath("http://h/" + longName + "b")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"漢", "😀", "é", "%E6%BC%A2", "%25"})
+    void capsSegmentsByBytesInAnyScript(String character) {
+        String longName = character.repeat(100);
+        String label = "a".repeat(63);
+        Path path = MirrorPaths.relativePath("http://" + String.join(".", label, label, label, "example") + ":8080/"
+                + longName + "/" + longName + ".html?q=1");
+        assertSegmentsFit(path);
+        assertTrue(path.getFileName().toString().endsWith(".html"), path.toString());
+    }
+
+    private static void assertSegmentsFit(Path path) {
+        for (Path segment : path) {
+            int bytes = segment.toString().getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(bytes <= MirrorPaths.MAX_SEGMENT, bytes + " bytes: " + segment);
+        }
     }
 
     @Test

@@ -33,6 +33,21 @@ class MirrorSinkTest {
     }
 
     @Test
+    void writesLongNamesInAnyScript() throws IOException {
+        List<String> urls = List.of("http://example.com/" + "x".repeat(300),
+                "http://example.com/" + "漢".repeat(100), "http://example.com/" + "😀".repeat(70) + ".html",
+                "http://example.com/" + "%E6%BC%A2".repeat(100) + "/x");
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            for (String url : urls) {
+                sink.accept(Pages.ok(url, url));
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertEquals(urls.size(), files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
     void skipsFailedPages() throws IOException {
         try (MirrorSink sink = new MirrorSink(dir)) {
             sink.accept(Pages.failed("http://example.com/x", "timeout"));
@@ -64,6 +79,21 @@ class MirrorSinkTest {
             assertEquals(4, files.size(), files.toString());
             files.forEach(f -> assertTrue(f.startsWith(mirror.resolve("example.com")), f.toString()));
         }
+    }
+
+    @Test
+    void neverWritesThroughASymbolicLinkInTheDirectory(@TempDir Path outside) throws IOException {
+        Files.createSymbolicLink(dir.resolve("example.com"), outside);
+        Files.createDirectories(dir.resolve("other.example"));
+        Files.createSymbolicLink(dir.resolve("other.example/c"), outside);
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            assertThrows(IOException.class, () -> sink.accept(Pages.ok("http://example.com/a/b", "through a link")));
+            sink.accept(Pages.ok("http://other.example/c", "in place of a link"));
+        }
+        try (Stream<Path> files = Files.list(outside)) {
+            assertEquals(List.of(), files.toList());
+        }
+        assertEquals("in place of a link", Files.readString(dir.resolve("other.example/c")));
     }
 
     @Test

@@ -46,6 +46,23 @@ class ResumeStateTest {
     }
 
     @Test
+    void duplicateAndNotReachedLinesAreNoOutcome() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        try (ReportSink sink = new ReportSink(report, false)) {
+            sink.accept(Pages.failed("http://h/dup", "duplicate"));
+            sink.accept(new PageRecord("http://h/late", null, 0, null, 0, null, 0, 0, "timeout", "not reached",
+                    List.of()));
+            sink.accept(Pages.failed("http://h/stalled", "timeout"));
+        }
+        ResumeState state = ResumeState.load(report, dir.resolve("missing.frontier"));
+        assertEquals(Set.of("http://h/stalled"), state.finished());
+        assertEquals(Set.of("http://h/dup"), state.duplicates());
+
+        new ReportSink(report, true).close();
+        assertEquals(2, Files.readAllLines(report).size(), "the not-reached line gives way to the resumed run's");
+    }
+
+    @Test
     void damagedMiddleLineIsSkippedNotFatal() throws IOException {
         Path report = dir.resolve("report.jsonl");
         Files.writeString(report, PageJson.line(Pages.ok("http://h/1", "x")) + "\n\u0000garbage\n{\"no_url\":1}\n"
