@@ -84,6 +84,8 @@ public final class Pool extends Group {
         for (T item : items) {
             jobs.add(spawn(() -> function.apply(item)));
         }
+        // Every item ends before a failure is thrown, as promised: no item of this call still runs.
+        Green.joinAll(jobs);
         List<R> results = new ArrayList<>(jobs.size());
         for (Greenlet<R> job : jobs) {
             results.add(job.get());

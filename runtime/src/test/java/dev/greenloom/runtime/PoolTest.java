@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,22 @@ class PoolTest {
             return x;
         }, List.of(1, 2, 3)));
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
+
+    @Test
+    void mapThrowsOnlyAfterEveryItemEnded() {
+        Pool pool = new Pool(2);
+        AtomicBoolean slowOneEnded = new AtomicBoolean();
+        assertThrows(CompletionException.class, () -> pool.map(x -> {
+            if (x == 1) {
+                throw new IllegalArgumentException("one");
+            }
+            Green.sleep(Duration.ofMillis(100));
+            slowOneEnded.set(true);
+            return x;
+        }, List.of(1, 2)));
+        assertTrue(slowOneEnded.get(), "map threw while item 2 still ran");
+        assertEquals(2, pool.freeCount());
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.greenloom.crawler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./greenloom} launcher on the packaged jar: which JDK it picks. Runs in the build's
+ * jar-tests execution, right after packaging, so the launcher finds the jar up to date.
+ *
+ * <p>The JDKs here are stand-ins: a folder with a {@code release} file and a {@code bin/java}
+ * script that answers for its own home, declines to record a start-up cache, logs that it ran
+ * greenloom, then hands over to the JDK running this test.
+ */
+@Timeout(120)
+class LauncherJarIT {
+    private static final String JAR = System.getProperty("greenloom.jar");
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A version manager (asdf, mise, jenv) puts a shim script named {@code java} on PATH, outside any
+     * JDK. The launcher must still run the JDK 25 behind it, not skip PATH for the usual folders.
+     */
+    @Test
+    void runsTheJdkBehindAShimOnPath() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), 25);
+        Path shims = Files.createDirectories(dir.resolve("shims"));
+        executable(shims.resolve("java"), "#!/usr/bin/env bash\nexec '%s' \"$@\"\n".formatted(jdk.resolve("bin/java")));
+
+        assertRan(jdk, launch(Map.of("PATH", shims + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"))));
+    }
+
+    /**
+     * The build finds JDKs in the folders of Gradle, asdf, mise, jbang, ... (maven-toolchains-plugin's
+     * discovery); the launcher must find them too, or {@code ./mvnw} builds and {@code ./greenloom}
+     * says there is no JDK. Version 99 is newer than any real JDK installed, so it is the best one.
+     */
+    @Test
+    void findsAJdkInTheFoldersTheBuildSearches() throws IOException, InterruptedException {
+        Path home = dir.resolve("home");
+        Path jdk = fakeJdk(home.resolve(".gradle/jdks/jdk-99"), 99);
+
+        assertRan(jdk, launch(Map.of("HOME", home.toString())));
+    }
+
+    /** Runs {@code greenloom --version} without JAVA_HOME, with {@code env} added; returns its stderr. */
+    private String launch(Map<String, String> env) throws IOException, InterruptedException {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        Path launcher = Path.of(JAR).toAbsolutePath().getParent().getParent().getParent().resolve("greenloom");
+        ProcessBuilder builder = new ProcessBuilder("bash", launcher.toString(), "--version");
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(100, TimeUnit.SECONDS), "launcher still running");
+        assertEquals(0, process.exitValue(), err);
+        assertTrue(out.startsWith("greenloom "), out);
+        return err;
+    }
+
+    private static void assertRan(Path jdk, String stderr) throws IOException {
+        Path ran = jdk.resolve("ran");
+        assertTrue(Files.exists(ran) && Files.readString(ran).contains("--version"),
+                "the launcher ran another JDK than " + jdk + "; stderr: " + stderr);
+    }
+
+    private static Path fakeJdk(Path home, int version) throws IOException {
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        executable(home.resolve("bin/java"), """
+                #!/usr/bin/env bash
+                case " $* " in
+                  *" -XshowSettings:properties "*) echo "    java.home = %1$s" >&2; exit 0 ;;
+                  *-XX:AOTCacheOutput=*) exit 1 ;;
+                esac
+                echo "$*" >> '%1$s/ran'
+                exec '%2$s' "$@"
+                """.formatted(home, Path.of(System.getProperty("java.home"), "bin", "java")));
+        return home;
+    }
+
+    private static void executable(Path file, String script) throws IOException {
+        Files.writeString(file, script);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
