@@ -6,15 +6,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -31,7 +30,6 @@ import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.hosts.HostsFileParser;
 
 /**
  * A stub resolver built for many concurrent lookups: every {@link #resolve} blocks only its own
@@ -45,7 +43,8 @@ import org.xbill.DNS.hosts.HostsFileParser;
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
- * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig} and {@link HostsFileParser}.
+ * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig}; a hosts file is read once
+ * ({@link HostsFile}), and names match it whatever their case.
  *
  * <pre>{@code
  * try (DnsResolver resolver = DnsResolver.builder()
@@ -73,9 +72,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private final int retries;
     private final List<Name> searchPath;
     private final int ndots;
-    private final HostsFileParser hostsFile;
-    /** HostsFileParser is not documented as thread-safe. */
-    private final ReentrantLock hostsLock = new ReentrantLock();
+    private final HostsFile hostsFile;
     private final DnsTransport transport;
     private final AtomicInteger nextServer = new AtomicInteger();
     /** For each first server, the servers of a query's tries: round-robin from it, one per retry. */
@@ -89,12 +86,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             this.servers = List.copyOf(config.servers());
             this.searchPath = List.copyOf(config.searchPath());
             this.ndots = config.ndots();
-            this.hostsFile = new HostsFileParser();
+            this.hostsFile = HostsFile.read(builder.hostsFile != null ? builder.hostsFile : systemHostsFile());
         } else {
             this.servers = builder.servers;
             this.searchPath = List.of();
             this.ndots = 1;
-            this.hostsFile = null;
+            this.hostsFile = builder.hostsFile != null ? HostsFile.read(builder.hostsFile) : HostsFile.EMPTY;
         }
         if (servers.isEmpty()) {
             throw new IllegalStateException("no DNS servers configured");
@@ -174,11 +171,9 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         } catch (IllegalArgumentException | TextParseException e) {
             return failure(name, type, Outcome.BAD_INPUT, "invalid name: " + e.getMessage(), List.of());
         }
-        if (hostsFile != null && (type == RecordType.A || type == RecordType.AAAA)) {
-            Optional<InetAddress> fromHosts = hostsFileAddress(absolute, type);
-            if (fromHosts.isPresent()) {
-                return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts.get())), List.of(), null);
-            }
+        InetAddress fromHosts = hostsFile.address(ascii, type);
+        if (fromHosts != null) {
+            return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null);
         }
         Resolution first = null;
         for (Name candidate : candidates(absolute, name.endsWith("."))) {
@@ -248,16 +243,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         return absolute.labels() - 2;
     }
 
-    private Optional<InetAddress> hostsFileAddress(Name name, RecordType type) {
-        hostsLock.lock();
-        try {
-            return hostsFile.getAddressForHost(name, type == RecordType.A ? Type.A : Type.AAAA);
-        } catch (IOException e) {
-            // An unreadable hosts file means no entry: the lookup goes to DNS, as the C library's does.
-            return Optional.empty();
-        } finally {
-            hostsLock.unlock();
-        }
+    /** The hosts file of this operating system, as dnsjava locates it. */
+    private static Path systemHostsFile() {
+        String windows = System.getProperty("os.name").startsWith("Windows") ? System.getenv("SystemRoot") : null;
+        return windows != null ? Path.of(windows, "System32", "drivers", "etc", "hosts") : Path.of("/etc/hosts");
     }
 
     private static String format(Name name, InetAddress address) {
@@ -416,6 +405,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         private Duration lookupTimeout = Duration.ofSeconds(2);
         private int retries = 3;
         private int sockets = Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
+        private Path hostsFile;
 
         private Builder() {
         }
@@ -427,6 +417,16 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         public Builder servers(List<InetSocketAddress> servers) {
             Objects.requireNonNull(servers, "servers == null");
             this.servers = List.copyOf(servers);
+            return this;
+        }
+
+        /**
+         * A hosts file ({@code address name [alias...]} lines) that answers A and AAAA queries
+         * before DNS; default: the system's ({@code /etc/hosts}) with the system's servers, none
+         * with {@link #servers explicit ones}.
+         */
+        public Builder hostsFile(Path hostsFile) {
+            this.hostsFile = Objects.requireNonNull(hostsFile, "hostsFile == null");
             return this;
         }
 
