@@ -391,7 +391,9 @@ public final class ResolveCommand implements Callable<Integer> {
                     }
                     String name;
                     try {
-                        name = HostNames.toAscii(host);
+                        // A trailing dot makes a name absolute, never tried under resolv.conf's search
+                        // domains: "intranet." and "intranet" are different lookups.
+                        name = HostNames.toAscii(host) + (host.endsWith(".") ? "." : "");
                     } catch (IllegalArgumentException e) {
                         sink.accept(Entry.of(answer(line.text(), host, null, Outcome.BAD_INPUT, "invalid name: " + e.getMessage())));
                         continue;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.ResolverConfig;
 import picocli.CommandLine;
 
 @Timeout(60)
@@ -64,18 +65,23 @@ class ResolveCommandTest {
     }
 
     private Result run(String stdin, boolean stdinIsTerminal, String... args) {
+        List<String> all = new ArrayList<>(List.of("resolve", "--resolver", server.hostPort()));
+        if (!List.of(args).contains("--lookup-timeout")) {
+            all.addAll(List.of("--lookup-timeout", "1s"));
+        }
+        all.addAll(List.of(args));
+        return execute(stdin, stdinIsTerminal, all);
+    }
+
+    /** Runs the command line {@code args} as given: no resolver is added. */
+    private static Result execute(String stdin, boolean stdinIsTerminal, List<String> args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.newCommandLine(new PrintWriter(out), new PrintWriter(err));
         ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
         command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         command.stdinIsTerminal = () -> stdinIsTerminal;
-        List<String> all = new ArrayList<>(List.of("resolve", "--resolver", server.hostPort()));
-        if (!List.of(args).contains("--lookup-timeout")) {
-            all.addAll(List.of("--lookup-timeout", "1s"));
-        }
-        all.addAll(List.of(args));
-        int code = commandLine.execute(all.toArray(String[]::new));
+        int code = commandLine.execute(args.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -123,6 +129,23 @@ class ResolveCommandTest {
         "plain.example                     | plain.example"})
     void extractsHosts(String line, String host) {
         assertEquals(host, ResolveCommand.hostOf(line.strip()));
+    }
+
+    @Test
+    void aNameEndingInADotIsNotSearchedUnderTheSystemsSearchDomains() {
+        server.add("intranet", "A", "192.0.2.30").add("intranet.corp.test", "A", "192.0.2.31");
+        // The system's configuration, from the properties dnsjava reads before /etc/resolv.conf: no machine resolver.
+        System.setProperty("dns.server", server.hostPort());
+        System.setProperty("dns.search", "corp.test");
+        ResolverConfig.refresh();
+        try {
+            Result result = execute("intranet.\nintranet\n", false, List.of("resolve", "--type", "A", "-"));
+            assertEquals(List.of("intranet.\t192.0.2.30", "intranet\t192.0.2.31"), result.lines());
+        } finally {
+            System.clearProperty("dns.server");
+            System.clearProperty("dns.search");
+            ResolverConfig.refresh();
+        }
     }
 
     @Test
