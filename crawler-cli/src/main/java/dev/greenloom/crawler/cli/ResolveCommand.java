@@ -184,6 +184,10 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /** Parses {@code HOST[:PORT]}: {@code 127.0.0.1}, {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ::1}. */
     private InetSocketAddress server(String spec) {
+        if (spec.isBlank()) {
+            // Never the system's servers instead: --resolver "$UNSET" must not query another resolver than asked.
+            throw new ParameterException(this.spec.commandLine(), "--resolver '" + spec + "': expected HOST[:PORT]");
+        }
         String host = spec;
         int port = DNS_PORT;
         try {
@@ -194,19 +198,29 @@ public final class ResolveCommand implements Callable<Integer> {
                 }
                 host = spec.substring(1, close);
                 if (close + 1 < spec.length()) {
-                    port = Integer.parseInt(spec.substring(close + 2));
+                    port = port(spec.substring(close + 2));
                 }
             } else if (spec.indexOf(':') >= 0 && spec.indexOf(':') == spec.lastIndexOf(':')) {
                 host = spec.substring(0, spec.indexOf(':'));
-                port = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
-            }
-            if (port <= 0 || port > 65_535) {
-                throw new IllegalArgumentException("port out of range");
+                port = port(spec.substring(spec.indexOf(':') + 1));
             }
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (IllegalArgumentException | UnknownHostException e) {
             throw new ParameterException(this.spec.commandLine(), "--resolver " + spec + ": " + e.getMessage());
         }
+    }
+
+    private static int port(String text) {
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port <= 0 || port > 65_535) {
+            throw new IllegalArgumentException("port '" + text + "' is not a number from 1 to 65535");
+        }
+        return port;
     }
 
     /**

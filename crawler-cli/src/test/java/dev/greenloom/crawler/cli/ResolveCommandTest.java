@@ -342,6 +342,21 @@ class ResolveCommandTest {
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.err());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''             | --resolver '': expected HOST[:PORT]",
+        "' '            | --resolver ' ': expected HOST[:PORT]",
+        "127.0.0.1:     | --resolver 127.0.0.1:: port '' is not a number from 1 to 65535",
+        "127.0.0.1:53x  | --resolver 127.0.0.1:53x: port '53x' is not a number from 1 to 65535",
+        "[::1]:0        | --resolver [::1]:0: port '0' is not a number from 1 to 65535",
+        "127.0.0.1:70000| --resolver 127.0.0.1:70000: port '70000' is not a number from 1 to 65535"})
+    void aBadResolverIsAUsageErrorThatSaysWhatIsWrong(String resolver, String message) {
+        Result result = execute("a.test\n", false, List.of("resolve", "--resolver", resolver, "-"));
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertEquals(message, result.err().lines().findFirst().orElseThrow());
+        assertEquals(0, server.queries("a.test"));
+    }
+
     @Test
     void emptyInputSucceeds() {
         Result result = run("# nothing\n");
