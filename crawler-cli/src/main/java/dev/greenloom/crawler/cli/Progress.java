@@ -1,6 +1,9 @@
 package dev.greenloom.crawler.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -29,17 +32,31 @@ public final class Progress {
     }
 
     /**
-     * True when stderr is an interactive terminal. Java cannot test stderr itself, so the launcher
-     * script exports {@code GREENLOOM_STDERR_TTY=1} or {@code 0} from {@code [ -t 2 ]}; without it,
-     * the JVM's console (stdin and stdout) decides.
+     * True when stderr is an interactive terminal. The launcher script exports
+     * {@code GREENLOOM_STDERR_TTY=1} or {@code 0} from {@code [ -t 2 ]}; without it (the jar run by
+     * {@code java -jar}), {@link #isTerminal(int)} decides.
      */
     public static boolean stderrIsTerminal() {
         String fromLauncher = System.getenv("GREENLOOM_STDERR_TTY");
         if (fromLauncher != null) {
             return fromLauncher.equals("1");
         }
-        var console = System.console();
-        return console != null && console.isTerminal();
+        return isTerminal(2);
+    }
+
+    /**
+     * True when file descriptor {@code fd} (0, 1 or 2) is a terminal: on Linux from its target in
+     * {@code /proc/self/fd}; elsewhere from the JVM's console, which tells only whether stdin and
+     * stdout both are.
+     */
+    static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            var console = System.console();
+            return console != null && console.isTerminal();
+        }
     }
 
     /** Redraws the line if the last draw is older than the interval. */

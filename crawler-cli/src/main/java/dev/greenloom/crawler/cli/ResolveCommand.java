@@ -22,8 +22,6 @@ import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,7 +118,7 @@ public final class ResolveCommand implements Callable<Integer> {
     /** What {@code -} reads; tests replace it. */
     InputStream stdin = System.in;
     /** Whether standard input is a terminal (then no FILE means: show the help); tests replace it. */
-    BooleanSupplier stdinIsTerminal = ResolveCommand::stdinIsTerminal;
+    BooleanSupplier stdinIsTerminal = () -> Progress.isTerminal(0);
 
     /** The output formats besides text. */
     static final class FormatOptions {
@@ -246,20 +244,6 @@ public final class ResolveCommand implements Callable<Integer> {
         }
         int colon = rest.indexOf(':');
         return colon >= 0 && colon == rest.lastIndexOf(':') ? rest.substring(0, colon) : rest;
-    }
-
-    /**
-     * True when standard input is a terminal: on Linux from the file descriptor's target, elsewhere
-     * from the JVM's console.
-     */
-    static boolean stdinIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException e) {
-            var console = System.console();
-            return console != null && console.isTerminal();
-        }
     }
 
     /** One run: a reader greenlet spawns lookups, a writer greenlet writes the answers, the calling thread waits. */
