@@ -621,7 +621,10 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /**
      * One line's answer from its lookups (one per type): OK with every type's records if any type
-     * has some; otherwise the most telling failure (NXDOMAIN, then server failure, timeout, no data).
+     * has some and none failed; otherwise the most telling failure (NXDOMAIN, then server failure,
+     * timeout, no data). A type that failed (server failure, timeout) beside one with records makes
+     * the answer that failure, naming the type and keeping the records found: an incomplete answer
+     * must not pass as resolved.
      */
     static Answer combine(String input, String host, String name, List<Resolution> resolutions) {
         List<String> records = new ArrayList<>();
@@ -635,6 +638,12 @@ public final class ResolveCommand implements Callable<Integer> {
             anyOk |= resolution.ok();
         }
         if (anyOk) {
+            for (Resolution resolution : resolutions) {
+                if (resolution.outcome() == Outcome.SERVER_FAILURE || resolution.outcome() == Outcome.TIMEOUT) {
+                    return new Answer(input, host, name, resolution.outcome(), records, cnames,
+                            resolution.type() + ": " + resolution.error());
+                }
+            }
             return new Answer(input, host, name, Outcome.OK, records, cnames, null);
         }
         for (Outcome outcome : List.of(Outcome.BAD_INPUT, Outcome.NXDOMAIN, Outcome.SERVER_FAILURE, Outcome.TIMEOUT)) {

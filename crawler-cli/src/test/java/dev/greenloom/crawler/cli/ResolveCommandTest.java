@@ -243,6 +243,18 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aTypeThatTimedOutIsReportedThoughAnotherTypeAnswered() {
+        // The server loses the first of a.test's two queries (A or AAAA), and there is no retry.
+        server.behave("a.test", Behaviour.DROP_FIRST);
+        Result result = run("a.test\n", "--retries", "0", "--lookup-timeout", "300ms", "--json");
+        String line = result.out().strip();
+        assertTrue(line.contains("\"outcome\":\"TIMEOUT\""), line);
+        assertTrue(line.matches(".*\"error\":\"(A|AAAA): timeout after 1 try .*"), line);
+        assertTrue(line.matches(".*\"records\":\\[\"(192.0.2.1|2001:db8::1)\"].*"), line);
+        assertEquals(Main.EXIT_SOME_FAILED, result.exitCode());
+    }
+
+    @Test
     void writesCsv() {
         Result result = run("mail.test\nmissing.test\n", "--type", "MX", "--csv");
         assertEquals(List.of("input,host,name,outcome,records,cnames,error",
