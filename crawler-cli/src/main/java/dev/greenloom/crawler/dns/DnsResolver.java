@@ -38,8 +38,9 @@ import org.xbill.DNS.Type;
  * and small records, not ten thousand platform threads or sockets. Names are checked and converted to punycode first
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
  * over TCP; a query without an answer is sent again (to the next server when there are several)
- * after the server's measured round-trip time allows, at most after {@code lookupTimeout}, and
- * queries are spread over the servers round-robin.
+ * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
+ * server failure (SERVFAIL, REFUSED) sends it to the next server, each server once; and queries
+ * are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
@@ -304,12 +305,17 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         int rrType = RR_TYPES[type.ordinal()];
         List<String> cnames = new ArrayList<>();
         Name current = qname;
+        int first = 0;
+        int failedServers = 0;
         while (true) {
+            // Round-robin, but after a server failed or refused, the next server (as the C library asks it).
+            first = failedServers == 0 ? Math.floorMod(nextServer.getAndIncrement(), servers.size())
+                    : (first + 1) % servers.size();
             // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
             // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
             Message answer;
             try {
-                answer = transport.exchange(newQuery(current, rrType), nextTries(), lookupTimeoutNanos);
+                answer = transport.exchange(newQuery(current, rrType), triesByFirstServer.get(first), lookupTimeoutNanos);
             } catch (IOException e) {
                 return failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
             }
@@ -318,8 +324,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             }
             int rcode = answer.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                if (++failedServers < servers.size()) {
+                    continue;
+                }
                 return failure(display, type, Outcome.SERVER_FAILURE, Rcode.string(rcode), cnames);
             }
+            failedServers = 0;
             Name asked = current;
             if (rrType != Type.CNAME) {
                 for (Name target = cnameTarget(answer, current); target != null; target = cnameTarget(answer, current)) {
@@ -373,11 +383,6 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         query.addRecord(Record.newRecord(name, rrType, DClass.IN), Section.QUESTION);
         query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
         return query;
-    }
-
-    /** The servers of a query's tries: round-robin over the queries, then one per retry. */
-    private List<InetSocketAddress> nextTries() {
-        return triesByFirstServer.get(Math.floorMod(nextServer.getAndIncrement(), servers.size()));
     }
 
     private static String text(Duration duration) {

@@ -142,6 +142,25 @@ class DnsResolverTest {
     }
 
     @Test
+    void asksTheNextServerWhenOneFailsOrRefuses() throws IOException {
+        try (TestDnsServer refusing = TestDnsServer.start().behave("a.test", Behaviour.REFUSED);
+                TestDnsServer failing = TestDnsServer.start().behave("a.test", Behaviour.SERVFAIL);
+                DnsResolver three = DnsResolver.builder()
+                        .servers(List.of(refusing.address(), failing.address(), server.address())).build();
+                DnsResolver bad = DnsResolver.builder().servers(List.of(refusing.address(), failing.address())).build()) {
+            for (int i = 0; i < 6; i++) {
+                assertEquals(List.of("192.0.2.1", "192.0.2.2"), three.resolve("a.test", RecordType.A).records());
+            }
+            assertEquals(Outcome.SERVER_FAILURE, bad.resolve("a.test", RecordType.A).outcome());
+            assertEquals(Outcome.SERVER_FAILURE, bad.resolve("a.test", RecordType.A).outcome());
+            // Round-robin, three's lookups start at each server twice; a lookup asks each server once at most:
+            // refusing by three's 2 starting there and by bad's 2, failing by those and three's 2 starting there.
+            assertEquals(4, refusing.queries("a.test"));
+            assertEquals(6, failing.queries("a.test"));
+        }
+    }
+
+    @Test
     void retriesThenTimesOutWhenTheServerNeverAnswers() {
         server.behave("silent.test", Behaviour.SILENT);
         try (DnsResolver quick = resolverFor(server.address(), Duration.ofMillis(100), 2)) {
