@@ -98,7 +98,11 @@ public final class HostNames {
         try {
             return IDN.toASCII(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a valid internationalized name: " + e.getMessage(), e);
+            // The JDK wraps a ParseException whose text ends with the input, run on without a separator.
+            String why = (e.getCause() != null ? e.getCause() : e).getMessage()
+                    .replaceFirst("(code point was found) in the input.*", "$1");
+            throw new IllegalArgumentException("not a valid internationalized name: "
+                    + Character.toLowerCase(why.charAt(0)) + why.substring(1), e);
         }
     }
 
