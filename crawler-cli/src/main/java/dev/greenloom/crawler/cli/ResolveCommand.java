@@ -668,7 +668,8 @@ public final class ResolveCommand implements Callable<Integer> {
     private static final class TextOutput implements Output {
         @Override
         public void write(PrintWriter out, Answer answer) {
-            out.print(answer.host());
+            // A tab in a bad line would add a column: "a.test<TAB>192.0.2.99" must not read as an answer.
+            out.print(HostNames.printable(answer.host()));
             out.print('\t');
             if (answer.outcome() != Outcome.OK) {
                 out.print("ERROR ");

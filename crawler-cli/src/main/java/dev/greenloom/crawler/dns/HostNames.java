@@ -126,6 +126,21 @@ public final class HostNames {
         }
     }
 
+    /**
+     * {@code text} with its control characters escaped (a backslash, {@code u}, four hex digits), as
+     * the messages of {@link #toAscii} write them: safe as one field of a tab-separated line.
+     */
+    public static String printable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) {
+                StringBuilder escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+                text.substring(i).chars().forEach(c -> escaped.append(printable((char) c)));
+                return escaped.toString();
+            }
+        }
+        return text;
+    }
+
     private static String printable(char c) {
         return c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c);
     }

@@ -179,6 +179,14 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aControlCharacterInABadLineCannotAddAColumnToTheText() {
+        // Read as tab-separated, the raw line would say that a.test has the address 192.0.2.99.
+        Result result = run("a.test\t192.0.2.99\n");
+        assertEquals(List.of("a.test\\u0009192.0.2.99\tERROR invalid name: character not allowed in a host name: '\\u0009'"),
+                result.lines());
+    }
+
+    @Test
     void convertsInternationalNames() {
         Result result = run("bücher.test\n", "--type", "A", "--json");
         assertEquals("{\"input\":\"bücher.test\",\"host\":\"bücher.test\",\"name\":\"xn--bcher-kva.test\","
