@@ -70,6 +70,8 @@ public final class ResolveCommand implements Callable<Integer> {
     static final int DEDUPE_WINDOW = 32_768;
     private static final List<RecordType> DEFAULT_TYPES = List.of(RecordType.A, RecordType.AAAA);
     private static final int DNS_PORT = 53;
+    /** How long an answer may wait in the output's buffer. */
+    private static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
     @Spec
     CommandSpec spec;
@@ -282,6 +284,13 @@ public final class ResolveCommand implements Callable<Integer> {
             // The writer is a greenlet too: it waits for lookups thousands of times a second, and a
             // virtual thread parks and wakes without the futex calls of a platform thread.
             Greenlet<Long> writer = Green.spawn(() -> unordered ? writeUnordered(out) : writeOrdered(out));
+            // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends.
+            Greenlet<Void> flusher = Green.spawn(() -> {
+                while (true) {
+                    Green.sleep(FLUSH_INTERVAL);
+                    out.flush();
+                }
+            });
             long total;
             try {
                 total = writer.get();
@@ -296,6 +305,7 @@ public final class ResolveCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 writer.kill(Duration.ZERO); // this thread was interrupted: the writer stops too; else a no-op
+                flusher.kill();
             }
             progress.finish();
             out.flush();

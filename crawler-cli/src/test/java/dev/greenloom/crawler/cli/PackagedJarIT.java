@@ -46,6 +46,30 @@ class PackagedJarIT {
     }
 
     @Test
+    void unorderedAnswersReachAPipeWhileSlowerLookupsGoOn() throws IOException, InterruptedException {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        try (TestDnsServer server = TestDnsServer.start().add("a.test", "A", "192.0.2.1")
+                .behave("silent.test", TestDnsServer.Behaviour.SILENT)) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process resolve = new ProcessBuilder(java, "-jar", JAR, "resolve", "--resolver", server.hostPort(),
+                    "--type", "A", "--unordered", "--lookup-timeout", "20s", "--retries", "0", "-")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                resolve.getOutputStream().write("silent.test\na.test\n".getBytes(StandardCharsets.UTF_8));
+                resolve.getOutputStream().close();
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(resolve.getInputStream(), StandardCharsets.UTF_8));
+                long start = System.nanoTime();
+                assertEquals("a.test\t192.0.2.1", out.readLine());
+                // silent.test's lookup lasts 20 s; the first answer must not wait for it.
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(waited.compareTo(Duration.ofSeconds(10)) < 0, "the first answer came after " + waited);
+            } finally {
+                resolve.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void drawsProgressWhenStderrIsATerminalThoughStdoutIsAFile() throws IOException, InterruptedException {
         String terminal = resolveInATerminal("> " + dir.resolve("out.txt"));
         assertTrue(terminal.contains(" answered, "), terminal);
