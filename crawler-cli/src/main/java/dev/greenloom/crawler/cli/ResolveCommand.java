@@ -266,7 +266,7 @@ public final class ResolveCommand implements Callable<Integer> {
         private volatile long lookups;
         private long names;
         private long answered;
-        /** Set by the reader when an input could not be read to its end. */
+        /** Why the input was not read to its end: it could not be read, or the output was closed. */
         private volatile String readFailure;
 
         Run(DnsResolver resolver, InputLines lines) {
@@ -284,11 +284,15 @@ public final class ResolveCommand implements Callable<Integer> {
             // The writer is a greenlet too: it waits for lookups thousands of times a second, and a
             // virtual thread parks and wakes without the futex calls of a platform thread.
             Greenlet<Long> writer = Green.spawn(() -> unordered ? writeUnordered(out) : writeOrdered(out));
-            // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends.
+            // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends;
+            // once the output is gone (| head), the rest of the input is not looked up for nothing.
             Greenlet<Void> flusher = Green.spawn(() -> {
                 while (true) {
                     Green.sleep(FLUSH_INTERVAL);
-                    out.flush();
+                    if (out.checkError()) {
+                        readFailure = "the output was closed";
+                        return null;
+                    }
                 }
             });
             long total;
@@ -391,6 +395,9 @@ public final class ResolveCommand implements Callable<Integer> {
             long count = 0;
             try {
                 for (InputLines.Line line : lines) {
+                    if (readFailure != null) {
+                        break;
+                    }
                     count++;
                     String host = hostOf(line.text());
                     if (host.isEmpty()) {
@@ -612,7 +619,7 @@ public final class ResolveCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "resolve: %s, %s, %s in %.2f s (%,.0f lookups/s): %s%n", counted(total, "line"),
                     counted(names, "name"), counted(lookups, "lookup"), seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
             if (readFailure != null) {
-                err.println("greenloom resolve: " + readFailure + " (the lines after it were not read)");
+                err.println("greenloom resolve: " + readFailure + " (the rest of the input was not read)");
             }
             err.flush();
         }

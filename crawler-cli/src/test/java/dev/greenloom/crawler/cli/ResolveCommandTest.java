@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -375,6 +376,35 @@ class ResolveCommandTest {
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
         assertEquals(message, result.err().lines().findFirst().orElseThrow());
         assertEquals(0, server.queries("a.test"));
+    }
+
+    @Test
+    void stopsReadingOnceTheOutputIsClosed() {
+        // As when the output is piped into `head -1`: every write fails from the first one on.
+        PrintWriter closed = new PrintWriter(new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.newCommandLine(closed, new PrintWriter(err));
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        String names = IntStream.range(0, 100_000).mapToObj(i -> "n" + i + ".test\n").collect(Collectors.joining());
+        command.stdin = new ByteArrayInputStream(names.getBytes(StandardCharsets.UTF_8));
+        server.delay(Duration.ofMillis(50));
+        int code = commandLine.execute("resolve", "--resolver", server.hostPort(), "--type", "A", "--concurrency", "100", "-");
+        assertEquals(Main.EXIT_SOME_FAILED, code);
+        assertTrue(err.toString().contains("greenloom resolve: the output was closed (the rest of the input was not read)"), err.toString());
+        assertEquals(0, server.queries("n99999.test"));
     }
 
     @Test
