@@ -33,27 +33,22 @@ public final class Progress {
     }
 
     /**
-     * True when stderr is an interactive terminal. Java cannot test stderr itself, so the launcher
-     * script exports {@code GREENLOOM_STDERR_TTY=1} or {@code 0} from {@code [ -t 2 ]}; without it,
-     * the JVM's console (stdin and stdout) decides.
+     * True when stderr is an interactive terminal. The launcher script exports
+     * {@code GREENLOOM_STDERR_TTY=1} or {@code 0} from {@code [ -t 2 ]}; without it (the jar run by
+     * {@code java -jar}), {@link #isTerminal(int)} decides.
      */
     public static boolean stderrIsTerminal() {
         String fromLauncher = System.getenv("GREENLOOM_STDERR_TTY");
         if (fromLauncher != null) {
             return fromLauncher.equals("1");
         }
-        var console = System.console();
-        return console != null && console.isTerminal();
-    }
-
-    /** True when standard output is a terminal ({@link #isTerminal}). */
-    public static boolean stdoutIsTerminal() {
-        return isTerminal(1);
+        return isTerminal(2);
     }
 
     /**
-     * True when file descriptor {@code fd} of this process is a terminal: on Linux from the descriptor's target,
-     * elsewhere from the JVM's console (a terminal when stdin and stdout both are).
+     * True when file descriptor {@code fd} (0, 1 or 2) is a terminal: on Linux from its target in
+     * {@code /proc/self/fd}; elsewhere from the JVM's console, which tells only whether stdin and
+     * stdout both are.
      */
     static boolean isTerminal(int fd) {
         try {
@@ -63,6 +58,11 @@ public final class Progress {
             var console = System.console();
             return console != null && console.isTerminal();
         }
+    }
+
+    /** True when standard output is a terminal ({@link #isTerminal}). */
+    public static boolean stdoutIsTerminal() {
+        return isTerminal(1);
     }
 
     /** Writes to a stream other than this line's; see {@link #above}. */

@@ -70,6 +70,8 @@ public final class ResolveCommand implements Callable<Integer> {
     static final int DEDUPE_WINDOW = 32_768;
     private static final List<RecordType> DEFAULT_TYPES = List.of(RecordType.A, RecordType.AAAA);
     private static final int DNS_PORT = 53;
+    /** How long an answer may wait in the output's buffer. */
+    private static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
     @Spec
     CommandSpec spec;
@@ -118,7 +120,7 @@ public final class ResolveCommand implements Callable<Integer> {
     /** What {@code -} reads; tests replace it. */
     InputStream stdin = System.in;
     /** Whether standard input is a terminal (then no FILE means: show the help); tests replace it. */
-    BooleanSupplier stdinIsTerminal = ResolveCommand::stdinIsTerminal;
+    BooleanSupplier stdinIsTerminal = () -> Progress.isTerminal(0);
 
     /** The output formats besides text. */
     static final class FormatOptions {
@@ -182,6 +184,10 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /** Parses {@code HOST[:PORT]}: {@code 127.0.0.1}, {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ::1}. */
     private InetSocketAddress server(String spec) {
+        if (spec.isBlank()) {
+            // Never the system's servers instead: --resolver "$UNSET" must not query another resolver than asked.
+            throw new ParameterException(this.spec.commandLine(), "--resolver '" + spec + "': expected HOST[:PORT]");
+        }
         String host = spec;
         int port = DNS_PORT;
         try {
@@ -192,19 +198,29 @@ public final class ResolveCommand implements Callable<Integer> {
                 }
                 host = spec.substring(1, close);
                 if (close + 1 < spec.length()) {
-                    port = Integer.parseInt(spec.substring(close + 2));
+                    port = port(spec.substring(close + 2));
                 }
             } else if (spec.indexOf(':') >= 0 && spec.indexOf(':') == spec.lastIndexOf(':')) {
                 host = spec.substring(0, spec.indexOf(':'));
-                port = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
-            }
-            if (port <= 0 || port > 65_535) {
-                throw new IllegalArgumentException("port out of range");
+                port = port(spec.substring(spec.indexOf(':') + 1));
             }
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (IllegalArgumentException | UnknownHostException e) {
             throw new ParameterException(this.spec.commandLine(), "--resolver " + spec + ": " + e.getMessage());
         }
+    }
+
+    private static int port(String text) {
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port <= 0 || port > 65_535) {
+            throw new IllegalArgumentException("port '" + text + "' is not a number from 1 to 65535");
+        }
+        return port;
     }
 
     /**
@@ -232,11 +248,6 @@ public final class ResolveCommand implements Callable<Integer> {
         return colon >= 0 && colon == rest.lastIndexOf(':') ? rest.substring(0, colon) : rest;
     }
 
-    /** True when standard input is a terminal ({@link Progress#isTerminal}). */
-    static boolean stdinIsTerminal() {
-        return Progress.isTerminal(0);
-    }
-
     /** One run: a reader greenlet spawns lookups, a writer greenlet writes the answers, the calling thread waits. */
     private final class Run {
         private final DnsResolver resolver;
@@ -255,7 +266,7 @@ public final class ResolveCommand implements Callable<Integer> {
         private volatile long lookups;
         private long names;
         private long answered;
-        /** Set by the reader when an input could not be read to its end. */
+        /** Why the input was not read to its end: it could not be read, or the output was closed. */
         private volatile String readFailure;
 
         Run(DnsResolver resolver, InputLines lines) {
@@ -273,6 +284,17 @@ public final class ResolveCommand implements Callable<Integer> {
             // The writer is a greenlet too: it waits for lookups thousands of times a second, and a
             // virtual thread parks and wakes without the futex calls of a platform thread.
             Greenlet<Long> writer = Green.spawn(() -> unordered ? writeUnordered(out) : writeOrdered(out));
+            // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends;
+            // once the output is gone (| head), the rest of the input is not looked up for nothing.
+            Greenlet<Void> flusher = Green.spawn(() -> {
+                while (true) {
+                    Green.sleep(FLUSH_INTERVAL);
+                    if (out.checkError()) {
+                        readFailure = "the output was closed";
+                        return null;
+                    }
+                }
+            });
             long total;
             try {
                 total = writer.get();
@@ -287,6 +309,7 @@ public final class ResolveCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 writer.kill(Duration.ZERO); // this thread was interrupted: the writer stops too; else a no-op
+                flusher.kill();
             }
             progress.finish();
             out.flush();
@@ -372,6 +395,9 @@ public final class ResolveCommand implements Callable<Integer> {
             long count = 0;
             try {
                 for (InputLines.Line line : lines) {
+                    if (readFailure != null) {
+                        break;
+                    }
                     count++;
                     String host = hostOf(line.text());
                     if (host.isEmpty()) {
@@ -380,7 +406,9 @@ public final class ResolveCommand implements Callable<Integer> {
                     }
                     String name;
                     try {
-                        name = HostNames.toAscii(host);
+                        // A trailing dot makes a name absolute, never tried under resolv.conf's search
+                        // domains: "intranet." and "intranet" are different lookups.
+                        name = HostNames.toAscii(host) + (host.endsWith(".") ? "." : "");
                     } catch (IllegalArgumentException e) {
                         sink.accept(Entry.of(answer(line.text(), host, null, Outcome.BAD_INPUT, "invalid name: " + e.getMessage())));
                         continue;
@@ -591,7 +619,7 @@ public final class ResolveCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "resolve: %s, %s, %s in %.2f s (%,.0f lookups/s): %s%n", counted(total, "line"),
                     counted(names, "name"), counted(lookups, "lookup"), seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
             if (readFailure != null) {
-                err.println("greenloom resolve: " + readFailure + " (the lines after it were not read)");
+                err.println("greenloom resolve: " + readFailure + " (the rest of the input was not read)");
             }
             err.flush();
         }
@@ -610,7 +638,10 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /**
      * One line's answer from its lookups (one per type): OK with every type's records if any type
-     * has some; otherwise the most telling failure (NXDOMAIN, then server failure, timeout, no data).
+     * has some and none failed; otherwise the most telling failure (NXDOMAIN, then server failure,
+     * timeout, no data). A type that failed (server failure, timeout) beside one with records makes
+     * the answer that failure, naming the type and keeping the records found: an incomplete answer
+     * must not pass as resolved.
      */
     static Answer combine(String input, String host, String name, List<Resolution> resolutions) {
         List<String> records = new ArrayList<>();
@@ -624,6 +655,12 @@ public final class ResolveCommand implements Callable<Integer> {
             anyOk |= resolution.ok();
         }
         if (anyOk) {
+            for (Resolution resolution : resolutions) {
+                if (resolution.outcome() == Outcome.SERVER_FAILURE || resolution.outcome() == Outcome.TIMEOUT) {
+                    return new Answer(input, host, name, resolution.outcome(), records, cnames,
+                            resolution.type() + ": " + resolution.error());
+                }
+            }
             return new Answer(input, host, name, Outcome.OK, records, cnames, null);
         }
         for (Outcome outcome : List.of(Outcome.BAD_INPUT, Outcome.NXDOMAIN, Outcome.SERVER_FAILURE, Outcome.TIMEOUT)) {
@@ -648,7 +685,8 @@ public final class ResolveCommand implements Callable<Integer> {
     private static final class TextOutput implements Output {
         @Override
         public void write(PrintWriter out, Answer answer) {
-            out.print(answer.host());
+            // A tab in a bad line would add a column: "a.test<TAB>192.0.2.99" must not read as an answer.
+            out.print(HostNames.printable(answer.host()));
             out.print('\t');
             if (answer.outcome() != Outcome.OK) {
                 out.print("ERROR ");

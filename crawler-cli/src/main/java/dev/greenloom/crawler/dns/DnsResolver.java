@@ -6,15 +6,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -31,7 +30,6 @@ import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.hosts.HostsFileParser;
 
 /**
  * A stub resolver built for many concurrent lookups: every {@link #resolve} blocks only its own
@@ -40,12 +38,14 @@ import org.xbill.DNS.hosts.HostsFileParser;
  * and small records, not ten thousand platform threads or sockets. Names are checked and converted to punycode first
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
  * over TCP; a query without an answer is sent again (to the next server when there are several)
- * after the server's measured round-trip time allows, at most after {@code lookupTimeout}, and
- * queries are spread over the servers round-robin.
+ * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
+ * server failure (SERVFAIL, REFUSED) sends it to the next server, each server once; and queries
+ * are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
- * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig} and {@link HostsFileParser}.
+ * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig}; a hosts file is read once
+ * ({@link HostsFile}), and names match it whatever their case.
  *
  * <pre>{@code
  * try (DnsResolver resolver = DnsResolver.builder()
@@ -73,9 +73,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private final int retries;
     private final List<Name> searchPath;
     private final int ndots;
-    private final HostsFileParser hostsFile;
-    /** HostsFileParser is not documented as thread-safe. */
-    private final ReentrantLock hostsLock = new ReentrantLock();
+    private final HostsFile hostsFile;
     private final DnsTransport transport;
     private final AtomicInteger nextServer = new AtomicInteger();
     /** For each first server, the servers of a query's tries: round-robin from it, one per retry. */
@@ -89,12 +87,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             this.servers = List.copyOf(config.servers());
             this.searchPath = List.copyOf(config.searchPath());
             this.ndots = config.ndots();
-            this.hostsFile = new HostsFileParser();
+            this.hostsFile = HostsFile.read(builder.hostsFile != null ? builder.hostsFile : systemHostsFile());
         } else {
             this.servers = builder.servers;
             this.searchPath = List.of();
             this.ndots = 1;
-            this.hostsFile = null;
+            this.hostsFile = builder.hostsFile != null ? HostsFile.read(builder.hostsFile) : HostsFile.EMPTY;
         }
         if (servers.isEmpty()) {
             throw new IllegalStateException("no DNS servers configured");
@@ -174,11 +172,9 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         } catch (IllegalArgumentException | TextParseException e) {
             return failure(name, type, Outcome.BAD_INPUT, "invalid name: " + e.getMessage(), List.of());
         }
-        if (hostsFile != null && (type == RecordType.A || type == RecordType.AAAA)) {
-            Optional<InetAddress> fromHosts = hostsFileAddress(absolute, type);
-            if (fromHosts.isPresent()) {
-                return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts.get())), List.of(), null);
-            }
+        InetAddress fromHosts = hostsFile.address(ascii, type);
+        if (fromHosts != null) {
+            return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null);
         }
         Resolution first = null;
         for (Name candidate : candidates(absolute, name.endsWith("."))) {
@@ -248,16 +244,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         return absolute.labels() - 2;
     }
 
-    private Optional<InetAddress> hostsFileAddress(Name name, RecordType type) {
-        hostsLock.lock();
-        try {
-            return hostsFile.getAddressForHost(name, type == RecordType.A ? Type.A : Type.AAAA);
-        } catch (IOException e) {
-            // An unreadable hosts file means no entry: the lookup goes to DNS, as the C library's does.
-            return Optional.empty();
-        } finally {
-            hostsLock.unlock();
-        }
+    /** The hosts file of this operating system, as dnsjava locates it. */
+    private static Path systemHostsFile() {
+        String windows = System.getProperty("os.name").startsWith("Windows") ? System.getenv("SystemRoot") : null;
+        return windows != null ? Path.of(windows, "System32", "drivers", "etc", "hosts") : Path.of("/etc/hosts");
     }
 
     private static String format(Name name, InetAddress address) {
@@ -315,12 +305,17 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         int rrType = RR_TYPES[type.ordinal()];
         List<String> cnames = new ArrayList<>();
         Name current = qname;
+        int first = 0;
+        int failedServers = 0;
         while (true) {
+            // Round-robin, but after a server failed or refused, the next server (as the C library asks it).
+            first = failedServers == 0 ? Math.floorMod(nextServer.getAndIncrement(), servers.size())
+                    : (first + 1) % servers.size();
             // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
             // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
             Message answer;
             try {
-                answer = transport.exchange(newQuery(current, rrType), nextTries(), lookupTimeoutNanos);
+                answer = transport.exchange(newQuery(current, rrType), triesByFirstServer.get(first), lookupTimeoutNanos);
             } catch (IOException e) {
                 return failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
             }
@@ -329,8 +324,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             }
             int rcode = answer.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                if (++failedServers < servers.size()) {
+                    continue;
+                }
                 return failure(display, type, Outcome.SERVER_FAILURE, Rcode.string(rcode), cnames);
             }
+            failedServers = 0;
             Name asked = current;
             if (rrType != Type.CNAME) {
                 for (Name target = cnameTarget(answer, current); target != null; target = cnameTarget(answer, current)) {
@@ -386,11 +385,6 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         return query;
     }
 
-    /** The servers of a query's tries: round-robin over the queries, then one per retry. */
-    private List<InetSocketAddress> nextTries() {
-        return triesByFirstServer.get(Math.floorMod(nextServer.getAndIncrement(), servers.size()));
-    }
-
     private static String text(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
@@ -416,6 +410,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         private Duration lookupTimeout = Duration.ofSeconds(2);
         private int retries = 3;
         private int sockets = Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
+        private Path hostsFile;
 
         private Builder() {
         }
@@ -427,6 +422,16 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         public Builder servers(List<InetSocketAddress> servers) {
             Objects.requireNonNull(servers, "servers == null");
             this.servers = List.copyOf(servers);
+            return this;
+        }
+
+        /**
+         * A hosts file ({@code address name [alias...]} lines) that answers A and AAAA queries
+         * before DNS; default: the system's ({@code /etc/hosts}) with the system's servers, none
+         * with {@link #servers explicit ones}.
+         */
+        public Builder hostsFile(Path hostsFile) {
+            this.hostsFile = Objects.requireNonNull(hostsFile, "hostsFile == null");
             return this;
         }
 

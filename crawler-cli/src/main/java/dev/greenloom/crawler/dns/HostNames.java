@@ -98,7 +98,11 @@ public final class HostNames {
         try {
             return IDN.toASCII(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a valid internationalized name: " + e.getMessage(), e);
+            // The JDK wraps a ParseException whose text ends with the input, run on without a separator.
+            String why = (e.getCause() != null ? e.getCause() : e).getMessage()
+                    .replaceFirst("(code point was found) in the input.*", "$1");
+            throw new IllegalArgumentException("not a valid internationalized name: "
+                    + Character.toLowerCase(why.charAt(0)) + why.substring(1), e);
         }
     }
 
@@ -120,6 +124,21 @@ public final class HostNames {
                 throw new IllegalArgumentException("character not allowed in a host name: '" + printable(c) + "'");
             }
         }
+    }
+
+    /**
+     * {@code text} with its control characters escaped (a backslash, {@code u}, four hex digits), as
+     * the messages of {@link #toAscii} write them: safe as one field of a tab-separated line.
+     */
+    public static String printable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) {
+                StringBuilder escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+                text.substring(i).chars().forEach(c -> escaped.append(printable((char) c)));
+                return escaped.toString();
+            }
+        }
+        return text;
     }
 
     private static String printable(char c) {

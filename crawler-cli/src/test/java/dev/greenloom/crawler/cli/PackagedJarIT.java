@@ -1,15 +1,20 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.greenloom.crawler.dns.TestDnsServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar ({@code target/greenloom.jar}, as {@code ./greenloom} runs it), not the test classpath.
@@ -18,6 +23,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PackagedJarIT {
     private static final String JAR = System.getProperty("greenloom.jar");
+    private static final Path SCRIPT = Path.of("/usr/bin/script");
+    @TempDir
+    Path dir;
 
     @Test
     void resolvesWithAResolverGivenByName() throws IOException, InterruptedException {
@@ -34,6 +42,70 @@ class PackagedJarIT {
             resolve.waitFor(60, TimeUnit.SECONDS);
             assertEquals(Main.EXIT_OK, resolve.exitValue(), err);
             assertEquals("a.test\t192.0.2.1\n", out);
+        }
+    }
+
+    @Test
+    void unorderedAnswersReachAPipeWhileSlowerLookupsGoOn() throws IOException, InterruptedException {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        try (TestDnsServer server = TestDnsServer.start().add("a.test", "A", "192.0.2.1")
+                .behave("silent.test", TestDnsServer.Behaviour.SILENT)) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process resolve = new ProcessBuilder(java, "-jar", JAR, "resolve", "--resolver", server.hostPort(),
+                    "--type", "A", "--unordered", "--lookup-timeout", "20s", "--retries", "0", "-")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                resolve.getOutputStream().write("silent.test\na.test\n".getBytes(StandardCharsets.UTF_8));
+                resolve.getOutputStream().close();
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(resolve.getInputStream(), StandardCharsets.UTF_8));
+                long start = System.nanoTime();
+                assertEquals("a.test\t192.0.2.1", out.readLine());
+                // silent.test's lookup lasts 20 s; the first answer must not wait for it.
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(waited.compareTo(Duration.ofSeconds(10)) < 0, "the first answer came after " + waited);
+            } finally {
+                resolve.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void drawsProgressWhenStderrIsATerminalThoughStdoutIsAFile() throws IOException, InterruptedException {
+        String terminal = resolveInATerminal("> " + dir.resolve("out.txt"));
+        assertTrue(terminal.contains(" answered, "), terminal);
+        assertTrue(Files.readString(dir.resolve("out.txt")).startsWith("a1.test\t"));
+    }
+
+    @Test
+    void drawsNoProgressIntoAFileThoughStdoutIsATerminal() throws IOException, InterruptedException {
+        String terminal = resolveInATerminal("2> " + dir.resolve("err.txt"));
+        assertTrue(terminal.contains("a1.test\t"), terminal);
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertTrue(err.startsWith("resolve: 3 lines"), err);
+        assertFalse(err.contains("answered"), err);
+    }
+
+    /**
+     * Runs the jar without its launcher (which tells it whether stderr is a terminal) in a terminal made by
+     * {@code script}, with a shell redirection; returns what the terminal showed.
+     */
+    private String resolveInATerminal(String redirection) throws IOException, InterruptedException {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        assumeTrue(Files.isExecutable(SCRIPT), "no " + SCRIPT + " to make a terminal");
+        try (TestDnsServer server = TestDnsServer.start().delay(Duration.ofMillis(100))) {
+            Path names = Files.writeString(dir.resolve("names.txt"), "a1.test\na2.test\na3.test\n");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String command = String.join(" ", java, "-jar", JAR, "resolve", "--resolver", server.hostPort(),
+                    "--type", "A", "--concurrency", "1", names.toString(), redirection);
+            ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), "-qec", command, "/dev/null")
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectErrorStream(true);
+            builder.environment().remove("GREENLOOM_STDERR_TTY");
+            Process script = builder.start();
+            String terminal = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(script.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(Main.EXIT_SOME_FAILED, script.exitValue(), terminal);
+            return terminal;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.ResolverConfig;
 import picocli.CommandLine;
 
 @Timeout(60)
@@ -64,18 +66,23 @@ class ResolveCommandTest {
     }
 
     private Result run(String stdin, boolean stdinIsTerminal, String... args) {
+        List<String> all = new ArrayList<>(List.of("resolve", "--resolver", server.hostPort()));
+        if (!List.of(args).contains("--lookup-timeout")) {
+            all.addAll(List.of("--lookup-timeout", "1s"));
+        }
+        all.addAll(List.of(args));
+        return execute(stdin, stdinIsTerminal, all);
+    }
+
+    /** Runs the command line {@code args} as given: no resolver is added. */
+    private static Result execute(String stdin, boolean stdinIsTerminal, List<String> args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.newCommandLine(new PrintWriter(out), new PrintWriter(err));
         ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
         command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         command.stdinIsTerminal = () -> stdinIsTerminal;
-        List<String> all = new ArrayList<>(List.of("resolve", "--resolver", server.hostPort()));
-        if (!List.of(args).contains("--lookup-timeout")) {
-            all.addAll(List.of("--lookup-timeout", "1s"));
-        }
-        all.addAll(List.of(args));
-        int code = commandLine.execute(all.toArray(String[]::new));
+        int code = commandLine.execute(args.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -126,6 +133,23 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aNameEndingInADotIsNotSearchedUnderTheSystemsSearchDomains() {
+        server.add("intranet", "A", "192.0.2.30").add("intranet.corp.test", "A", "192.0.2.31");
+        // The system's configuration, from the properties dnsjava reads before /etc/resolv.conf: no machine resolver.
+        System.setProperty("dns.server", server.hostPort());
+        System.setProperty("dns.search", "corp.test");
+        ResolverConfig.refresh();
+        try {
+            Result result = execute("intranet.\nintranet\n", false, List.of("resolve", "--type", "A", "-"));
+            assertEquals(List.of("intranet.\t192.0.2.30", "intranet\t192.0.2.31"), result.lines());
+        } finally {
+            System.clearProperty("dns.server");
+            System.clearProperty("dns.search");
+            ResolverConfig.refresh();
+        }
+    }
+
+    @Test
     void resolvesDuplicatesOnceButAnswersEveryLine() {
         Result result = run("b.test\nB.test\nb.test\n", "--type", "A");
         assertEquals(List.of("b.test\t192.0.2.2", "B.test\t192.0.2.2", "b.test\t192.0.2.2"), result.lines());
@@ -153,6 +177,14 @@ class ResolveCommandTest {
         assertEquals("x".repeat(64) + ".test\tERROR invalid name: label longer than 63 characters", result.lines().get(1));
         assertEquals("b.test\t192.0.2.2", result.lines().get(2));
         assertTrue(result.err().contains("2 bad input"), result.err());
+    }
+
+    @Test
+    void aControlCharacterInABadLineCannotAddAColumnToTheText() {
+        // Read as tab-separated, the raw line would say that a.test has the address 192.0.2.99.
+        Result result = run("a.test\t192.0.2.99\n");
+        assertEquals(List.of("a.test\\u0009192.0.2.99\tERROR invalid name: character not allowed in a host name: '\\u0009'"),
+                result.lines());
     }
 
     @Test
@@ -217,6 +249,18 @@ class ResolveCommandTest {
         assertEquals(List.of("mail.test\tERROR no A/AAAA records", "broken.test\tERROR SERVFAIL",
                 "silent.test\tERROR timeout after 2 tries (lookup timeout 100 ms)"), result.lines());
         assertTrue(result.err().contains("0 ok, 0 NXDOMAIN, 1 no records, 1 server failure, 1 timeout"), result.err());
+    }
+
+    @Test
+    void aTypeThatTimedOutIsReportedThoughAnotherTypeAnswered() {
+        // The server loses the first of a.test's two queries (A or AAAA), and there is no retry.
+        server.behave("a.test", Behaviour.DROP_FIRST);
+        Result result = run("a.test\n", "--retries", "0", "--lookup-timeout", "300ms", "--json");
+        String line = result.out().strip();
+        assertTrue(line.contains("\"outcome\":\"TIMEOUT\""), line);
+        assertTrue(line.matches(".*\"error\":\"(A|AAAA): timeout after 1 try .*"), line);
+        assertTrue(line.matches(".*\"records\":\\[\"(192.0.2.1|2001:db8::1)\"].*"), line);
+        assertEquals(Main.EXIT_SOME_FAILED, result.exitCode());
     }
 
     @Test
@@ -317,6 +361,50 @@ class ResolveCommandTest {
     void badOptionsAreUsageErrors(String options) {
         Result result = run("a.test\n", Stream.of(options.strip().split(" ")).toArray(String[]::new));
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''             | --resolver '': expected HOST[:PORT]",
+        "' '            | --resolver ' ': expected HOST[:PORT]",
+        "127.0.0.1:     | --resolver 127.0.0.1:: port '' is not a number from 1 to 65535",
+        "127.0.0.1:53x  | --resolver 127.0.0.1:53x: port '53x' is not a number from 1 to 65535",
+        "[::1]:0        | --resolver [::1]:0: port '0' is not a number from 1 to 65535",
+        "127.0.0.1:70000| --resolver 127.0.0.1:70000: port '70000' is not a number from 1 to 65535"})
+    void aBadResolverIsAUsageErrorThatSaysWhatIsWrong(String resolver, String message) {
+        Result result = execute("a.test\n", false, List.of("resolve", "--resolver", resolver, "-"));
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertEquals(message, result.err().lines().findFirst().orElseThrow());
+        assertEquals(0, server.queries("a.test"));
+    }
+
+    @Test
+    void stopsReadingOnceTheOutputIsClosed() {
+        // As when the output is piped into `head -1`: every write fails from the first one on.
+        PrintWriter closed = new PrintWriter(new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.newCommandLine(closed, new PrintWriter(err));
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        String names = IntStream.range(0, 100_000).mapToObj(i -> "n" + i + ".test\n").collect(Collectors.joining());
+        command.stdin = new ByteArrayInputStream(names.getBytes(StandardCharsets.UTF_8));
+        server.delay(Duration.ofMillis(50));
+        int code = commandLine.execute("resolve", "--resolver", server.hostPort(), "--type", "A", "--concurrency", "100", "-");
+        assertEquals(Main.EXIT_SOME_FAILED, code);
+        assertTrue(err.toString().contains("greenloom resolve: the output was closed (the rest of the input was not read)"), err.toString());
+        assertEquals(0, server.queries("n99999.test"));
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -136,6 +139,25 @@ class DnsResolverTest {
         assertEquals(Outcome.SERVER_FAILURE, broken.outcome());
         assertEquals("SERVFAIL", broken.error());
         assertEquals("REFUSED", resolver.resolve("closed.test", RecordType.A).error());
+    }
+
+    @Test
+    void asksTheNextServerWhenOneFailsOrRefuses() throws IOException {
+        try (TestDnsServer refusing = TestDnsServer.start().behave("a.test", Behaviour.REFUSED);
+                TestDnsServer failing = TestDnsServer.start().behave("a.test", Behaviour.SERVFAIL);
+                DnsResolver three = DnsResolver.builder()
+                        .servers(List.of(refusing.address(), failing.address(), server.address())).build();
+                DnsResolver bad = DnsResolver.builder().servers(List.of(refusing.address(), failing.address())).build()) {
+            for (int i = 0; i < 6; i++) {
+                assertEquals(List.of("192.0.2.1", "192.0.2.2"), three.resolve("a.test", RecordType.A).records());
+            }
+            assertEquals(Outcome.SERVER_FAILURE, bad.resolve("a.test", RecordType.A).outcome());
+            assertEquals(Outcome.SERVER_FAILURE, bad.resolve("a.test", RecordType.A).outcome());
+            // Round-robin, three's lookups start at each server twice; a lookup asks each server once at most:
+            // refusing by three's 2 starting there and by bad's 2, failing by those and three's 2 starting there.
+            assertEquals(4, refusing.queries("a.test"));
+            assertEquals(6, failing.queries("a.test"));
+        }
     }
 
     @Test
@@ -359,6 +381,33 @@ class DnsResolverTest {
         assertTrue(job.kill(Duration.ofSeconds(1)));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(1)) < 0);
         assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
+    @Test
+    void theHostsFileMatchesNamesWhateverTheirCase(@TempDir Path dir) throws IOException {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.201 MyLaptop.Test laptop # the router's entry\n"
+                + "2001:db8::201 MyLaptop.Test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            for (String name : List.of("mylaptop.test", "MyLaptop.Test", "MYLAPTOP.TEST.", "Laptop")) {
+                assertEquals(List.of("192.0.2.201"), withHosts.resolve(name, RecordType.A).records(), name);
+            }
+            assertEquals(List.of("2001:db8::201"), withHosts.resolve("mylaptop.test", RecordType.AAAA).records());
+        }
+        assertEquals(0, server.queries("mylaptop.test") + server.queries("laptop"));
+    }
+
+    @Test
+    void aLargeHostsFileCostsLittlePerLookup(@TempDir Path dir) throws IOException {
+        // Ad-blocking hosts files run to megabytes; every lookup of a name not in it must not read it again.
+        Path hosts = Files.write(dir.resolve("hosts"), IntStream.range(0, 50_000)
+                .mapToObj(i -> "0.0.0.0 ads" + i + ".blocked.test").toList());
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            long start = System.nanoTime();
+            assertEquals(Map.of(Outcome.NXDOMAIN, 1_000L), outcomesOfConcurrentLookups(withHosts, 1_000, Duration.ofSeconds(25)));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(10)) < 0, "took " + elapsed);
+            assertEquals(List.of("0.0.0.0"), withHosts.resolve("ads49999.blocked.test", RecordType.A).records());
+        }
     }
 
     @Test

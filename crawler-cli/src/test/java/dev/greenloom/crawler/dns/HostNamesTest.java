@@ -33,7 +33,9 @@ class HostNamesTest {
         "exa mple.com| character not allowed in a host name: ' '",
         "-a.com| label starts or ends with '-'",
         "a/b.com| character not allowed in a host name: '/'",
-        "2001:db8::1::2| character not allowed in a host name: ':'"})
+        "2001:db8::1::2| character not allowed in a host name: ':'",
+        "\uD83D\uDE00.example| not a valid internationalized name: an unassigned code point was found",
+        "a\uFFFD.example| not a valid internationalized name: a prohibited code point was found"})
     void rejectsInvalidNames(String name, String reason) {
         assertEquals(reason.strip(), assertThrows(IllegalArgumentException.class, () -> HostNames.toAscii(name.strip())).getMessage());
     }

@@ -1,0 +1,86 @@
+package dev.greenloom.crawler.dns;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.xbill.DNS.Address;
+
+/**
+ * The addresses of a hosts file ({@code /etc/hosts}), read once into a table. Names match whatever
+ * their case, as in the C library; for each name the first address of each family counts.
+ * Immutable, so safe for concurrent use.
+ *
+ * <p>Not dnsjava's {@code HostsFileParser}: it reads a file over 16 KB again for every name the file
+ * lacks, under a lock (33 ms a lookup for the 30,000 lines of an ad-blocking list, so a bulk run
+ * crawled at 30 lookups/s), and it compares names with their case.
+ */
+final class HostsFile {
+    static final HostsFile EMPTY = new HostsFile(Map.of(), Map.of());
+
+    private final Map<String, InetAddress> ipv4;
+    private final Map<String, InetAddress> ipv6;
+
+    private HostsFile(Map<String, InetAddress> ipv4, Map<String, InetAddress> ipv6) {
+        this.ipv4 = ipv4;
+        this.ipv6 = ipv6;
+    }
+
+    /**
+     * The table of the file at {@code path}: {@code address name [alias...]} lines, {@code #}
+     * comments. A file that cannot be read gives an empty table (lookups go to DNS, as the C
+     * library's do); lines without a valid address are skipped.
+     */
+    static HostsFile read(Path path) {
+        Map<String, InetAddress> ipv4 = new HashMap<>();
+        Map<String, InetAddress> ipv6 = new HashMap<>();
+        // One object per distinct address: block lists map many thousand names to 0.0.0.0.
+        Map<String, InetAddress> addresses = new HashMap<>();
+        // Latin-1 reads any byte: a stray one in a comment must not lose the whole file.
+        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                int comment = line.indexOf('#');
+                String[] fields = (comment >= 0 ? line.substring(0, comment) : line).strip().split("\\s+");
+                if (fields.length < 2) {
+                    continue;
+                }
+                byte[] v4 = Address.toByteArray(fields[0], Address.IPv4);
+                byte[] bytes = v4 != null ? v4 : Address.toByteArray(fields[0], Address.IPv6);
+                if (bytes == null) {
+                    continue;
+                }
+                Map<String, InetAddress> table = v4 != null ? ipv4 : ipv6;
+                InetAddress address = addresses.computeIfAbsent(fields[0], text -> byAddress(text, bytes));
+                for (int i = 1; i < fields.length; i++) {
+                    String name = fields[i].toLowerCase(Locale.ROOT);
+                    table.putIfAbsent(name.endsWith(".") ? name.substring(0, name.length() - 1) : name, address);
+                }
+            }
+        } catch (IOException e) {
+            return EMPTY;
+        }
+        return new HostsFile(ipv4, ipv6);
+    }
+
+    private static InetAddress byAddress(String text, byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 bytes are an address: " + text, e);
+        }
+    }
+
+    /**
+     * The address the file gives {@code name} (lower-case ASCII, no trailing dot) for {@code type}
+     * (A or AAAA), or null.
+     */
+    InetAddress address(String name, RecordType type) {
+        return type == RecordType.A ? ipv4.get(name) : type == RecordType.AAAA ? ipv6.get(name) : null;
+    }
+}
