@@ -121,6 +121,10 @@ public final class ResolveCommand implements Callable<Integer> {
     InputStream stdin = System.in;
     /** Whether standard input is a terminal (then no FILE means: show the help); tests replace it. */
     BooleanSupplier stdinIsTerminal = () -> Progress.isTerminal(0);
+    /** Whether stderr is a terminal (then a progress line is drawn there); tests replace it. */
+    BooleanSupplier stderrIsTerminal = Progress::stderrIsTerminal;
+    /** Whether standard output is a terminal (then its lines scroll above the progress line); tests replace it. */
+    BooleanSupplier stdoutIsTerminal = Progress::stdoutIsTerminal;
 
     /** The output formats besides text. */
     static final class FormatOptions {
@@ -262,6 +266,8 @@ public final class ResolveCommand implements Callable<Integer> {
         private final PrintWriter err = spec.commandLine().getErr();
         private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
         private final Progress progress;
+        /** Standard output is a terminal, maybe the progress line's: each answer is written above that line, and shown at once. */
+        private final boolean outputOnTerminal;
         /** Lookups spawned; written by the reader, read after joining it or approximately by the progress line. */
         private volatile long lookups;
         private long names;
@@ -275,7 +281,8 @@ public final class ResolveCommand implements Callable<Integer> {
             this.deadline = timeout == null ? 0 : start + timeout.toNanos();
             this.timedOutReason = timeout == null ? null : "timeout: not finished within --timeout " + Units.text(timeout);
             this.output = format.json ? new JsonOutput() : format.csv ? new CsvOutput() : new TextOutput();
-            this.progress = new Progress(err, Progress.stderrIsTerminal(), this::status);
+            this.progress = new Progress(err, stderrIsTerminal.getAsBoolean(), this::status);
+            this.outputOnTerminal = stdoutIsTerminal.getAsBoolean();
         }
 
         int execute() {
@@ -594,7 +601,14 @@ public final class ResolveCommand implements Callable<Integer> {
         }
 
         private void write(PrintWriter out, Answer answer) {
-            output.write(out, answer);
+            if (outputOnTerminal) {
+                progress.above(() -> {
+                    output.write(out, answer);
+                    out.flush();
+                });
+            } else {
+                output.write(out, answer);
+            }
             counts.merge(answer.outcome(), 1L, Long::sum);
             answered++;
             progress.tick();

@@ -87,6 +87,27 @@ class ResolveCommandTest {
     }
 
     @Test
+    void answersOnTheProgressLinesTerminalScrollAboveIt() {
+        StringWriter screen = new StringWriter();
+        PrintWriter terminal = new PrintWriter(screen, true);
+        CommandLine commandLine = Main.newCommandLine(terminal, terminal);
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        command.stdin = new ByteArrayInputStream("a.test\nb.test\nv4only.test\nmissing.test\n".getBytes(StandardCharsets.UTF_8));
+        command.stderrIsTerminal = () -> true;
+        command.stdoutIsTerminal = () -> true;
+
+        commandLine.execute("resolve", "--resolver", server.hostPort(), "--lookup-timeout", "1s", "-");
+
+        List<String> rows = new ArrayList<>();
+        for (String row : screen.toString().split("\n")) {
+            String[] overwritten = row.split("\r");
+            rows.add(overwritten.length == 0 ? "" : overwritten[overwritten.length - 1].stripTrailing());
+        }
+        assertEquals(List.of("a.test\t192.0.2.1 2001:db8::1", "b.test\t192.0.2.2", "v4only.test\t192.0.2.4",
+                "missing.test\tERROR NXDOMAIN"), rows.subList(0, 4), screen.toString());
+    }
+
+    @Test
     void answersEveryLineInInputOrder() {
         Result result = run("a.test\n# a comment\n\nb.test\nmissing.test\n");
         assertEquals(List.of("a.test\t192.0.2.1 2001:db8::1", "b.test\t192.0.2.2", "missing.test\tERROR NXDOMAIN"),
