@@ -85,10 +85,17 @@ public final class Pool extends Group {
             jobs.add(spawn(() -> function.apply(item)));
         }
         // Every item ends before a failure is thrown, as promised: no item of this call still runs.
-        Green.joinAll(jobs);
         List<R> results = new ArrayList<>(jobs.size());
+        Greenlet<R> firstFailed = null;
         for (Greenlet<R> job : jobs) {
-            results.add(job.get());
+            job.join();
+            if (firstFailed == null && !job.successful()) {
+                firstFailed = job;
+            }
+            results.add(job.value());
+        }
+        if (firstFailed != null) {
+            firstFailed.get(); // throws its failure
         }
         return results;
     }
