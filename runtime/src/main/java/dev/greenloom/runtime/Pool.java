@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.function.Function;
 
 /**
  * A {@link Group} that runs at most {@code capacity} greenlets at once, gevent's {@code Pool}.
@@ -72,13 +71,15 @@ public final class Pool extends Group {
 
     /**
      * Applies {@code function} to every item, at most {@code capacity} at once, and returns the
-     * results in the order of the items (gevent's {@code map}). Waits for all of them.
+     * results in the order of the items (gevent's {@code map}). Waits for all of them. The function
+     * may throw checked exceptions, as a {@link Callable} given to {@link #spawn(Callable)} may:
+     * {@code pool.map(InetAddress::getByName, hosts)}.
      *
      * @throws CompletionException wrapping the failure of the first item (in item order) that failed;
      *     the other items still ran to their end
      * @throws GreenletExit if the calling thread is interrupted; the items already spawned keep running
      */
-    public <T, R> List<R> map(Function<? super T, ? extends R> function, Iterable<? extends T> items) {
+    public <T, R> List<R> map(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
         List<Greenlet<R>> jobs = new ArrayList<>(items instanceof Collection<?> known ? known.size() : 16);
         for (T item : items) {
@@ -111,10 +112,25 @@ public final class Pool extends Group {
      * {@link CompletionException} for an item that failed (later items keep coming), and
      * {@link GreenletExit} if the reading thread is interrupted.
      */
-    public <T, R> Iterable<R> imapUnordered(Function<? super T, ? extends R> function, Iterable<? extends T> items) {
+    public <T, R> Iterable<R> imapUnordered(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
         Objects.requireNonNull(items, "items == null");
         return () -> new UnorderedResults<>(this, function, items);
+    }
+
+    /**
+     * The function of {@link #map} and {@link #imapUnordered}: a {@link java.util.function.Function}
+     * that may throw checked exceptions, as a {@link Callable} may, so that a method such as
+     * {@code InetAddress::getByName} or {@code Files::readString} fits as it is. What it throws
+     * fails its item.
+     *
+     * @param <T> the item
+     * @param <R> the result
+     */
+    @FunctionalInterface
+    public interface Mapper<T, R> {
+        /** The result for {@code item}. */
+        R apply(T item) throws Exception;
     }
 
     /** The iterator behind {@link #imapUnordered}: a feeder greenlet spawns, links hand results back. */
@@ -129,7 +145,7 @@ public final class Pool extends Group {
         private int received;
         private Object next;
 
-        UnorderedResults(Pool pool, Function<? super T, ? extends R> function, Iterable<? extends T> items) {
+        UnorderedResults(Pool pool, Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
             this.unread = new Semaphore(pool.capacity);
             Green.spawn(() -> {
                 int spawned = 0;

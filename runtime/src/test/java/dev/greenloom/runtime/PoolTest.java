@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -108,6 +109,25 @@ class PoolTest {
         }, List.of(1, 2)));
         assertTrue(slowOneEnded.get(), "map threw while item 2 still ran");
         assertEquals(2, pool.freeCount());
+    }
+
+    /** A function with a checked exception, as gevent's {@code pool.map(socket.gethostbyname, hosts)} passes one. */
+    private static int parseCount(String text) throws IOException {
+        int count = Integer.parseInt(text);
+        if (count < 0) {
+            throw new IOException("negative count " + text);
+        }
+        return count;
+    }
+
+    @Test
+    void mapAndImapUnorderedTakeMethodsThatThrowCheckedExceptions() {
+        Pool pool = new Pool(2);
+        assertEquals(List.of(1, 2), pool.map(PoolTest::parseCount, List.of("1", "2")));
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> pool.map(PoolTest::parseCount, List.of("1", "-1")));
+        assertInstanceOf(IOException.class, e.getCause());
+        assertEquals(3, pool.imapUnordered(PoolTest::parseCount, List.of("3")).iterator().next());
     }
 
     @Test
