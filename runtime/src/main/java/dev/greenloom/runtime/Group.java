@@ -149,4 +149,9 @@ public sealed class Group permits Pool, Scope.Members {
     /** Called by a member greenlet when it finishes, before anyone can see it finished. */
     void discard(Greenlet<?> greenlet) {
     }
+
+    @Override
+    public String toString() {
+        return "Group[" + size() + " running]";
+    }
 }

@@ -69,6 +69,11 @@ public final class Pool extends Group {
         slots.release();
     }
 
+    @Override
+    public String toString() {
+        return "Pool[" + size() + " running, " + freeCount() + " of " + capacity + " free]";
+    }
+
     /**
      * Applies {@code function} to every item, at most {@code capacity} at once, and returns the
      * results in the order of the items (gevent's {@code map}). Waits for all of them. The function

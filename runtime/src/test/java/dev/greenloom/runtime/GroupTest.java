@@ -102,4 +102,15 @@ class GroupTest {
         assertTrue(running.ready());
         assertEquals(List.of(), group.greenlets());
     }
+
+    @Test
+    void toStringCountsTheRunningMembers() {
+        Group group = new Group();
+        CountDownLatch release = new CountDownLatch(1);
+        group.spawn(() -> GreenTest.await(release));
+        assertEquals("Group[1 running]", group.toString());
+        release.countDown();
+        group.join();
+        assertEquals("Group[0 running]", group.toString());
+    }
 }

@@ -176,6 +176,17 @@ class PoolTest {
     }
 
     @Test
+    void toStringShowsRunningAndFreeSlots() {
+        Pool pool = new Pool(3);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.spawn(() -> GreenTest.await(release));
+        assertEquals("Pool[1 running, 2 of 3 free]", pool.toString());
+        release.countDown();
+        pool.join();
+        assertEquals("Pool[0 running, 3 of 3 free]", pool.toString());
+    }
+
+    @Test
     void capacityMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new Pool(0));
     }
