@@ -331,7 +331,8 @@ public final class Greenlet<T> extends Outcome<T> {
     @Override
     public String toString() {
         Throwable failure = exception();
-        String state = !ready() ? "running" : failure == null ? "ok" : failure instanceof GreenletExit ? "killed" : "failed";
+        String state = !ready() ? ((flags & STARTED) == 0 ? "scheduled" : "running")
+                : failure == null ? "ok" : failure instanceof GreenletExit ? "killed" : "failed";
         return name() + "[" + state + "]";
     }
 }

@@ -401,6 +401,14 @@ class GreenletTest {
     }
 
     @Test
+    void toStringOfAGreenletWaitingForItsSpawnLaterDelaySaysScheduled() {
+        Greenlet<String> later = Green.spawnLater(Duration.ofMinutes(1), () -> "late");
+        assertEquals(later.name() + "[scheduled]", later.toString());
+        later.kill();
+        assertEquals(later.name() + "[killed]", later.toString());
+    }
+
+    @Test
     void aTaskThrowingInterruptedExceptionEndsKilled() {
         Greenlet<Void> job = Green.spawn(() -> {
             throw new InterruptedException("from the task");
