@@ -128,7 +128,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * The virtual thread's task, also installed as the thread's uncaught exception handler: that
      * per-thread field is how {@link #current()} finds the greenlet, with no map updated per spawn.
-     * Uncaught exceptions (from link callbacks) go where they would go without it.
+     * Uncaught exceptions (from link callbacks) go where they would go without it, under the
+     * greenlet's name: the thread itself is unnamed, which costs nothing per spawn.
      */
     private record Body(Greenlet<?> greenlet) implements Runnable, Thread.UncaughtExceptionHandler {
         @Override
@@ -138,6 +139,9 @@ public final class Greenlet<T> extends Outcome<T> {
 
         @Override
         public void uncaughtException(Thread thread, Throwable failure) {
+            if (thread.getName().isEmpty()) {
+                thread.setName(greenlet.name()); // 'Exception in thread "greenlet-7"', not 'in thread ""'
+            }
             thread.getThreadGroup().uncaughtException(thread, failure);
         }
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -289,6 +290,29 @@ class GreenletTest {
 
         assertEquals(List.of("first v", "second", "third"), calls);
         assertTrue(job.successful());
+    }
+
+    @Test
+    void aFailingCallbackOnTheGreenletsThreadIsReportedUnderTheGreenletsName() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> job = Green.spawn(() -> GreenTest.await(release));
+        AtomicReference<String> reportedBy = new AtomicReference<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread.UncaughtExceptionHandler saved = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+            reportedBy.set(thread.getName());
+            reported.countDown();
+        });
+        try {
+            job.link(g -> {
+                throw new IllegalStateException("callback failure");
+            });
+            release.countDown();
+            GreenTest.await(reported);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(saved);
+        }
+        assertEquals(job.name(), reportedBy.get());
     }
 
     @Test
