@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,5 +114,28 @@ class GroupTest {
         release.countDown();
         group.join();
         assertEquals("Group[0 running]", group.toString());
+    }
+
+    @Test
+    void mapAndImapUnorderedRunEveryItemAtOnce() {
+        Group group = new Group();
+        CountDownLatch mapped = new CountDownLatch(3);
+        List<Integer> doubled = group.map(x -> {
+            mapped.countDown();
+            GreenTest.await(mapped);
+            return 2 * x;
+        }, List.of(1, 2, 3));
+        assertEquals(List.of(2, 4, 6), doubled);
+
+        CountDownLatch started = new CountDownLatch(3);
+        Set<Integer> seen = new HashSet<>();
+        for (int x : group.imapUnordered(x -> {
+            started.countDown();
+            GreenTest.await(started);
+            return x;
+        }, List.of(1, 2, 3))) {
+            seen.add(x);
+        }
+        assertEquals(Set.of(1, 2, 3), seen);
     }
 }
