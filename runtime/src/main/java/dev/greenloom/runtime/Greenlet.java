@@ -342,7 +342,8 @@ public final class Greenlet<T> extends Outcome<T> {
     public String toString() {
         Throwable failure = exception();
         String state = !ready() ? ((flags & STARTED) == 0 ? "scheduled" : "running")
-                : failure == null ? "ok" : failure instanceof GreenletExit ? "killed" : "failed";
+                : failure == null ? "ok" : failure instanceof Timeout.Expired ? "timed out"
+                : failure instanceof GreenletExit ? "killed" : "failed";
         return name() + "[" + state + "]";
     }
 }

@@ -433,6 +433,20 @@ class GreenletTest {
     }
 
     @Test
+    void toStringTellsATimedOutGreenletFromAKilledOne() {
+        Greenlet<Void> timedOut = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+                Green.sleep(Duration.ofMinutes(1));
+            }
+        });
+        Greenlet<Void> killed = Green.spawn(() -> Green.sleep(Duration.ofMinutes(1)));
+        timedOut.join();
+        killed.kill();
+        assertEquals(timedOut.name() + "[timed out]", timedOut.toString());
+        assertEquals(killed.name() + "[killed]", killed.toString());
+    }
+
+    @Test
     void aTaskThrowingInterruptedExceptionEndsKilled() {
         Greenlet<Void> job = Green.spawn(() -> {
             throw new InterruptedException("from the task");
