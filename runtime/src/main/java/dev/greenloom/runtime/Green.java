@@ -317,6 +317,8 @@ public final class Green {
      * its value, or {@code fallback} if the timeout fired and the task ended by throwing (gevent's
      * {@code with_timeout(seconds, func, timeout_value=...)}). A task that returns normally keeps its
      * value even if the deadline passed meanwhile. No interrupt of this timeout is left behind.
+     * Code that ignores interrupts is not stopped, socket I/O on a platform thread such as
+     * {@code main} included: call this in a greenlet for such I/O (see {@link Timeout}).
      *
      * @throws GreenletExit if the calling greenlet is killed (a kill wins over the timeout; interrupt
      *     status kept)
