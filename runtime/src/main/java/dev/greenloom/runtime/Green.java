@@ -29,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  * jobs.forEach(job -> System.out.println(job.value()));   // null for a failed lookup
  * }</pre>
  *
+ * <p>Unlike gevent's greenlets, which take turns on one thread, greenlets run in parallel on every
+ * core. State they share needs Java's usual means (a {@link Queue}, an atomic, a lock), and a
+ * check-then-act is a race: gevent's {@code while not tasks.empty(): tasks.get()} can block
+ * forever here, when another greenlet takes the last item in between; take with
+ * {@link Queue#poll()} and stop on null instead.
+ *
  * <p>No method here throws a checked exception. A blocking method whose thread is interrupted (by
  * {@link Greenlet#kill()}) throws {@link GreenletExit} with the interrupt status kept; one whose
  * {@link Timeout} expires throws {@link Timeout.Expired}.
@@ -311,6 +317,8 @@ public final class Green {
      * its value, or {@code fallback} if the timeout fired and the task ended by throwing (gevent's
      * {@code with_timeout(seconds, func, timeout_value=...)}). A task that returns normally keeps its
      * value even if the deadline passed meanwhile. No interrupt of this timeout is left behind.
+     * Code that ignores interrupts is not stopped, socket I/O on a platform thread such as
+     * {@code main} included: call this in a greenlet for such I/O (see {@link Timeout}).
      *
      * @throws GreenletExit if the calling greenlet is killed (a kill wins over the timeout; interrupt
      *     status kept)

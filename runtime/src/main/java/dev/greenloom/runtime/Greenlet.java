@@ -128,7 +128,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * The virtual thread's task, also installed as the thread's uncaught exception handler: that
      * per-thread field is how {@link #current()} finds the greenlet, with no map updated per spawn.
-     * Uncaught exceptions (from link callbacks) go where they would go without it.
+     * Uncaught exceptions (from link callbacks) go where they would go without it, under the
+     * greenlet's name: the thread itself is unnamed, which costs nothing per spawn.
      */
     private record Body(Greenlet<?> greenlet) implements Runnable, Thread.UncaughtExceptionHandler {
         @Override
@@ -138,6 +139,9 @@ public final class Greenlet<T> extends Outcome<T> {
 
         @Override
         public void uncaughtException(Thread thread, Throwable failure) {
+            if (thread.getName().isEmpty()) {
+                thread.setName(greenlet.name()); // 'Exception in thread "greenlet-7"', not 'in thread ""'
+            }
             thread.getThreadGroup().uncaughtException(thread, failure);
         }
     }
@@ -147,7 +151,12 @@ public final class Greenlet<T> extends Outcome<T> {
         return id;
     }
 
-    /** A name for logs and debugging, unique in this JVM: {@code greenlet-<n>}. */
+    /**
+     * A name for logs and debugging, unique in this JVM: {@code greenlet-<n>}, where {@code n} is
+     * the {@link Thread#threadId() id} of its virtual thread, the {@code #n} of that thread in a
+     * thread dump ({@code jcmd PID Thread.dump_to_file FILE}; jstack lists no virtual threads). The
+     * thread itself is unnamed.
+     */
     public String name() {
         return "greenlet-" + id;
     }
@@ -238,10 +247,11 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Calls {@code callback} with this greenlet once it has finished, whichever way (gevent's
      * {@code link}). Callbacks run in registration order on the greenlet's own thread, with its
-     * interrupt status clear, after {@link #join()} returns for others; if the greenlet has already
-     * finished, the callback runs at once on the calling thread. A callback that throws does not
-     * change the greenlet's outcome or stop other callbacks: its exception goes to the thread's
-     * uncaught exception handler. Callbacks should be short; they cannot be removed.
+     * interrupt status clear, after {@link #join()} returns for others (for a greenlet killed before
+     * it started, on the killing thread); if the greenlet has already finished, the callback runs at
+     * once on the calling thread. A callback that throws does not change the greenlet's outcome or
+     * stop other callbacks: its exception goes to the thread's uncaught exception handler. Callbacks
+     * should be short; they cannot be removed.
      */
     public void link(Consumer<? super Greenlet<T>> callback) {
         addLink(callback);
@@ -331,7 +341,9 @@ public final class Greenlet<T> extends Outcome<T> {
     @Override
     public String toString() {
         Throwable failure = exception();
-        String state = !ready() ? "running" : failure == null ? "ok" : failure instanceof GreenletExit ? "killed" : "failed";
+        String state = !ready() ? ((flags & STARTED) == 0 ? "scheduled" : "running")
+                : failure == null ? "ok" : failure instanceof Timeout.Expired ? "timed out"
+                : failure instanceof GreenletExit ? "killed" : "failed";
         return name() + "[" + state + "]";
     }
 }

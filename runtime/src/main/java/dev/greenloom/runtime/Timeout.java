@@ -8,21 +8,25 @@ import java.util.concurrent.ScheduledFuture;
  *
  * <pre>{@code
  * try (var timeout = Timeout.start(Duration.ofSeconds(2))) {
- *     page = fetch(url);               // any blocking call
+ *     reply = replies.get();           // any greenloom wait
  * } catch (Timeout.Expired e) {
- *     page = null;
+ *     reply = null;
  * }
  * }</pre>
  *
  * <p>At the deadline the thread that started the timeout is interrupted. A blocking greenloom call
  * ({@link Green#sleep}, {@link Greenlet#join()}, queue and event waits, ...) then throws
  * {@link Expired}; JDK calls throw what they throw on interrupt (a socket read on a virtual thread
- * closes the socket, {@code Thread.sleep} throws {@code InterruptedException}), and
- * {@link #close()} throws {@link Expired} if nothing else did. Leaving the block always cancels the
- * timer and leaves no stray interrupt behind. Timeouts nest: the earliest deadline wins, and when
- * several have passed the outermost is reported, so no inner handler swallows an outer deadline.
- * A kill of the greenlet wins over a timeout: it surfaces as {@link GreenletExit}. Code that
- * ignores interrupts (a busy loop, a native DNS lookup) is not stopped.
+ * closes the socket and throws {@code SocketException}, {@code Thread.sleep} throws
+ * {@code InterruptedException}), and {@link #close()} throws {@link Expired} if nothing else did,
+ * else adds it to that exception as suppressed. For such calls,
+ * {@code Green.withTimeout(d, () -> fetch(url), null)} returns its fallback whatever the task threw
+ * after the deadline. Leaving the block always cancels the timer and leaves no stray interrupt
+ * behind. Timeouts nest: the earliest deadline wins, and when several have passed the outermost is
+ * reported, so no inner handler swallows an outer deadline. A kill of the greenlet wins over a
+ * timeout: it surfaces as {@link GreenletExit}. Code that ignores interrupts (a busy loop, a native
+ * DNS lookup) is not stopped; nor is socket I/O on a platform thread such as {@code main}, where
+ * sockets ignore interrupts: do such I/O in a greenlet ({@code Green.spawn(...).get()}).
  *
  * <p>A timeout belongs to the thread that started it; close it on that thread. Memory consistency
  * effects: none beyond the interrupt; the timer thread only interrupts.

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -292,6 +293,29 @@ class GreenletTest {
     }
 
     @Test
+    void aFailingCallbackOnTheGreenletsThreadIsReportedUnderTheGreenletsName() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> job = Green.spawn(() -> GreenTest.await(release));
+        AtomicReference<String> reportedBy = new AtomicReference<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread.UncaughtExceptionHandler saved = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+            reportedBy.set(thread.getName());
+            reported.countDown();
+        });
+        try {
+            job.link(g -> {
+                throw new IllegalStateException("callback failure");
+            });
+            release.countDown();
+            GreenTest.await(reported);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(saved);
+        }
+        assertEquals(job.name(), reportedBy.get());
+    }
+
+    @Test
     void linkOnAFinishedGreenletRunsAtOnceAndReportsItsExceptionToTheHandler() {
         Greenlet<String> job = Green.spawn(() -> "v");
         job.join();
@@ -398,6 +422,28 @@ class GreenletTest {
         assertTrue(a.name().startsWith("greenlet-"));
         assertEquals(a.name() + "[ok]", a.toString());
         assertEquals(b.name() + "[failed]", b.toString());
+    }
+
+    @Test
+    void toStringOfAGreenletWaitingForItsSpawnLaterDelaySaysScheduled() {
+        Greenlet<String> later = Green.spawnLater(Duration.ofMinutes(1), () -> "late");
+        assertEquals(later.name() + "[scheduled]", later.toString());
+        later.kill();
+        assertEquals(later.name() + "[killed]", later.toString());
+    }
+
+    @Test
+    void toStringTellsATimedOutGreenletFromAKilledOne() {
+        Greenlet<Void> timedOut = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+                Green.sleep(Duration.ofMinutes(1));
+            }
+        });
+        Greenlet<Void> killed = Green.spawn(() -> Green.sleep(Duration.ofMinutes(1)));
+        timedOut.join();
+        killed.kill();
+        assertEquals(timedOut.name() + "[timed out]", timedOut.toString());
+        assertEquals(killed.name() + "[killed]", killed.toString());
     }
 
     @Test

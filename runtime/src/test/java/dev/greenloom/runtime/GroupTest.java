@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,5 +103,39 @@ class GroupTest {
         group.join();
         assertTrue(running.ready());
         assertEquals(List.of(), group.greenlets());
+    }
+
+    @Test
+    void toStringCountsTheRunningMembers() {
+        Group group = new Group();
+        CountDownLatch release = new CountDownLatch(1);
+        group.spawn(() -> GreenTest.await(release));
+        assertEquals("Group[1 running]", group.toString());
+        release.countDown();
+        group.join();
+        assertEquals("Group[0 running]", group.toString());
+    }
+
+    @Test
+    void mapAndImapUnorderedRunEveryItemAtOnce() {
+        Group group = new Group();
+        CountDownLatch mapped = new CountDownLatch(3);
+        List<Integer> doubled = group.map(x -> {
+            mapped.countDown();
+            GreenTest.await(mapped);
+            return 2 * x;
+        }, List.of(1, 2, 3));
+        assertEquals(List.of(2, 4, 6), doubled);
+
+        CountDownLatch started = new CountDownLatch(3);
+        Set<Integer> seen = new HashSet<>();
+        for (int x : group.imapUnordered(x -> {
+            started.countDown();
+            GreenTest.await(started);
+            return x;
+        }, List.of(1, 2, 3))) {
+            seen.add(x);
+        }
+        assertEquals(Set.of(1, 2, 3), seen);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -110,6 +111,25 @@ class PoolTest {
         assertEquals(2, pool.freeCount());
     }
 
+    /** A function with a checked exception, as gevent's {@code pool.map(socket.gethostbyname, hosts)} passes one. */
+    private static int parseCount(String text) throws IOException {
+        int count = Integer.parseInt(text);
+        if (count < 0) {
+            throw new IOException("negative count " + text);
+        }
+        return count;
+    }
+
+    @Test
+    void mapAndImapUnorderedTakeMethodsThatThrowCheckedExceptions() {
+        Pool pool = new Pool(2);
+        assertEquals(List.of(1, 2), pool.map(PoolTest::parseCount, List.of("1", "2")));
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> pool.map(PoolTest::parseCount, List.of("1", "-1")));
+        assertInstanceOf(IOException.class, e.getCause());
+        assertEquals(3, pool.imapUnordered(PoolTest::parseCount, List.of("3")).iterator().next());
+    }
+
     @Test
     void imapUnorderedYieldsAllResultsInCompletionOrder() {
         Pool pool = new Pool(3);
@@ -153,6 +173,17 @@ class PoolTest {
         assertTrue(results.hasNext());
         assertThrows(CompletionException.class, results::next);
         assertFalse(results.hasNext());
+    }
+
+    @Test
+    void toStringShowsRunningAndFreeSlots() {
+        Pool pool = new Pool(3);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.spawn(() -> GreenTest.await(release));
+        assertEquals("Pool[1 running, 2 of 3 free]", pool.toString());
+        release.countDown();
+        pool.join();
+        assertEquals("Pool[0 running, 3 of 3 free]", pool.toString());
     }
 
     @Test
