@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -211,7 +212,9 @@ public final class CrawlCommand implements Callable<Integer> {
             CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
             PageSink outputs = Sinks.all(outputs(files, stats));
             CountDownLatch closed = new CountDownLatch(1);
+            AtomicBoolean signalled = new AtomicBoolean();
             Thread onInterrupt = new Thread(() -> {
+                signalled.set(true);
                 crawler.stop();
                 awaitQuietly(closed);
             }, "greenloom-crawl-shutdown");
@@ -231,7 +234,10 @@ public final class CrawlCommand implements Callable<Integer> {
                         frontier.close();
                     }
                 } finally {
-                    err.println(stats.summary());
+                    // A crawl cut short by Ctrl-C must not read as a finished one: its queue was not fetched.
+                    String stopped = report != null ? "; stopped before the end (--resume continues)"
+                            : "; stopped before the end";
+                    err.println(stats.summary() + (signalled.get() ? stopped : ""));
                     closed.countDown();
                 }
             }
