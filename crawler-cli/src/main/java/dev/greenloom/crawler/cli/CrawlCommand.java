@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
                 + "in HTML pages are followed within the scope. robots.txt is honoured unless --ignore-robots.",
             "Without --out, --warc, --report or --json, prints a line per URL: status, bytes, time, URL. "
                 + "Ctrl-C stops cleanly; --resume continues from the report.",
+            "TIME is a number with ms, s, m or h (a bare number is seconds); SIZE is a number of bytes with k, M "
+                + "or G (powers of 1024).",
             ""},
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
@@ -68,7 +70,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|-", arity = "0..*", description = "URL lists (default: urls.txt)")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--depth", paramLabel = "N", description = "links to follow from each listed URL (default: ${DEFAULT-VALUE})")
+    @Option(names = "--depth", paramLabel = "N",
+            description = "how many links deep to follow from each listed URL (default: ${DEFAULT-VALUE}, the list only)")
     int depth;
 
     @ArgGroup(exclusive = true)
@@ -88,7 +91,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "REGEX", description = "never follow links matching one of these (repeatable)")
     List<Pattern> excludes = new ArrayList<>();
 
-    @Option(names = "--max-pages", paramLabel = "N", description = "stop following links once N pages are queued (listed URLs are always fetched)")
+    @Option(names = "--max-pages", paramLabel = "N",
+            description = "stop following links once N pages are queued (listed URLs are always fetched; default: no limit)")
     Long maxPages;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "pages fetched at once (default: ${DEFAULT-VALUE})")
@@ -105,7 +109,7 @@ public final class CrawlCommand implements Callable<Integer> {
     boolean ignoreRobots;
 
     @Option(names = "--timeout", paramLabel = "TIME",
-            description = "time for the whole run; pages not fetched by then are reported as timeout")
+            description = "time for the whole run; pages not fetched by then are reported as timeout (default: none)")
     Duration timeout;
 
     @Option(names = "--connect-timeout", paramLabel = "TIME",
@@ -139,7 +143,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--warc", paramLabel = "FILE", description = "write requests and responses to a WARC file (.warc.gz compressed)")
     Path warc;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write one JSON line per URL to FILE")
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "write one JSON line per URL to FILE, and its queue to FILE.frontier")
     Path report;
 
     @Option(names = "--json", description = "print one JSON line per URL on stdout instead of text")

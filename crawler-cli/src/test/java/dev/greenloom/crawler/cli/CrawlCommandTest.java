@@ -140,6 +140,20 @@ class CrawlCommandTest {
     }
 
     @Test
+    void theHelpStatesEveryDefaultAndUnit() {
+        assertEquals(Main.EXIT_OK, crawl("--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (String option : List.of("--depth=N", "--max-pages=N", "--timeout=TIME", "--delay=TIME", "--max-size=SIZE",
+                "--concurrency=N", "--per-host=N", "--retries=N", "--max-redirects=N", "--connect-timeout=TIME",
+                "--read-timeout=TIME", "--request-timeout=TIME", "--user-agent=TEXT")) {
+            String described = help.substring(help.lastIndexOf(option) + option.length());
+            String description = described.substring(0, described.indexOf(" --"));
+            assertTrue(description.contains("default"), option + " states no default: " + description);
+        }
+        assertTrue(help.contains("a bare number is seconds") && help.contains("powers of 1024"), help);
+    }
+
+    @Test
     void usageErrorsExitTwo() throws IOException {
         assertEquals(Main.EXIT_USAGE, crawl("--resume", list(url("/")).toString()));
         assertTrue(err.toString().contains("--resume needs --report"), err.toString());
