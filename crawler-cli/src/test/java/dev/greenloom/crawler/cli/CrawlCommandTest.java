@@ -319,6 +319,33 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aResumedCrawlCountsThePagesFinishedEarlierAgainstMaxPages() throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getUrl().encodedPath();
+                hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                String base = path.endsWith("/") ? path : path + "/";
+                return html("<a href=" + base + "a>a</a> <a href=" + base + "b>b</a>");
+            }
+        });
+        Path report = dir.resolve("report.jsonl");
+        Path input = list(url("/"));
+        assertEquals(Main.EXIT_OK, crawl("--depth", "5", "--max-pages", "5", "--report", report.toString(),
+                input.toString()));
+        // As if the run had been killed after its first two pages: the other three are left in the frontier.
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        assertEquals(5, lines.size(), lines.toString());
+        Files.write(report, lines.subList(0, 2));
+
+        assertEquals(Main.EXIT_OK, crawl("--resume", "--depth", "5", "--max-pages", "5", "--report", report.toString(),
+                input.toString()));
+
+        assertEquals(5, reportUrls(report).size(), reportUrls(report).toString());
+        assertEquals(5, hits.size(), "pages requested by both runs: " + hits.keySet());
+    }
+
+    @Test
     void resumeAfterAHardKillFetchesOnlyWhatWasLeft() throws Exception {
         int children = 20;
         CountDownLatch sixChildren = new CountDownLatch(6);
