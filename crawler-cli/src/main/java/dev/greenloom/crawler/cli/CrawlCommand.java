@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -193,7 +194,48 @@ public final class CrawlCommand implements Callable<Integer> {
         if (userAgent != null && !Fetcher.isSendable(userAgent)) {
             return "--user-agent must be printable ASCII text, not blank";
         }
+        return sharedFile();
+    }
+
+    /**
+     * A problem if two files this run writes, or one it writes and an input, are the same file: opening the output
+     * would truncate the input ('crawl urls.txt --report urls.txt' lost the list) or mix two formats in one file.
+     */
+    private String sharedFile() {
+        List<Map.Entry<String, Path>> files = new ArrayList<>();
+        if (warc != null) {
+            files.add(Map.entry("--warc " + warc, warc));
+        }
+        if (report != null) {
+            files.add(Map.entry("--report " + report, report));
+            files.add(Map.entry("the report's frontier " + FrontierLog.pathFor(report), FrontierLog.pathFor(report)));
+        }
+        int written = files.size();
+        for (String input : inputs.isEmpty() ? List.of("urls.txt") : inputs) {
+            if (!input.equals("-")) {
+                files.add(Map.entry("the input " + input, Path.of(input)));
+            }
+        }
+        for (int i = 0; i < written; i++) {
+            for (int j = i + 1; j < files.size(); j++) {
+                if (sameFile(files.get(i).getValue(), files.get(j).getValue())) {
+                    return files.get(i).getKey() + " and " + files.get(j).getKey()
+                            + " are one file; each output needs a file of its own";
+                }
+            }
+        }
         return null;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private int crawl(InputLines lines, PrintWriter err) throws IOException {

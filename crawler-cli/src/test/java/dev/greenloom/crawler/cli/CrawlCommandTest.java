@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -151,6 +152,21 @@ class CrawlCommandTest {
             assertTrue(description.contains("default"), option + " states no default: " + description);
         }
         assertTrue(help.contains("a bare number is seconds") && help.contains("powers of 1024"), help);
+    }
+
+    @Test
+    void anOutputThatIsAnInputOrAnotherOutputIsAUsageError() throws IOException {
+        Path input = list(url("/"));
+        String report = dir.resolve("report.jsonl").toString();
+
+        assertEquals(Main.EXIT_USAGE, crawl("--report", input.toString(), input.toString()));
+        assertEquals(List.of(url("/")), Files.readAllLines(input), "the input is left as it was");
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report, "--warc", dir.resolve(".").resolve("report.jsonl")
+                .toString(), input.toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report, "--warc", report + ".frontier", input.toString()));
+        assertTrue(err.toString().contains("are one file"), err.toString());
+        assertFalse(Files.exists(Path.of(report)), "nothing was written");
+        assertEquals(0, server.getRequestCount());
     }
 
     @Test
