@@ -27,10 +27,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -51,6 +53,8 @@ import picocli.CommandLine.Spec;
                 + "in HTML pages are followed within the scope. robots.txt is honoured unless --ignore-robots.",
             "Without --out, --warc, --report or --json, prints a line per URL: status, bytes, time, URL. "
                 + "Ctrl-C stops cleanly; --resume continues from the report.",
+            "TIME is a number with ms, s, m or h (a bare number is seconds); SIZE is a number of bytes with k, M "
+                + "or G (powers of 1024).",
             ""},
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
@@ -67,7 +71,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|-", arity = "0..*", description = "URL lists (default: urls.txt)")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--depth", paramLabel = "N", description = "links to follow from each listed URL (default: ${DEFAULT-VALUE})")
+    @Option(names = "--depth", paramLabel = "N",
+            description = "how many links deep to follow from each listed URL (default: ${DEFAULT-VALUE}, the list only)")
     int depth;
 
     @ArgGroup(exclusive = true)
@@ -87,7 +92,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "REGEX", description = "never follow links matching one of these (repeatable)")
     List<Pattern> excludes = new ArrayList<>();
 
-    @Option(names = "--max-pages", paramLabel = "N", description = "stop following links once N pages are queued (listed URLs are always fetched)")
+    @Option(names = "--max-pages", paramLabel = "N",
+            description = "stop following links once N pages are queued (listed URLs are always fetched; default: no limit)")
     Long maxPages;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "pages fetched at once (default: ${DEFAULT-VALUE})")
@@ -104,7 +110,7 @@ public final class CrawlCommand implements Callable<Integer> {
     boolean ignoreRobots;
 
     @Option(names = "--timeout", paramLabel = "TIME",
-            description = "time for the whole run; pages not fetched by then are reported as timeout")
+            description = "time for the whole run; pages not fetched by then are reported as timeout (default: none)")
     Duration timeout;
 
     @Option(names = "--connect-timeout", paramLabel = "TIME",
@@ -138,7 +144,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--warc", paramLabel = "FILE", description = "write requests and responses to a WARC file (.warc.gz compressed)")
     Path warc;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write one JSON line per URL to FILE")
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "write one JSON line per URL to FILE, and its queue to FILE.frontier")
     Path report;
 
     @Option(names = "--json", description = "print one JSON line per URL on stdout instead of text")
@@ -187,7 +194,48 @@ public final class CrawlCommand implements Callable<Integer> {
         if (userAgent != null && !Fetcher.isSendable(userAgent)) {
             return "--user-agent must be printable ASCII text, not blank";
         }
+        return sharedFile();
+    }
+
+    /**
+     * A problem if two files this run writes, or one it writes and an input, are the same file: opening the output
+     * would truncate the input ('crawl urls.txt --report urls.txt' lost the list) or mix two formats in one file.
+     */
+    private String sharedFile() {
+        List<Map.Entry<String, Path>> files = new ArrayList<>();
+        if (warc != null) {
+            files.add(Map.entry("--warc " + warc, warc));
+        }
+        if (report != null) {
+            files.add(Map.entry("--report " + report, report));
+            files.add(Map.entry("the report's frontier " + FrontierLog.pathFor(report), FrontierLog.pathFor(report)));
+        }
+        int written = files.size();
+        for (String input : inputs.isEmpty() ? List.of("urls.txt") : inputs) {
+            if (!input.equals("-")) {
+                files.add(Map.entry("the input " + input, Path.of(input)));
+            }
+        }
+        for (int i = 0; i < written; i++) {
+            for (int j = i + 1; j < files.size(); j++) {
+                if (sameFile(files.get(i).getValue(), files.get(j).getValue())) {
+                    return files.get(i).getKey() + " and " + files.get(j).getKey()
+                            + " are one file; each output needs a file of its own";
+                }
+            }
+        }
         return null;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private int crawl(InputLines lines, PrintWriter err) throws IOException {
@@ -211,7 +259,9 @@ public final class CrawlCommand implements Callable<Integer> {
             CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
             PageSink outputs = Sinks.all(outputs(files, stats));
             CountDownLatch closed = new CountDownLatch(1);
+            AtomicBoolean signalled = new AtomicBoolean();
             Thread onInterrupt = new Thread(() -> {
+                signalled.set(true);
                 crawler.stop();
                 awaitQuietly(closed);
             }, "greenloom-crawl-shutdown");
@@ -231,7 +281,10 @@ public final class CrawlCommand implements Callable<Integer> {
                         frontier.close();
                     }
                 } finally {
-                    err.println(stats.summary());
+                    // A crawl cut short by Ctrl-C must not read as a finished one: its queue was not fetched.
+                    String stopped = report != null ? "; stopped before the end (--resume continues)"
+                            : "; stopped before the end";
+                    err.println(stats.summary() + (signalled.get() ? stopped : ""));
                     closed.countDown();
                 }
             }

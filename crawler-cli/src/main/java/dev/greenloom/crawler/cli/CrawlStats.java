@@ -39,8 +39,8 @@ final class CrawlStats implements PageSink {
         pages++;
         bytes += page.bytes();
         byStatusClass.merge(page.status() == 0 ? "no response" : page.status() / 100 + "xx", 1L, Long::sum);
-        if (page.errorKind() != null) {
-            byErrorKind.merge(page.errorKind(), 1L, Long::sum);
+        if (page.reportedErrorKind() != null) {
+            byErrorKind.merge(page.reportedErrorKind(), 1L, Long::sum);
         }
         boolean ok = page.errorKind() == null ? page.status() / 100 == 2 : page.errorKind().equals("duplicate");
         if (!ok) {
@@ -83,7 +83,10 @@ final class CrawlStats implements PageSink {
         return String.format(Locale.ROOT, "%d done, %d queued, %.1f pages/s, %d failed", pages, queued, rate(), failed);
     }
 
-    /** The end-of-run summary, one line: totals, then counts by status class and by error kind. */
+    /**
+     * The end-of-run summary, one line: totals, then counts by status class and by error kind, the kinds of the
+     * report's {@code error_kind} ({@link PageRecord#reportedErrorKind}).
+     */
     synchronized String summary() {
         double seconds = elapsedNanos() / 1e9;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,

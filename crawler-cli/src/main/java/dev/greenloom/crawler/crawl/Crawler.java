@@ -172,6 +172,9 @@ public final class Crawler {
         Objects.requireNonNull(sink, "sink == null");
         for (String url : finishedEarlier) {
             seen.put(url, FINISHED_EARLIER);
+            if (normalise(url) != null) {
+                admitted++; // a page the earlier run queued counts against maxPages; the text of a bad line does not
+            }
         }
         List<Thread> writers = new ArrayList<>();
         for (BlockingQueue<Object> queue : toWriters) {
@@ -811,7 +814,10 @@ public final class Crawler {
             return this;
         }
 
-        /** Most pages queued, seeds included (seeds are always fetched); default unlimited. */
+        /**
+         * Most pages queued, seeds included (seeds are always fetched) and pages {@link #finishedEarlier} counted;
+         * default unlimited.
+         */
         public Builder maxPages(long maxPages) {
             if (maxPages <= 0) {
                 throw new IllegalArgumentException("maxPages <= 0");

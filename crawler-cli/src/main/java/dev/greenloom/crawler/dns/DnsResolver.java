@@ -43,7 +43,8 @@ import org.xbill.DNS.Type;
  * are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
- * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
+ * A and AAAA: a name it lists is answered from it alone, as the C library's {@code getaddrinfo}
+ * does, a family it gives no address having no data), then the nameservers and the {@code search}/{@code ndots} rules of
  * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig}; a hosts file is read once
  * ({@link HostsFile}), and names match it whatever their case.
  *
@@ -172,9 +173,11 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         } catch (IllegalArgumentException | TextParseException e) {
             return failure(name, type, Outcome.BAD_INPUT, "invalid name: " + e.getMessage(), List.of());
         }
-        InetAddress fromHosts = hostsFile.address(ascii, type);
-        if (fromHosts != null) {
-            return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null);
+        if ((type == RecordType.A || type == RecordType.AAAA) && hostsFile.lists(ascii)) {
+            InetAddress fromHosts = hostsFile.address(ascii, type);
+            return fromHosts != null
+                    ? new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null)
+                    : failure(ascii, type, Outcome.NO_DATA, "the hosts file gives it no " + type + " address", List.of());
         }
         Resolution first = null;
         for (Name candidate : candidates(absolute, name.endsWith("."))) {

@@ -22,7 +22,7 @@ final class PageJson {
                 .add("elapsed_ms", page.elapsedMillis())
                 .add("depth", page.depth())
                 .add("parent", page.parent())
-                .add("error_kind", statusError ? "http-status" : page.errorKind())
+                .add("error_kind", page.reportedErrorKind())
                 .add("error", statusError ? statusError(page) : page.error())
                 .toString();
     }

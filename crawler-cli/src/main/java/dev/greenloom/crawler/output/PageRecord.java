@@ -33,6 +33,14 @@ public record PageRecord(String url, String finalUrl, int depth, String parent, 
         return errorKind == null;
     }
 
+    /**
+     * The error kind every output names this page by: {@link #errorKind}, or {@code http-status} for a page fetched
+     * with a final status that is not 2xx (4xx, 5xx, a 3xx that could not be followed); null for a 2xx page.
+     */
+    public String reportedErrorKind() {
+        return ok() && status / 100 != 2 ? "http-status" : errorKind;
+    }
+
     /** The final exchange, or null if there was none. */
     public Exchange finalExchange() {
         return exchanges.isEmpty() ? null : exchanges.getLast();

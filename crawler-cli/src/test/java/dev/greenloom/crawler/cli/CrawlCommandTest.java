@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -137,6 +138,35 @@ class CrawlCommandTest {
         assertEquals(Main.EXIT_OK, code);
         String line = out.toString().strip();
         assertTrue(line.startsWith("{") && line.endsWith("}") && line.contains("\"status\":200"), line);
+    }
+
+    @Test
+    void theHelpStatesEveryDefaultAndUnit() {
+        assertEquals(Main.EXIT_OK, crawl("--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (String option : List.of("--depth=N", "--max-pages=N", "--timeout=TIME", "--delay=TIME", "--max-size=SIZE",
+                "--concurrency=N", "--per-host=N", "--retries=N", "--max-redirects=N", "--connect-timeout=TIME",
+                "--read-timeout=TIME", "--request-timeout=TIME", "--user-agent=TEXT")) {
+            String described = help.substring(help.lastIndexOf(option) + option.length());
+            String description = described.substring(0, described.indexOf(" --"));
+            assertTrue(description.contains("default"), option + " states no default: " + description);
+        }
+        assertTrue(help.contains("a bare number is seconds") && help.contains("powers of 1024"), help);
+    }
+
+    @Test
+    void anOutputThatIsAnInputOrAnotherOutputIsAUsageError() throws IOException {
+        Path input = list(url("/"));
+        String report = dir.resolve("report.jsonl").toString();
+
+        assertEquals(Main.EXIT_USAGE, crawl("--report", input.toString(), input.toString()));
+        assertEquals(List.of(url("/")), Files.readAllLines(input), "the input is left as it was");
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report, "--warc", dir.resolve(".").resolve("report.jsonl")
+                .toString(), input.toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report, "--warc", report + ".frontier", input.toString()));
+        assertTrue(err.toString().contains("are one file"), err.toString());
+        assertFalse(Files.exists(Path.of(report)), "nothing was written");
+        assertEquals(0, server.getRequestCount());
     }
 
     @Test
@@ -301,6 +331,34 @@ class CrawlCommandTest {
         assertEquals(lines.size(), responses, "a response record for each page reported");
         String summary = Files.readString(stderr, StandardCharsets.UTF_8);
         assertTrue(summary.contains("crawled " + lines.size() + " pages"), summary);
+        assertTrue(summary.strip().endsWith("; stopped before the end (--resume continues)"), summary);
+    }
+
+    @Test
+    void aResumedCrawlCountsThePagesFinishedEarlierAgainstMaxPages() throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getUrl().encodedPath();
+                hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                String base = path.endsWith("/") ? path : path + "/";
+                return html("<a href=" + base + "a>a</a> <a href=" + base + "b>b</a>");
+            }
+        });
+        Path report = dir.resolve("report.jsonl");
+        Path input = list(url("/"));
+        assertEquals(Main.EXIT_OK, crawl("--depth", "5", "--max-pages", "5", "--report", report.toString(),
+                input.toString()));
+        // As if the run had been killed after its first two pages: the other three are left in the frontier.
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        assertEquals(5, lines.size(), lines.toString());
+        Files.write(report, lines.subList(0, 2));
+
+        assertEquals(Main.EXIT_OK, crawl("--resume", "--depth", "5", "--max-pages", "5", "--report", report.toString(),
+                input.toString()));
+
+        assertEquals(5, reportUrls(report).size(), reportUrls(report).toString());
+        assertEquals(5, hits.size(), "pages requested by both runs: " + hits.keySet());
     }
 
     @Test

@@ -397,6 +397,21 @@ class DnsResolverTest {
     }
 
     @Test
+    void aNameTheHostsFileListsIsNotLookedUpForItsOtherFamily(@TempDir Path dir) throws IOException {
+        // As getaddrinfo with "hosts: files dns": a local name (or an override of a public one) must not wait
+        // for, or take an address from, a nameserver; crawl asks for A and AAAA of every host.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.202 v4only.test\n2001:db8::203 v6only.test\n");
+        server.behave("v4only.test", Behaviour.SILENT);
+        server.behave("v6only.test", Behaviour.SILENT);
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("v4only.test", RecordType.AAAA).outcome());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("V6only.test.", RecordType.A).outcome());
+            assertEquals(List.of("2001:db8::203"), withHosts.resolve("v6only.test", RecordType.AAAA).records());
+        }
+        assertEquals(0, server.queries("v4only.test") + server.queries("v6only.test"));
+    }
+
+    @Test
     void aLargeHostsFileCostsLittlePerLookup(@TempDir Path dir) throws IOException {
         // Ad-blocking hosts files run to megabytes; every lookup of a name not in it must not read it again.
         Path hosts = Files.write(dir.resolve("hosts"), IntStream.range(0, 50_000)
