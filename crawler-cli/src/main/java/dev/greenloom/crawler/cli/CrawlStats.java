@@ -90,7 +90,8 @@ final class CrawlStats implements PageSink {
     synchronized String summary() {
         double seconds = elapsedNanos() / 1e9;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "crawled %d pages in %.1f s (%.1f pages/s), %s; %d failed", pages, seconds, rate(), size(bytes), failed));
+                "crawled %s in %.1f s (%.1f pages/s), %s; %,d failed", Counted.of(pages, "page"), seconds, rate(), size(bytes),
+                failed));
         if (!byStatusClass.isEmpty()) {
             line.append("; status ").append(counts(byStatusClass));
         }

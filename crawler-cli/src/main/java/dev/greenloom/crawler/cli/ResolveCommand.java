@@ -620,18 +620,13 @@ public final class ResolveCommand implements Callable<Integer> {
                     counts.getOrDefault(Outcome.OK, 0L), pool.size(), lookups / Math.max(seconds, 1e-3));
         }
 
-        /** {@code 1 line}, {@code 1,200 lines}. */
-        private static String counted(long count, String noun) {
-            return String.format(Locale.ROOT, "%,d %s%s", count, noun, count == 1 ? "" : "s");
-        }
-
         private void summarize(long total) {
             double seconds = (System.nanoTime() - start) / 1e9;
             String perOutcome = Arrays.stream(Outcome.values())
                     .map(outcome -> String.format(Locale.ROOT, "%,d %s", counts.getOrDefault(outcome, 0L), label(outcome)))
                     .collect(Collectors.joining(", "));
-            err.printf(Locale.ROOT, "resolve: %s, %s, %s in %.2f s (%,.0f lookups/s): %s%n", counted(total, "line"),
-                    counted(names, "name"), counted(lookups, "lookup"), seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
+            err.printf(Locale.ROOT, "resolve: %s, %s, %s in %.2f s (%,.0f lookups/s): %s%n", Counted.of(total, "line"),
+                    Counted.of(names, "name"), Counted.of(lookups, "lookup"), seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
             if (readFailure != null) {
                 err.println("greenloom resolve: " + readFailure + " (the rest of the input was not read)");
             }

@@ -330,7 +330,7 @@ class CrawlCommandTest {
         }
         assertEquals(lines.size(), responses, "a response record for each page reported");
         String summary = Files.readString(stderr, StandardCharsets.UTF_8);
-        assertTrue(summary.contains("crawled " + lines.size() + " pages"), summary);
+        assertTrue(summary.contains("crawled " + lines.size() + (lines.size() == 1 ? " page " : " pages ")), summary);
         assertTrue(summary.strip().endsWith("; stopped before the end (--resume continues)"), summary);
     }
 

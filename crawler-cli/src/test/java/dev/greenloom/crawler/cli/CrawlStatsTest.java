@@ -37,6 +37,13 @@ class CrawlStatsTest {
     }
 
     @Test
+    void summaryCountsOnePageInTheSingular() {
+        stats.accept(page(200, null));
+
+        assertTrue(stats.summary().startsWith("crawled 1 page in "), stats.summary());
+    }
+
+    @Test
     void summaryCountsStatusClassesAndErrorKinds() {
         stats.accept(page(200, null));
         stats.accept(page(200, null));
