@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.ResolverConfig;
 
 @Timeout(30)
 class DnsResolverTest {
@@ -381,6 +382,27 @@ class DnsResolverTest {
         assertTrue(job.kill(Duration.ofSeconds(1)));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(1)) < 0);
         assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
+    @Test
+    void aSearchDomainWithoutRecordsOfTheTypeIsNoDataWhateverTheLaterDomainsSay(@TempDir Path dir) throws IOException {
+        server.add("multi.corp.test", "A", "192.0.2.40").behave("multi.broken.test", Behaviour.SERVFAIL)
+                .behave("other.broken.test", Behaviour.SERVFAIL);
+        // The system's configuration, from the properties dnsjava reads before /etc/resolv.conf: no machine resolver.
+        System.setProperty("dns.server", server.hostPort());
+        System.setProperty("dns.search", "corp.test,broken.test");
+        ResolverConfig.refresh();
+        try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
+            assertEquals(List.of("192.0.2.40"), system.resolve("multi", RecordType.A).records());
+            Resolution aaaa = system.resolve("multi", RecordType.AAAA);
+            assertEquals(Outcome.NO_DATA, aaaa.outcome(), aaaa.toString());
+            assertEquals(Outcome.NO_DATA, system.resolve("multi", RecordType.MX).outcome());
+            assertEquals(Outcome.SERVER_FAILURE, system.resolve("other", RecordType.A).outcome());
+        } finally {
+            System.clearProperty("dns.server");
+            System.clearProperty("dns.search");
+            ResolverConfig.refresh();
+        }
     }
 
     @Test
