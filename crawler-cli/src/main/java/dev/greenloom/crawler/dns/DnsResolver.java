@@ -43,9 +43,10 @@ import org.xbill.DNS.Type;
  * are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
- * A and AAAA), then the nameservers and the {@code search}/{@code ndots} rules of
- * {@code /etc/resolv.conf}, as read by dnsjava's {@link ResolverConfig}; a hosts file is read once
- * ({@link HostsFile}), and names match it whatever their case.
+ * A and AAAA: a name it lists is answered from it alone, no data for the family it lacks), then
+ * the nameservers and the {@code search}/{@code ndots} rules of {@code /etc/resolv.conf}, as read
+ * by dnsjava's {@link ResolverConfig}; a hosts file is read once ({@link HostsFile}), and names
+ * match it whatever their case.
  *
  * <pre>{@code
  * try (DnsResolver resolver = DnsResolver.builder()
@@ -175,6 +176,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         InetAddress fromHosts = hostsFile.address(ascii, type);
         if (fromHosts != null) {
             return new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null);
+        }
+        if ((type == RecordType.A || type == RecordType.AAAA) && hostsFile.lists(ascii)) {
+            // The file answers for the name, as getaddrinfo's: its other family is not asked of DNS.
+            return failure(ascii, type, Outcome.NO_DATA, "no " + type + " records in the hosts file", List.of());
         }
         Resolution first = null;
         // A candidate that exists without records of the type is the answer if no later one has some, whatever

@@ -83,4 +83,9 @@ final class HostsFile {
     InetAddress address(String name, RecordType type) {
         return type == RecordType.A ? ipv4.get(name) : type == RecordType.AAAA ? ipv6.get(name) : null;
     }
+
+    /** Whether the file gives {@code name} (lower-case ASCII, no trailing dot) an address of either family. */
+    boolean lists(String name) {
+        return ipv4.containsKey(name) || ipv6.containsKey(name);
+    }
 }

@@ -419,6 +419,23 @@ class DnsResolverTest {
     }
 
     @Test
+    void aNameInTheHostsFileIsNotAskedOfDnsForTheFamilyTheFileLacks(@TempDir Path dir) throws IOException {
+        // As getaddrinfo and Go's resolver: the file answers for the name, so a missing AAAA is no data, not a query
+        // (that would leak the name, and a dead or failing nameserver would turn a listed name into an error).
+        server.add("printer.test", "AAAA", "2001:db8::bad").add("router.test", "A", "192.0.2.99");
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.202 printer.test\n2001:db8::203 router.test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(List.of("192.0.2.202"), withHosts.resolve("Printer.test", RecordType.A).records());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("Printer.test", RecordType.AAAA).outcome());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("router.test", RecordType.A).outcome());
+            assertEquals(List.of("2001:db8::203"), withHosts.resolve("router.test", RecordType.AAAA).records());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("printer.test", RecordType.MX).outcome());
+        }
+        assertEquals(0, server.queries("router.test"));
+        assertEquals(1, server.queries("printer.test")); // the MX query: the file has addresses only
+    }
+
+    @Test
     void aLargeHostsFileCostsLittlePerLookup(@TempDir Path dir) throws IOException {
         // Ad-blocking hosts files run to megabytes; every lookup of a name not in it must not read it again.
         Path hosts = Files.write(dir.resolve("hosts"), IntStream.range(0, 50_000)
