@@ -13,7 +13,9 @@ import dev.greenloom.runtime.GreenletExit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -359,6 +361,29 @@ class DnsResolverTest {
                 DnsResolver patient = DnsResolver.builder().servers(List.of((InetSocketAddress) silent.getLocalAddress()))
                         .lookupTimeout(Duration.ofMillis(50)).retries(10).build()) {
             assertEquals(Map.of(Outcome.TIMEOUT, 4_000L), outcomesOfConcurrentLookups(patient, 4_000, Duration.ofSeconds(20)));
+        }
+    }
+
+    @Test
+    void aQueryEchoedBackIsNotAnAnswer() throws IOException {
+        // Something that reflects datagrams (a UDP echo service, a forwarding loop) returns the query itself: its
+        // header lacks the response flag, and its empty answer section must not read as "no records".
+        try (DatagramChannel echo = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DnsResolver echoed = resolverFor((InetSocketAddress) echo.getLocalAddress(), Duration.ofMillis(200), 1)) {
+            Thread.ofVirtual().start(() -> {
+                ByteBuffer buffer = ByteBuffer.allocate(512);
+                try {
+                    while (true) {
+                        buffer.clear();
+                        SocketAddress from = echo.receive(buffer);
+                        echo.send(buffer.flip(), from);
+                    }
+                } catch (IOException e) {
+                    // closed at the test's end
+                }
+            });
+            Resolution r = echoed.resolve("a.test", RecordType.A);
+            assertEquals(Outcome.TIMEOUT, r.outcome(), r.toString());
         }
     }
 
