@@ -180,16 +180,24 @@ public final class DnsResolver implements Resolver, AutoCloseable {
                     : failure(ascii, type, Outcome.NO_DATA, "the hosts file gives it no " + type + " address", List.of());
         }
         Resolution first = null;
+        // A candidate that exists without records of the type is the answer if no later one has some, whatever
+        // those later ones say: as the C library's res_search, an NXDOMAIN or a failing search domain after it
+        // must not turn "no AAAA records" into an error for a name whose A records were found.
+        Resolution noData = null;
         for (Name candidate : candidates(absolute, name.endsWith("."))) {
             Resolution resolution = lookup(ascii, candidate, type);
-            if (resolution.outcome() != Outcome.NXDOMAIN && resolution.outcome() != Outcome.NO_DATA) {
-                return resolution;
+            Outcome outcome = resolution.outcome();
+            if (outcome == Outcome.NO_DATA && noData == null) {
+                noData = resolution;
+            }
+            if (outcome != Outcome.NXDOMAIN && outcome != Outcome.NO_DATA) {
+                return outcome == Outcome.OK || noData == null ? resolution : noData;
             }
             if (candidate.equals(absolute) || first == null) {
                 first = resolution;
             }
         }
-        return first;
+        return noData != null ? noData : first;
     }
 
     /**

@@ -75,7 +75,8 @@ final class DnsTransport implements AutoCloseable {
     private static final int FLAGS = 2;
     private static final int ANSWER_COUNT = 6;
     private static final int AUTHORITY_COUNT = 8;
-    /** The truncation flag and the rcode in the header's flags. */
+    /** The response, truncation flags and the rcode in the header's flags. */
+    private static final int QR_BIT = 0x8000;
     private static final int TC_BIT = 0x0200;
     private static final int RCODE_BITS = 0x000f;
     /** Large socket buffers, so that bursts of thousands of answers are not dropped by the kernel. */
@@ -200,7 +201,8 @@ final class DnsTransport implements AutoCloseable {
             byte[] bytes = new byte[in.readUnsignedShort()];
             in.readFully(bytes);
             Message answer = new Message(bytes);
-            if (answer.getHeader().getID() != query.getHeader().getID() || !sameQuestion(query.getQuestion(), answer)) {
+            if (!answer.getHeader().getFlag(Flags.QR) || answer.getHeader().getID() != query.getHeader().getID()
+                    || !sameQuestion(query.getQuestion(), answer)) {
                 throw new IOException("TCP answer from " + server + " does not match the query");
             }
             return answer;
@@ -802,9 +804,10 @@ final class DnsTransport implements AutoCloseable {
         }
 
         /**
-         * The message in {@code buffer}, or null for a packet that is not one (it is dropped, as a
-         * resolver must). A plain answer (no error in the header, not truncated, no CNAME, and a
-         * record of the name and type asked) comes without its authority and additional sections,
+         * The message in {@code buffer}, or null for a packet that is not an answer (it is dropped, as a
+         * resolver must), a query included: our own, reflected by an echo service, is not "no records".
+         * A plain answer (no error in the header, not truncated, no CNAME, and a record of the name and
+         * type asked) comes without its authority and additional sections,
          * which a resolver reads only when the answer section is not enough: in a typical answer
          * they hold three of its five names, the most costly part of parsing it. Such a message's
          * rcode is the header's: an OPT's extended rcode would be lost, which a server sends only
@@ -812,8 +815,11 @@ final class DnsTransport implements AutoCloseable {
          */
         private static Message parse(ByteBuffer buffer) {
             try {
-                if (buffer.remaining() >= HEADER_BYTES && (buffer.getShort(FLAGS) & (TC_BIT | RCODE_BITS)) == 0
-                        && buffer.getShort(ANSWER_COUNT) != 0) {
+                int flags = buffer.remaining() >= HEADER_BYTES ? buffer.getShort(FLAGS) : 0;
+                if ((flags & QR_BIT) == 0) {
+                    return null;
+                }
+                if ((flags & (TC_BIT | RCODE_BITS)) == 0 && buffer.getShort(ANSWER_COUNT) != 0) {
                     int otherCounts = buffer.getInt(AUTHORITY_COUNT); // and the additional count after it
                     buffer.putInt(AUTHORITY_COUNT, 0);
                     Message plain;

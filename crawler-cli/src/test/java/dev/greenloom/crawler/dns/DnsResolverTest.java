@@ -13,7 +13,9 @@ import dev.greenloom.runtime.GreenletExit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.ResolverConfig;
 
 @Timeout(30)
 class DnsResolverTest {
@@ -361,6 +364,29 @@ class DnsResolverTest {
         }
     }
 
+    @Test
+    void aQueryEchoedBackIsNotAnAnswer() throws IOException {
+        // Something that reflects datagrams (a UDP echo service, a forwarding loop) returns the query itself: its
+        // header lacks the response flag, and its empty answer section must not read as "no records".
+        try (DatagramChannel echo = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DnsResolver echoed = resolverFor((InetSocketAddress) echo.getLocalAddress(), Duration.ofMillis(200), 1)) {
+            Thread.ofVirtual().start(() -> {
+                ByteBuffer buffer = ByteBuffer.allocate(512);
+                try {
+                    while (true) {
+                        buffer.clear();
+                        SocketAddress from = echo.receive(buffer);
+                        echo.send(buffer.flip(), from);
+                    }
+                } catch (IOException e) {
+                    // closed at the test's end
+                }
+            });
+            Resolution r = echoed.resolve("a.test", RecordType.A);
+            assertEquals(Outcome.TIMEOUT, r.outcome(), r.toString());
+        }
+    }
+
     /** Resolves {@code count} distinct names at once, each in its own greenlet: how many ended in each outcome within {@code limit}. */
     private static Map<Outcome, Long> outcomesOfConcurrentLookups(DnsResolver resolver, int count, Duration limit) {
         List<Greenlet<Resolution>> jobs = IntStream.range(0, count)
@@ -381,6 +407,27 @@ class DnsResolverTest {
         assertTrue(job.kill(Duration.ofSeconds(1)));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(1)) < 0);
         assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
+    @Test
+    void aSearchDomainWithoutRecordsOfTheTypeIsNoDataWhateverTheLaterDomainsSay(@TempDir Path dir) throws IOException {
+        server.add("multi.corp.test", "A", "192.0.2.40").behave("multi.broken.test", Behaviour.SERVFAIL)
+                .behave("other.broken.test", Behaviour.SERVFAIL);
+        // The system's configuration, from the properties dnsjava reads before /etc/resolv.conf: no machine resolver.
+        System.setProperty("dns.server", server.hostPort());
+        System.setProperty("dns.search", "corp.test,broken.test");
+        ResolverConfig.refresh();
+        try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
+            assertEquals(List.of("192.0.2.40"), system.resolve("multi", RecordType.A).records());
+            Resolution aaaa = system.resolve("multi", RecordType.AAAA);
+            assertEquals(Outcome.NO_DATA, aaaa.outcome(), aaaa.toString());
+            assertEquals(Outcome.NO_DATA, system.resolve("multi", RecordType.MX).outcome());
+            assertEquals(Outcome.SERVER_FAILURE, system.resolve("other", RecordType.A).outcome());
+        } finally {
+            System.clearProperty("dns.server");
+            System.clearProperty("dns.search");
+            ResolverConfig.refresh();
+        }
     }
 
     @Test
@@ -409,6 +456,23 @@ class DnsResolverTest {
             assertEquals(List.of("2001:db8::203"), withHosts.resolve("v6only.test", RecordType.AAAA).records());
         }
         assertEquals(0, server.queries("v4only.test") + server.queries("v6only.test"));
+    }
+
+    @Test
+    void aNameInTheHostsFileIsNotAskedOfDnsForTheFamilyTheFileLacks(@TempDir Path dir) throws IOException {
+        // As getaddrinfo and Go's resolver: the file answers for the name, so a missing AAAA is no data, not a query
+        // (that would leak the name, and a dead or failing nameserver would turn a listed name into an error).
+        server.add("printer.test", "AAAA", "2001:db8::bad").add("router.test", "A", "192.0.2.99");
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.202 printer.test\n2001:db8::203 router.test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(List.of("192.0.2.202"), withHosts.resolve("Printer.test", RecordType.A).records());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("Printer.test", RecordType.AAAA).outcome());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("router.test", RecordType.A).outcome());
+            assertEquals(List.of("2001:db8::203"), withHosts.resolve("router.test", RecordType.AAAA).records());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("printer.test", RecordType.MX).outcome());
+        }
+        assertEquals(0, server.queries("router.test"));
+        assertEquals(1, server.queries("printer.test")); // the MX query: the file has addresses only
     }
 
     @Test
