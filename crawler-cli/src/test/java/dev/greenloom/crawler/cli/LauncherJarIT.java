@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./greenloom} launcher on the packaged jar: which JDK it picks. Runs in the build's
+ * The {@code ./greenloom} launcher on the packaged jar: which JDK it picks, and one build for launchers started together. Runs in the build's
  * jar-tests execution, right after packaging, so the launcher finds the jar up to date.
  *
  * <p>The JDKs here are stand-ins: a folder with a {@code release} file and a {@code bin/java}
@@ -56,19 +58,67 @@ class LauncherJarIT {
         assertRan(jdk, launch(Map.of("HOME", home.toString())));
     }
 
+    /**
+     * Launchers started together on a fresh checkout build once: the others wait for that build
+     * instead of building into the same target/ at once or running a jar still being written. The
+     * checkout here has the real launcher and a stand-in {@code mvnw} that logs each build and writes
+     * the jar slowly, in two steps.
+     */
+    @Test
+    void launchersStartedTogetherBuildOnce() throws IOException, InterruptedException {
+        Path checkout = Files.createDirectories(dir.resolve("checkout"));
+        Files.copy(repositoryLauncher(), checkout.resolve("greenloom"));
+        for (String pom : List.of("pom.xml", "runtime/pom.xml", "crawler-cli/pom.xml")) {
+            Files.createDirectories(checkout.resolve(pom).getParent());
+            Files.writeString(checkout.resolve(pom), "<project/>\n");
+        }
+        executable(checkout.resolve("mvnw"), """
+                #!/usr/bin/env bash
+                echo build >> '%1$s/builds'
+                mkdir -p '%1$s/crawler-cli/target'
+                head -c 100000 '%2$s' > '%1$s/crawler-cli/target/greenloom.jar'
+                sleep 1
+                cat '%2$s' > '%1$s/crawler-cli/target/greenloom.jar'
+                """.formatted(checkout, Path.of(JAR).toAbsolutePath()));
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), 25);
+
+        List<Process> launchers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            launchers.add(start(checkout.resolve("greenloom"), Map.of("JAVA_HOME", jdk.toString())));
+        }
+        for (Process launcher : launchers) {
+            finish(launcher);
+        }
+
+        assertEquals(List.of("build"), Files.readAllLines(checkout.resolve("builds")));
+    }
+
     /** Runs {@code greenloom --version} without JAVA_HOME, with {@code env} added; returns its stderr. */
     private String launch(Map<String, String> env) throws IOException, InterruptedException {
+        return finish(start(repositoryLauncher(), env));
+    }
+
+    /** The repository's {@code ./greenloom}, next to the {@code crawler-cli/target} that holds the jar. */
+    private static Path repositoryLauncher() {
         assumeTrue(JAR != null, "no packaged jar in this execution");
-        Path launcher = Path.of(JAR).toAbsolutePath().getParent().getParent().getParent().resolve("greenloom");
+        return Path.of(JAR).toAbsolutePath().getParent().getParent().getParent().resolve("greenloom");
+    }
+
+    /** Starts {@code launcher --version} without JAVA_HOME, with {@code env} added. */
+    private static Process start(Path launcher, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("bash", launcher.toString(), "--version");
         builder.environment().remove("JAVA_HOME");
         builder.environment().putAll(env);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    /** Waits for a launcher of {@link #start} and checks it printed the version; returns its stderr. */
+    private static String finish(Process process) throws IOException, InterruptedException {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(100, TimeUnit.SECONDS), "launcher still running");
         assertEquals(0, process.exitValue(), err);
-        assertTrue(out.startsWith("greenloom "), out);
+        assertTrue(out.startsWith("greenloom "), out + err);
         return err;
     }
 
