@@ -434,12 +434,31 @@ public final class Crawler {
         } finally {
             freeSlot(work);
         }
+        if (result instanceof Fetched page && maxDepth > 0 && !page.finalUrl().equals(work.url())) {
+            seenAsRedirectTarget(page.finalUrl(), work.url());
+        }
         if (result instanceof Fetched page && work.depth() < maxDepth && page.status() / 100 == 2
                 && HtmlLinks.isHtml(page.contentType())) {
             String siteKey = work.siteKey() != null ? work.siteKey() : scope.key(page.finalUrl());
             admitLinks(links(page), work, siteKey);
         }
         return toRecord(work, result);
+    }
+
+    /**
+     * Counts the page a redirect from {@code requested} led to as seen, so that a recursive crawl does
+     * not fetch it again for a link found later (as {@code /docs} redirecting to {@code /docs/}, both linked).
+     */
+    private void seenAsRedirectTarget(String finalUrl, String requested) {
+        String url = normalise(finalUrl);
+        if (url != null) {
+            lock.lock();
+            try {
+                seen.putIfAbsent(url, "the page " + requested + " redirected to");
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**

@@ -227,6 +227,20 @@ class CrawlerTest {
     }
 
     @Test
+    void aPageReachedThroughARedirectIsNotFetchedAgainForALinkToIt() {
+        site.html("/", "<a href=/docs>docs</a>");
+        site.pages.put("/docs", new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build());
+        site.html("/docs/", "<a href=/docs/>self</a><a href=/docs/a>a</a>");
+        site.html("/docs/a", "<a href=/docs/>up</a>");
+
+        crawl(Crawler.builder(fetcher).depth(5), url("/"));
+
+        assertEquals(1, site.hits("/docs/"));
+        assertEquals(1, site.hits("/docs/a"));
+        assertEquals(3, records.all.size(), records.all.toString());
+    }
+
+    @Test
     void robotsTxtGroupsAreMatchedAgainstTheBotNamedInABrowserLikeUserAgent() {
         site.pages.put("/robots.txt", new MockResponse.Builder()
                 .body("User-agent: MyBot\nDisallow: /private\n\nUser-agent: *\nDisallow:\n").build());
