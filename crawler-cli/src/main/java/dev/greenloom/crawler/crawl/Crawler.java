@@ -391,8 +391,7 @@ public final class Crawler {
 
     /** {@code url}'s origin, {@code scheme://host:port}, which a robots.txt applies to. */
     private static String origin(HttpUrl url) {
-        String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host(); // IPv6
-        return url.scheme() + "://" + host + ":" + url.port();
+        return url.scheme() + "://" + Fetcher.authority(url);
     }
 
     /** Visits one page in its own greenlet: robots, politeness delay, fetch (then frees its slot), links. */

@@ -8,7 +8,7 @@ package dev.greenloom.crawler.crawl;
  * @param parent the page it was found on, or null for a listed URL
  * @param siteKey the scope key its links and redirects are checked against; null for a listed URL, which may
  *     redirect anywhere and whose links are checked against its final URL's key
- * @param host the politeness state of its origin
+ * @param host the politeness state of its host
  */
 record Work(String url, int depth, String parent, String siteKey, Host host) {
 }

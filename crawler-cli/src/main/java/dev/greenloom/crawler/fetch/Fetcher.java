@@ -115,6 +115,11 @@ public final class Fetcher implements AutoCloseable {
         return !userAgent.isBlank() && userAgent.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
+    /** {@code url}'s {@code host:port}, an IPv6 address in brackets ({@code [::1]:8080}) so the port can be told apart. */
+    public static String authority(HttpUrl url) {
+        return (url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host()) + ":" + url.port();
+    }
+
     /** The {@code User-Agent} this fetcher sends. */
     public String userAgent() {
         return userAgent;
@@ -304,8 +309,7 @@ public final class Fetcher implements AutoCloseable {
                             + " (the read timeout)"
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
-            case CONNECT -> "cannot connect to " + (url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host())
-                    + ":" + url.port() + " (" + message + ")";
+            case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
             default -> message + " fetching " + url;
         };
     }
