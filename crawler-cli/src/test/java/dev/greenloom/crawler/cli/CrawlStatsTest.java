@@ -11,7 +11,6 @@ import dev.greenloom.crawler.output.TextSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,33 +71,9 @@ class CrawlStatsTest {
         }
         shown.close();
 
-        List<String> rows = screenRows(terminal.toString());
+        List<String> rows = TerminalScreen.rows(terminal.toString());
         assertEquals(3, rows.size(), rows.toString());
         assertTrue(rows.stream().allMatch(row -> row.startsWith("200") && row.endsWith("http://h/")), rows.toString());
-    }
-
-    /** The completed rows a terminal shows for {@code text}: a carriage return goes back to the row's start. */
-    private static List<String> screenRows(String text) {
-        List<String> rows = new ArrayList<>();
-        StringBuilder row = new StringBuilder();
-        int column = 0;
-        for (char c : text.toCharArray()) {
-            if (c == '\r') {
-                column = 0;
-            } else if (c == '\n') {
-                rows.add(row.toString().stripTrailing());
-                row.setLength(0);
-                column = 0;
-            } else {
-                if (column < row.length()) {
-                    row.setCharAt(column, c);
-                } else {
-                    row.append(c);
-                }
-                column++;
-            }
-        }
-        return rows;
     }
 
     @Test

@@ -98,11 +98,7 @@ class ResolveCommandTest {
 
         commandLine.execute("resolve", "--resolver", server.hostPort(), "--lookup-timeout", "1s", "-");
 
-        List<String> rows = new ArrayList<>();
-        for (String row : screen.toString().split("\n")) {
-            String[] overwritten = row.split("\r");
-            rows.add(overwritten.length == 0 ? "" : overwritten[overwritten.length - 1].stripTrailing());
-        }
+        List<String> rows = TerminalScreen.rows(screen.toString());
         assertEquals(List.of("a.test\t192.0.2.1 2001:db8::1", "b.test\t192.0.2.2", "v4only.test\t192.0.2.4",
                 "missing.test\tERROR NXDOMAIN"), rows.subList(0, 4), screen.toString());
     }
