@@ -302,7 +302,8 @@ public final class CrawlCommand implements Callable<Integer> {
                 .ignoreRobots(ignoreRobots)
                 .timeout(timeout)
                 .finishedEarlier(resumed.finished())
-                .duplicatesReportedEarlier(resumed.duplicates());
+                .duplicatesReportedEarlier(resumed.duplicates())
+                .unfinishedEarlier(resumed.pending().size());
         if (maxPages != null) {
             builder.maxPages(maxPages);
         }

@@ -124,7 +124,10 @@ public final class Crawler {
     /** Pages holding a fetch slot: checking robots.txt, waiting their turn, or being fetched. Guarded by lock. */
     private int fetching;
     private final int concurrency;
-    /** Pages queued in total, seeds included, for {@code maxPages}. Guarded by lock. */
+    /**
+     * Pages queued in total, for {@code maxPages}: listed seeds, links, and the earlier run's queue (its finished
+     * pages and {@link Builder#unfinishedEarlier unfinished} ones, counted from the start). Guarded by lock.
+     */
     private long admitted;
     /** Pages killed by the run's timeout before they finished. Guarded by lock. */
     private final List<Work> unfinished = new ArrayList<>();
@@ -143,6 +146,7 @@ public final class Crawler {
         this.timeout = builder.timeout;
         this.finishedEarlier = builder.finishedEarlier;
         this.duplicatesEarlier = builder.duplicatesEarlier;
+        this.admitted = builder.unfinishedEarlier;
         this.discoveryLog = builder.discoveryLog;
         this.robotsAgents = robotsAgents(fetcher.userAgent());
         this.concurrency = builder.concurrency;
@@ -306,6 +310,9 @@ public final class Crawler {
             if (firstSeen == null) {
                 String siteKey = seed.parent() == null ? null : scope.key(seed.parent());
                 queue(new Work(url, seed.depth(), seed.parent(), siteKey, host(url)));
+                if (seed.listed()) {
+                    admitted++; // a resumed seed was counted from the start (unfinishedEarlier)
+                }
             }
         } finally {
             lock.unlock();
@@ -322,7 +329,6 @@ public final class Crawler {
     private void queue(Work work) {
         ready.addLast(work);
         pending++;
-        admitted++;
         changed.signalAll();
     }
 
@@ -501,6 +507,7 @@ public final class Crawler {
                 }
                 if (seen.putIfAbsent(url, FROM_LINK) == null) {
                     queue(new Work(url, from.depth() + 1, from.url(), siteKey, host(url)));
+                    admitted++;
                     queued.add(url);
                 }
             }
@@ -808,6 +815,7 @@ public final class Crawler {
         private Duration timeout;
         private Set<String> finishedEarlier = Set.of();
         private Set<String> duplicatesEarlier = Set.of();
+        private long unfinishedEarlier;
         private DiscoveryLog discoveryLog;
 
         private Builder(Fetcher fetcher) {
@@ -833,8 +841,8 @@ public final class Crawler {
         }
 
         /**
-         * Most pages queued, seeds included (seeds are always fetched) and pages {@link #finishedEarlier} counted;
-         * default unlimited.
+         * Most pages queued, seeds included (seeds are always fetched) and the pages an earlier run queued
+         * ({@link #finishedEarlier}, {@link #unfinishedEarlier}) counted; default unlimited.
          */
         public Builder maxPages(long maxPages) {
             if (maxPages <= 0) {
@@ -893,6 +901,20 @@ public final class Crawler {
          */
         public Builder finishedEarlier(Set<String> urls) {
             this.finishedEarlier = Set.copyOf(urls);
+            return this;
+        }
+
+        /**
+         * How many pages an earlier run queued and did not finish: its frontier's entries, which come back among the
+         * seeds as {@link Seed#resumed resumed} ones. They count against {@link #maxPages} from the start, as the
+         * {@link #finishedEarlier} pages do, so that links found before all of them are back cannot take their
+         * place.
+         */
+        public Builder unfinishedEarlier(long count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("count < 0");
+            }
+            this.unfinishedEarlier = count;
             return this;
         }
 

@@ -14,9 +14,11 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -621,13 +623,57 @@ class CrawlerTest {
     }
 
     @Test
+    void theEarlierRunsUnfinishedPagesKeepTheirPlaceUnderMaxPages() {
+        // The earlier run queued three pages (max 3): "/" finished, "/a" and "/b" did not. A link found on "/a"
+        // before "/b" is back among the seeds must not take "/b"'s place.
+        site.html("/a", "<a href=/a/x>x</a>");
+        site.html("/b", "b");
+        server.setDispatcher(site);
+        Iterator<Seed> seeds = new Iterator<>() {
+            private int given;
+
+            @Override
+            public boolean hasNext() {
+                return given < 2;
+            }
+
+            @Override
+            public Seed next() {
+                if (given++ == 0) {
+                    return Seed.resumed(url("/a"), 1, url("/"));
+                }
+                awaitParsed("/a");
+                return Seed.resumed(url("/b"), 1, url("/"));
+            }
+        };
+
+        Crawler.builder(fetcher).depth(5).maxPages(3).finishedEarlier(Set.of(url("/"))).unfinishedEarlier(2).build()
+                .run(seeds, records);
+
+        assertEquals(0, site.hits("/a/x"));
+        assertEquals(1, site.hits("/b"));
+    }
+
+    /** Waits until {@code path} was served, then long enough for its links to be parsed and admitted. */
+    private void awaitParsed(String path) {
+        try {
+            while (site.hits(path) == 0) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void resumedRunSkipsFinishedUrlsAndFetchesTheFrontier() {
         site.html("/", "home");
         site.html("/left", "left");
         List<String> discovered = Collections.synchronizedList(new ArrayList<>());
         server.setDispatcher(site);
 
-        Crawler.builder(fetcher).finishedEarlier(java.util.Set.of(url("/")))
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/")))
                 .discoveryLog((u, depth, parent) -> discovered.add(u)).build()
                 .run(List.of(Seed.resumed(url("/left"), 1, url("/")), Seed.listed(url("/"), "t:1")).iterator(),
                         records);
