@@ -177,7 +177,8 @@ public final class Fetcher implements AutoCloseable {
             Failure kind = null;
             if (next == null) {
                 kind = Failure.BAD_URL;
-                failure = "redirect from " + current + " to a location that is not http or https: " + location;
+                failure = "redirect from " + current + " to a location that is not a valid http or https URL: "
+                        + location;
             } else if (!visited.add(next)) {
                 kind = Failure.REDIRECT_LOOP;
                 failure = "redirect loop: " + current + " redirects back to " + next;

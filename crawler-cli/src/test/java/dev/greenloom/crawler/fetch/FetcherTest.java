@@ -265,6 +265,17 @@ class FetcherTest {
     }
 
     @Test
+    void redirectToABrokenLocationSaysItIsNotAValidUrl() {
+        server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "http://[::1").build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/a")));
+
+        assertEquals(Failure.BAD_URL, failed.kind());
+        assertTrue(failed.message().endsWith(" to a location that is not a valid http or https URL: http://[::1"),
+                failed.message());
+    }
+
+    @Test
     void redirectsBeyondTheLimitFail() {
         Fetcher strict = Fetcher.builder(resolver).maxRedirects(2).build();
         for (int i = 0; i < 5; i++) {
