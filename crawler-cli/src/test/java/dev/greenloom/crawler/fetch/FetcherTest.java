@@ -144,6 +144,18 @@ class FetcherTest {
     }
 
     @Test
+    void bodyCutShortByAClosedConnectionIsRetried() {
+        server.enqueue(new MockResponse.Builder().body("x".repeat(1000))
+                .onResponseBody(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder().body("ok").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/cut")));
+
+        assertEquals("ok", new String(page.body()));
+        assertEquals(2, server.getRequestCount());
+    }
+
+    @Test
     void connectionResetWithoutRetriesIsANetworkFailure() {
         Fetcher once = Fetcher.builder(resolver).retries(0).build();
         for (int i = 0; i < 3; i++) {
