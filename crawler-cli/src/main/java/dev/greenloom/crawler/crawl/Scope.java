@@ -10,7 +10,8 @@ import okhttp3.HttpUrl;
 /**
  * Which discovered links a recursive crawl follows: those on the same host as the page's seed (or in the same
  * registered domain, per the public suffix list: {@code www.example.co.uk} and {@code shop.example.co.uk} share
- * {@code example.co.uk}), matching at least one {@code include} pattern if any are given, and no {@code exclude}
+ * {@code example.co.uk}, and by its default rule {@code www.site.test} and {@code docs.site.test} share
+ * {@code site.test}), matching at least one {@code include} pattern if any are given, and no {@code exclude}
  * pattern. Patterns are found anywhere in the URL ({@link java.util.regex.Matcher#find()}). Immutable and
  * thread-safe.
  */
@@ -40,7 +41,19 @@ public record Scope(Mode mode, List<Pattern> includes, List<Pattern> excludes) {
             return host;
         }
         String domain = EffectiveTldFinder.getAssignedDomain(host, true, false);
-        return domain == null ? host : domain;
+        if (domain != null || EffectiveTldFinder.getEffectiveTLD(host, false) != null || isIpAddress(host)) {
+            return domain == null ? host : domain; // a public suffix itself (co.uk) is a site of its own
+        }
+        // A suffix the list lacks (.test, .corp, .internal) takes the list's default rule '*': its last label is
+        // the public suffix, so www.site.test and docs.site.test share site.test.
+        int lastDot = host.lastIndexOf('.');
+        int secondLast = lastDot <= 0 ? -1 : host.lastIndexOf('.', lastDot - 1);
+        return host.substring(secondLast + 1);
+    }
+
+    /** True for an IPv4 or IPv6 address as {@link HttpUrl#host()} gives it (no brackets): no domain to share. */
+    private static boolean isIpAddress(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     /** True if a link to {@code url} found on a page whose site key is {@code siteKey} is in scope. */

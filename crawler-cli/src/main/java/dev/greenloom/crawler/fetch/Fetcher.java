@@ -177,7 +177,8 @@ public final class Fetcher implements AutoCloseable {
             Failure kind = null;
             if (next == null) {
                 kind = Failure.BAD_URL;
-                failure = "redirect from " + current + " to a location that is not http or https: " + location;
+                failure = "redirect from " + current + " to a location that is not a valid http or https URL: "
+                        + location;
             } else if (!visited.add(next)) {
                 kind = Failure.REDIRECT_LOOP;
                 failure = "redirect loop: " + current + " redirects back to " + next;
@@ -269,11 +270,22 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Up to {@code maxSize + 1} decoded bytes of a body; one the server cut short by closing the connection is a
+     * broken connection, retried, not the protocol error OkHttp calls it ("unexpected end of stream").
+     */
     private byte[] read(BufferedSource source) throws IOException {
         Buffer buffer = new Buffer();
         long read = 0;
-        while (buffer.size() <= maxSize && read != -1) {
-            read = source.read(buffer, 64 * 1024); // decoded bytes: the limit is checked after each chunk
+        try {
+            while (buffer.size() <= maxSize && read != -1) {
+                read = source.read(buffer, 64 * 1024); // decoded bytes: the limit is checked after each chunk
+            }
+        } catch (ProtocolException e) {
+            if (!"unexpected end of stream".equals(e.getMessage())) {
+                throw e; // a malformed chunk: the server broke the protocol
+            }
+            throw new IOException("the connection closed before the end of the body", e);
         }
         return buffer.readByteArray(Math.min(buffer.size(), maxSize + 1));
     }

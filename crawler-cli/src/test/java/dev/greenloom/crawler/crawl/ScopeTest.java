@@ -19,7 +19,14 @@ class ScopeTest {
         "SAME_DOMAIN, http://www.example.com/a, http://blog.example.com/b, true",
         "SAME_DOMAIN, http://www.example.co.uk/a, http://shop.example.co.uk/b, true",
         "SAME_DOMAIN, http://www.example.co.uk/a, http://other.co.uk/b, false",
-        "SAME_DOMAIN, http://127.0.0.1:8080/a, http://127.0.0.1:9090/b, true"})
+        "SAME_DOMAIN, http://127.0.0.1:8080/a, http://127.0.0.1:9090/b, true",
+        // Names under a suffix the public suffix list lacks take its default rule: the last label is the suffix.
+        "SAME_DOMAIN, http://www.site.test/a, http://docs.site.test/b, true",
+        "SAME_DOMAIN, http://wiki.acme.corp/a, http://acme.corp/b, true",
+        "SAME_DOMAIN, http://www.site.test/a, http://www.other.test/b, false",
+        "SAME_DOMAIN, http://127.0.0.1/a, http://127.0.0.2/b, false",
+        "SAME_DOMAIN, http://[::1]/a, http://[::2]/b, false",
+        "SAME_DOMAIN, http://localhost/a, http://other/b, false"})
     void linksAreInScopeOfTheirSeedsSite(Scope.Mode mode, String seed, String link, boolean allowed) {
         Scope scope = new Scope(mode, List.of(), List.of());
 

@@ -144,6 +144,18 @@ class FetcherTest {
     }
 
     @Test
+    void bodyCutShortByAClosedConnectionIsRetried() {
+        server.enqueue(new MockResponse.Builder().body("x".repeat(1000))
+                .onResponseBody(new SocketEffect.CloseSocket()).build());
+        server.enqueue(new MockResponse.Builder().body("ok").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/cut")));
+
+        assertEquals("ok", new String(page.body()));
+        assertEquals(2, server.getRequestCount());
+    }
+
+    @Test
     void connectionResetWithoutRetriesIsANetworkFailure() {
         Fetcher once = Fetcher.builder(resolver).retries(0).build();
         for (int i = 0; i < 3; i++) {
@@ -262,6 +274,17 @@ class FetcherTest {
 
         assertEquals(Failure.REDIRECT_LOOP, failed.kind());
         assertEquals(2, failed.exchanges().size());
+    }
+
+    @Test
+    void redirectToABrokenLocationSaysItIsNotAValidUrl() {
+        server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "http://[::1").build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/a")));
+
+        assertEquals(Failure.BAD_URL, failed.kind());
+        assertTrue(failed.message().endsWith(" to a location that is not a valid http or https URL: http://[::1"),
+                failed.message());
     }
 
     @Test
