@@ -39,8 +39,8 @@ import org.xbill.DNS.Type;
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
  * over TCP; a query without an answer is sent again (to the next server when there are several)
  * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
- * server failure (SERVFAIL, REFUSED) sends it to the next server, each server once; and queries
- * are spread over the servers round-robin.
+ * server failure (SERVFAIL, REFUSED, a network error such as a refused TCP retry) sends it to the next
+ * server, each server once; and queries are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA: a name it lists is answered from it alone, as the C library's {@code getaddrinfo}
@@ -328,6 +328,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             try {
                 answer = transport.exchange(newQuery(current, rrType), triesByFirstServer.get(first), lookupTimeoutNanos);
             } catch (IOException e) {
+                // As a SERVFAIL: a server whose TCP is down (a truncated answer) or unreachable may not be the only one.
+                if (++failedServers < servers.size()) {
+                    continue;
+                }
                 return failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
             }
             if (answer == null) {

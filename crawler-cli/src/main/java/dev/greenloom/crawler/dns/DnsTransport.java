@@ -203,7 +203,7 @@ final class DnsTransport implements AutoCloseable {
             Message answer = new Message(bytes);
             if (!answer.getHeader().getFlag(Flags.QR) || answer.getHeader().getID() != query.getHeader().getID()
                     || !sameQuestion(query.getQuestion(), answer)) {
-                throw new IOException("TCP answer from " + server + " does not match the query");
+                throw new IOException("the answer does not match the query");
             }
             return answer;
         } catch (SocketTimeoutException e) {
@@ -213,8 +213,15 @@ final class DnsTransport implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw Green.interrupted(e);
             }
-            throw e;
+            // "Connection refused" alone reads as if the UDP query had been refused.
+            throw new IOException("TCP to " + text(server) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code 192.0.2.1:53}, {@code [2001:db8::1]:53}. */
+    private static String text(InetSocketAddress server) {
+        String host = server.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
     }
 
     static boolean sameQuestion(Record asked, Message answer) {

@@ -291,6 +291,20 @@ class DnsResolverTest {
     }
 
     @Test
+    void asksTheNextServerWhenOnesTcpFails() throws IOException {
+        try (TestDnsServer noTcp = TestDnsServer.start().behave("a.test", Behaviour.TRUNCATE).closeTcp();
+                DnsResolver two = DnsResolver.builder().servers(List.of(noTcp.address(), server.address())).build();
+                DnsResolver alone = resolverFor(noTcp.address(), Duration.ofSeconds(2), 0)) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(List.of("192.0.2.1", "192.0.2.2"), two.resolve("a.test", RecordType.A).records());
+            }
+            Resolution failed = alone.resolve("a.test", RecordType.A);
+            assertEquals(Outcome.SERVER_FAILURE, failed.outcome());
+            assertTrue(failed.error().startsWith("network error: TCP to " + noTcp.hostPort() + ": "), failed.error());
+        }
+    }
+
+    @Test
     void convertsInternationalNamesToPunycode() {
         Resolution r = resolver.resolve("Bücher.test", RecordType.A);
         assertEquals("xn--bcher-kva.test", r.name());

@@ -165,6 +165,12 @@ public final class TestDnsServer implements AutoCloseable {
         return mostHeldBack.get();
     }
 
+    /** Stops serving TCP: connections to the port are refused from now on; UDP goes on. */
+    public TestDnsServer closeTcp() throws IOException {
+        tcp.close();
+        return this;
+    }
+
     /** How many queries came over TCP. */
     public int tcpQueries() {
         return tcpQueries.get();
