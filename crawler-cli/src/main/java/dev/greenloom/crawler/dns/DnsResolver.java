@@ -218,12 +218,15 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         if (type != own) {
             return failure(text, type, Outcome.NO_DATA, "an IP address has no " + type + " records", List.of());
         }
+        Record record;
         try {
-            return new Resolution(text, type, Outcome.OK, List.of(format(Name.root, InetAddress.getByAddress(bytes))),
-                    List.of(), null);
+            // The AAAA record from the bytes: InetAddress makes an IPv4-mapped address (::ffff:192.0.2.1) IPv4.
+            record = own == RecordType.A ? new ARecord(Name.root, DClass.IN, 0, InetAddress.getByAddress(bytes))
+                    : new AAAARecord(Name.root, DClass.IN, 0, bytes);
         } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes are an address", e);
+            throw new AssertionError("4 bytes are an address", e);
         }
+        return new Resolution(text, type, Outcome.OK, List.of(text(record)), List.of(), null);
     }
 
     /** The names to try, per resolv.conf's search and ndots rules; only the name itself without a search path. */

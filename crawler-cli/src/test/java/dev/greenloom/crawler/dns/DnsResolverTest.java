@@ -86,7 +86,8 @@ class DnsResolverTest {
 
     @ParameterizedTest
     @CsvSource({"192.0.2.7, A, OK, 192.0.2.7", "[2001:db8:0:0::5], AAAA, OK, 2001:db8::5", "2001:db8::5, AAAA, OK, 2001:db8::5",
-        "192.0.2.7, AAAA, NO_DATA, ''", "192.0.2.7, MX, NO_DATA, ''"})
+        "192.0.2.7, AAAA, NO_DATA, ''", "192.0.2.7, MX, NO_DATA, ''",
+        "::ffff:192.0.2.7, AAAA, OK, ::ffff:192.0.2.7", "::ffff:192.0.2.7, A, NO_DATA, ''"})
     void anIpAddressAnswersItselfWithoutALookup(String name, RecordType type, Outcome outcome, String record) {
         Resolution resolution = resolver.resolve(name, type);
         assertEquals(outcome, resolution.outcome());
