@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -331,11 +332,13 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             try {
                 answer = transport.exchange(newQuery(current, rrType), triesByFirstServer.get(first), lookupTimeoutNanos);
             } catch (IOException e) {
-                // As a SERVFAIL: a server whose TCP is down (a truncated answer) or unreachable may not be the only one.
+                // As a SERVFAIL: a server whose TCP is down or silent (a truncated answer) may not be the only one.
                 if (++failedServers < servers.size()) {
                     continue;
                 }
-                return failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
+                return e instanceof SocketTimeoutException
+                        ? failure(display, type, Outcome.TIMEOUT, e.getMessage(), cnames)
+                        : failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
             }
             if (answer == null) {
                 return failure(display, type, Outcome.TIMEOUT, timeoutText, cnames);

@@ -118,8 +118,9 @@ final class DnsTransport implements AutoCloseable {
      * timeout, at most {@code maxTryNanos}; the last try waits {@code maxTryNanos}. Changes the
      * query's id.
      *
-     * @return the answer, or null if none came in time
+     * @return the answer, or null if none came in time over UDP
      * @throws IOException if a query could not be sent or the TCP exchange failed
+     *     ({@link SocketTimeoutException} if it got no answer in time)
      * @throws IllegalStateException if the transport is closed
      * @throws GreenletExit if the calling thread is interrupted (or {@link dev.greenloom.runtime.Timeout.Expired}
      *     if a {@code Timeout} of the calling greenlet fired); the query is abandoned
@@ -207,7 +208,7 @@ final class DnsTransport implements AutoCloseable {
             }
             return answer;
         } catch (SocketTimeoutException e) {
-            return null;
+            throw new SocketTimeoutException("TCP to " + text(server) + ": no answer within " + timeoutMillis + " ms");
         } catch (IOException e) {
             // A virtual thread interrupted in socket I/O sees the socket closed under it.
             if (Thread.currentThread().isInterrupted()) {

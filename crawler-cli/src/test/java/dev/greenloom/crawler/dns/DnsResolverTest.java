@@ -306,6 +306,21 @@ class DnsResolverTest {
     }
 
     @Test
+    void aTcpRetryWithoutAnAnswerAsksTheNextServerOrTimesOut() throws IOException {
+        try (TestDnsServer hung = TestDnsServer.start().behave("a.test", Behaviour.TRUNCATE).silenceTcp();
+                DnsResolver two = DnsResolver.builder().servers(List.of(hung.address(), server.address()))
+                        .lookupTimeout(Duration.ofMillis(300)).build();
+                DnsResolver alone = resolverFor(hung.address(), Duration.ofMillis(300), 0)) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(List.of("192.0.2.1", "192.0.2.2"), two.resolve("a.test", RecordType.A).records());
+            }
+            Resolution timedOut = alone.resolve("a.test", RecordType.A);
+            assertEquals(Outcome.TIMEOUT, timedOut.outcome());
+            assertEquals("TCP to " + hung.hostPort() + ": no answer within 300 ms", timedOut.error());
+        }
+    }
+
+    @Test
     void convertsInternationalNamesToPunycode() {
         Resolution r = resolver.resolve("Bücher.test", RecordType.A);
         assertEquals("xn--bcher-kva.test", r.name());
