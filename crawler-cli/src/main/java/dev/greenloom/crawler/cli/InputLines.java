@@ -39,8 +39,9 @@ public final class InputLines implements Iterable<InputLines.Line>, AutoCloseabl
     }
 
     /**
-     * The sources that are neither {@code -} nor a readable regular file, each with the reason;
-     * check this before iterating so that a typo is a usage error, not a crash mid-run.
+     * The sources that are neither {@code -} nor a readable file, each with the reason; check this
+     * before iterating so that a typo is a usage error, not a crash mid-run. A named pipe counts as a
+     * file, as the shell's {@code <(command)} passes one; it is not opened here.
      */
     public List<String> problems() {
         return sources.stream()
@@ -50,7 +51,10 @@ public final class InputLines implements Iterable<InputLines.Line>, AutoCloseabl
                     if (!Files.exists(path)) {
                         return source + ": no such file";
                     }
-                    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                    if (Files.isDirectory(path)) {
+                        return source + ": is a directory";
+                    }
+                    if (!Files.isReadable(path)) {
                         return source + ": not a readable file";
                     }
                     return null;

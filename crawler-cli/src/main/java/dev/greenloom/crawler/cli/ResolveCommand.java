@@ -229,7 +229,7 @@ public final class ResolveCommand implements Callable<Integer> {
 
     /**
      * The host of a line: the line itself, or the host of a URL ({@code https://user@host:8080/path} →
-     * {@code host}); a port and a path after a bare host are dropped too. Empty when there is none
+     * {@code host}, {@code //host/path} too); a port and a path after a bare host are dropped too. Empty when there is none
      * ({@code http:///path}): such a line is answered under its own text.
      */
     static String hostOf(String line) {
@@ -237,6 +237,8 @@ public final class ResolveCommand implements Callable<Integer> {
         int scheme = rest.indexOf("://");
         if (scheme >= 0) {
             rest = rest.substring(scheme + 3);
+        } else if (rest.startsWith("//")) {
+            rest = rest.substring(2); // a scheme-relative URL, as pages link their CDNs
         }
         int end = 0;
         while (end < rest.length() && "/?#".indexOf(rest.charAt(end)) < 0) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +40,8 @@ import org.xbill.DNS.Type;
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
  * over TCP; a query without an answer is sent again (to the next server when there are several)
  * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
- * server failure (SERVFAIL, REFUSED) sends it to the next server, each server once; and queries
- * are spread over the servers round-robin.
+ * server failure (SERVFAIL, REFUSED, a network error such as a refused TCP retry) sends it to the next
+ * server, each server once; and queries are spread over the servers round-robin.
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA: a name it lists is answered from it alone, as the C library's {@code getaddrinfo}
@@ -218,12 +219,15 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         if (type != own) {
             return failure(text, type, Outcome.NO_DATA, "an IP address has no " + type + " records", List.of());
         }
+        Record record;
         try {
-            return new Resolution(text, type, Outcome.OK, List.of(format(Name.root, InetAddress.getByAddress(bytes))),
-                    List.of(), null);
+            // The AAAA record from the bytes: InetAddress makes an IPv4-mapped address (::ffff:192.0.2.1) IPv4.
+            record = own == RecordType.A ? new ARecord(Name.root, DClass.IN, 0, InetAddress.getByAddress(bytes))
+                    : new AAAARecord(Name.root, DClass.IN, 0, bytes);
         } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes are an address", e);
+            throw new AssertionError("4 bytes are an address", e);
         }
+        return new Resolution(text, type, Outcome.OK, List.of(text(record)), List.of(), null);
     }
 
     /** The names to try, per resolv.conf's search and ndots rules; only the name itself without a search path. */
@@ -328,7 +332,13 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             try {
                 answer = transport.exchange(newQuery(current, rrType), triesByFirstServer.get(first), lookupTimeoutNanos);
             } catch (IOException e) {
-                return failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
+                // As a SERVFAIL: a server whose TCP is down or silent (a truncated answer) may not be the only one.
+                if (++failedServers < servers.size()) {
+                    continue;
+                }
+                return e instanceof SocketTimeoutException
+                        ? failure(display, type, Outcome.TIMEOUT, e.getMessage(), cnames)
+                        : failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
             }
             if (answer == null) {
                 return failure(display, type, Outcome.TIMEOUT, timeoutText, cnames);

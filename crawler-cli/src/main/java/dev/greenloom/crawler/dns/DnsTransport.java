@@ -118,8 +118,9 @@ final class DnsTransport implements AutoCloseable {
      * timeout, at most {@code maxTryNanos}; the last try waits {@code maxTryNanos}. Changes the
      * query's id.
      *
-     * @return the answer, or null if none came in time
+     * @return the answer, or null if none came in time over UDP
      * @throws IOException if a query could not be sent or the TCP exchange failed
+     *     ({@link SocketTimeoutException} if it got no answer in time)
      * @throws IllegalStateException if the transport is closed
      * @throws GreenletExit if the calling thread is interrupted (or {@link dev.greenloom.runtime.Timeout.Expired}
      *     if a {@code Timeout} of the calling greenlet fired); the query is abandoned
@@ -203,18 +204,25 @@ final class DnsTransport implements AutoCloseable {
             Message answer = new Message(bytes);
             if (!answer.getHeader().getFlag(Flags.QR) || answer.getHeader().getID() != query.getHeader().getID()
                     || !sameQuestion(query.getQuestion(), answer)) {
-                throw new IOException("TCP answer from " + server + " does not match the query");
+                throw new IOException("the answer does not match the query");
             }
             return answer;
         } catch (SocketTimeoutException e) {
-            return null;
+            throw new SocketTimeoutException("TCP to " + text(server) + ": no answer within " + timeoutMillis + " ms");
         } catch (IOException e) {
             // A virtual thread interrupted in socket I/O sees the socket closed under it.
             if (Thread.currentThread().isInterrupted()) {
                 throw Green.interrupted(e);
             }
-            throw e;
+            // "Connection refused" alone reads as if the UDP query had been refused.
+            throw new IOException("TCP to " + text(server) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code 192.0.2.1:53}, {@code [2001:db8::1]:53}. */
+    private static String text(InetSocketAddress server) {
+        String host = server.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
     }
 
     static boolean sameQuestion(Record asked, Message answer) {

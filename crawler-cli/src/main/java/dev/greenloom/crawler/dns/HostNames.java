@@ -1,8 +1,8 @@
 package dev.greenloom.crawler.dns;
 
-import java.net.IDN;
 import java.util.Locale;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 import org.xbill.DNS.Address;
 
 /**
@@ -19,14 +19,15 @@ public final class HostNames {
     }
 
     /**
-     * The ASCII form of {@code name}: IDN labels converted to punycode ({@code bücher.example} →
-     * {@code xn--bcher-kva.example}), lower-cased, without a trailing dot. Letters, digits,
-     * {@code -} (not at either end of a label) and {@code _} (for service names such as
-     * {@code _dmarc}) are allowed. An IP address is a host too: an IPv6 one comes back lower-cased,
-     * without brackets.
+     * The ASCII form of {@code name}: IDN labels converted to punycode per UTS #46, as the crawl's
+     * URLs are ({@code bücher.example} → {@code xn--bcher-kva.example}), lower-cased, without a
+     * trailing dot. Letters, digits, {@code -} (not at either end of a label) and {@code _} (for
+     * service names such as {@code _dmarc}) are allowed. An IP address is a host too: an IPv6 one
+     * comes back lower-cased, without brackets.
      *
      * @throws IllegalArgumentException naming what is wrong: an empty label, a label over 63
-     *     characters, a name over 253, a character not allowed in a host name
+     *     characters, a name over 253, a character not allowed in a host name, an internationalized
+     *     name UTS #46 rejects
      */
     public static String toAscii(String name) {
         Objects.requireNonNull(name, "name == null");
@@ -94,15 +95,20 @@ public final class HostNames {
         return true;
     }
 
+    /**
+     * UTS #46 without transitional mappings, through OkHttp, as browsers and the crawl's URLs convert
+     * hosts: the JDK's {@link java.net.IDN} implements IDNA 2003, which maps {@code faß} to
+     * {@code fass}, another domain than {@code xn--fa-hia} that the crawl would connect to.
+     */
     private static String punycode(String name) {
+        if (name.indexOf('%') >= 0) {
+            // OkHttp would decode %xx escapes first, as in a URL; here they are text.
+            throw new IllegalArgumentException("character not allowed in a host name: '%'");
+        }
         try {
-            return IDN.toASCII(name);
+            return new HttpUrl.Builder().scheme("http").host(name).build().host();
         } catch (IllegalArgumentException e) {
-            // The JDK wraps a ParseException whose text ends with the input, run on without a separator.
-            String why = (e.getCause() != null ? e.getCause() : e).getMessage()
-                    .replaceFirst("(code point was found) in the input.*", "$1");
-            throw new IllegalArgumentException("not a valid internationalized name: "
-                    + Character.toLowerCase(why.charAt(0)) + why.substring(1), e);
+            throw new IllegalArgumentException("not a valid internationalized name", e);
         }
     }
 

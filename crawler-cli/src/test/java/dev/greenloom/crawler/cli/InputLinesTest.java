@@ -1,10 +1,12 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,5 +46,28 @@ class InputLinesTest {
             assertEquals(List.of(file + ":1 http://a.example/", file + ":2 http://b.example/", "-:2 c.example"),
                     texts(lines));
         }
+    }
+
+    /** {@code greenloom resolve <(cut -f1 list.tsv)}: the shell passes a pipe, /dev/fd/63, that is no regular file. */
+    @Test
+    void readsANamedPipeAndRefusesADirectory() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                Files.writeString(fifo, "a.example\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        try (InputLines lines = new InputLines(List.of(fifo.toString(), dir.toString()), InputStream.nullInputStream())) {
+            assertEquals(List.of(dir + ": is a directory"), lines.problems());
+        }
+        try (InputLines lines = new InputLines(List.of(fifo.toString()), InputStream.nullInputStream())) {
+            assertEquals(List.of(), lines.problems());
+            assertEquals(List.of(fifo + ":1 a.example"), texts(lines));
+        }
+        writer.join();
     }
 }

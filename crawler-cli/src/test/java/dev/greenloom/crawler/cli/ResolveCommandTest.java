@@ -144,7 +144,8 @@ class ResolveCommandTest {
         "a.test:80                         | a.test",
         "a.test/index.html                 | a.test",
         "http://[2001:db8::1]:80/          | 2001:db8::1",
-        "plain.example                     | plain.example"})
+        "plain.example                     | plain.example",
+        "//cdn.example/lib.js              | cdn.example"})
     void extractsHosts(String line, String host) {
         assertEquals(host, ResolveCommand.hostOf(line.strip()));
     }

@@ -86,7 +86,8 @@ class DnsResolverTest {
 
     @ParameterizedTest
     @CsvSource({"192.0.2.7, A, OK, 192.0.2.7", "[2001:db8:0:0::5], AAAA, OK, 2001:db8::5", "2001:db8::5, AAAA, OK, 2001:db8::5",
-        "192.0.2.7, AAAA, NO_DATA, ''", "192.0.2.7, MX, NO_DATA, ''"})
+        "192.0.2.7, AAAA, NO_DATA, ''", "192.0.2.7, MX, NO_DATA, ''",
+        "::ffff:192.0.2.7, AAAA, OK, ::ffff:192.0.2.7", "::ffff:192.0.2.7, A, NO_DATA, ''"})
     void anIpAddressAnswersItselfWithoutALookup(String name, RecordType type, Outcome outcome, String record) {
         Resolution resolution = resolver.resolve(name, type);
         assertEquals(outcome, resolution.outcome());
@@ -288,6 +289,35 @@ class DnsResolverTest {
         server.behave("a.test", Behaviour.TRUNCATE);
         assertEquals(List.of("192.0.2.1", "192.0.2.2"), resolver.resolve("a.test", RecordType.A).records());
         assertEquals(1, server.tcpQueries());
+    }
+
+    @Test
+    void asksTheNextServerWhenOnesTcpFails() throws IOException {
+        try (TestDnsServer noTcp = TestDnsServer.start().behave("a.test", Behaviour.TRUNCATE).closeTcp();
+                DnsResolver two = DnsResolver.builder().servers(List.of(noTcp.address(), server.address())).build();
+                DnsResolver alone = resolverFor(noTcp.address(), Duration.ofSeconds(2), 0)) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(List.of("192.0.2.1", "192.0.2.2"), two.resolve("a.test", RecordType.A).records());
+            }
+            Resolution failed = alone.resolve("a.test", RecordType.A);
+            assertEquals(Outcome.SERVER_FAILURE, failed.outcome());
+            assertTrue(failed.error().startsWith("network error: TCP to " + noTcp.hostPort() + ": "), failed.error());
+        }
+    }
+
+    @Test
+    void aTcpRetryWithoutAnAnswerAsksTheNextServerOrTimesOut() throws IOException {
+        try (TestDnsServer hung = TestDnsServer.start().behave("a.test", Behaviour.TRUNCATE).silenceTcp();
+                DnsResolver two = DnsResolver.builder().servers(List.of(hung.address(), server.address()))
+                        .lookupTimeout(Duration.ofMillis(300)).build();
+                DnsResolver alone = resolverFor(hung.address(), Duration.ofMillis(300), 0)) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(List.of("192.0.2.1", "192.0.2.2"), two.resolve("a.test", RecordType.A).records());
+            }
+            Resolution timedOut = alone.resolve("a.test", RecordType.A);
+            assertEquals(Outcome.TIMEOUT, timedOut.outcome());
+            assertEquals("TCP to " + hung.hostPort() + ": no answer within 300 ms", timedOut.error());
+        }
     }
 
     @Test

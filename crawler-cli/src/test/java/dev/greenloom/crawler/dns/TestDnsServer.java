@@ -65,6 +65,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final ServerSocket tcp;
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean followCnames = true;
+    private volatile boolean tcpSilent;
 
     private TestDnsServer(DatagramChannel udp, ServerSocket tcp) {
         this.udp = udp;
@@ -165,6 +166,18 @@ public final class TestDnsServer implements AutoCloseable {
         return mostHeldBack.get();
     }
 
+    /** Stops serving TCP: connections to the port are refused from now on; UDP goes on. */
+    public TestDnsServer closeTcp() throws IOException {
+        tcp.close();
+        return this;
+    }
+
+    /** Makes TCP connections read queries and never answer; UDP goes on. */
+    public TestDnsServer silenceTcp() {
+        tcpSilent = true;
+        return this;
+    }
+
     /** How many queries came over TCP. */
     public int tcpQueries() {
         return tcpQueries.get();
@@ -223,6 +236,10 @@ public final class TestDnsServer implements AutoCloseable {
                 byte[] query = new byte[in.readUnsignedShort()];
                 in.readFully(query);
                 tcpQueries.incrementAndGet();
+                if (tcpSilent) {
+                    in.read(); // until the client gives up and closes
+                    return;
+                }
                 Message answer = answer(new Message(query), false);
                 if (answer == null) {
                     return;
