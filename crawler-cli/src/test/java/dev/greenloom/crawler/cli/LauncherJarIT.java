@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./greenloom} launcher on the packaged jar: which JDK it picks, and one build for launchers started together. Runs in the build's
+ * The {@code ./greenloom} launcher on the packaged jar: which JDK it picks, one build for launchers started together, closed standard streams. Runs in the build's
  * jar-tests execution, right after packaging, so the launcher finds the jar up to date.
  *
  * <p>The JDKs here are stand-ins: a folder with a {@code release} file and a {@code bin/java}
@@ -91,6 +91,27 @@ class LauncherJarIT {
         }
 
         assertEquals(List.of("build"), Files.readAllLines(checkout.resolve("builds")));
+    }
+
+    /**
+     * A command run with its standard input closed ({@code <&-}, as some cron and init set-ups do) reads
+     * nothing: otherwise the first file the JVM opens takes descriptor 0 and {@code -} reads it as input,
+     * a jar's bytes as a million host names to look up.
+     */
+    @Test
+    void aClosedStandardInputReadsAsEmpty() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), 25);
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
+                "exec \"$0\" resolve --resolver 127.0.0.1:1 --lookup-timeout 100ms --timeout 5s - <&-",
+                repositoryLauncher().toString());
+        builder.environment().put("JAVA_HOME", jdk.toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(100, TimeUnit.SECONDS), "launcher still running");
+
+        assertEquals("", out, err);
+        assertEquals(0, process.exitValue(), err);
     }
 
     /** Runs {@code greenloom --version} without JAVA_HOME, with {@code env} added; returns its stderr. */
