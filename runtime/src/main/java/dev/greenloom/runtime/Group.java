@@ -145,12 +145,15 @@ public sealed class Group permits Pool, Scope.Members {
     }
 
     /**
-     * Kills every greenlet of the group and waits until they have finished.
+     * Kills every greenlet of the group and waits until they have finished, including ones spawned
+     * meanwhile (by a dying member's {@code finally}, say), as gevent's {@code Group.kill} does.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
      */
     public void kill() {
-        Green.killAll(greenlets());
+        for (List<Greenlet<?>> left = greenlets(); !left.isEmpty(); left = greenlets()) {
+            Green.killAll(left);
+        }
     }
 
     /** How many results of {@link #imapUnordered} may wait unread before its feeder stops spawning. */
