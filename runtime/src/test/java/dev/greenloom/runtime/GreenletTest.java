@@ -446,6 +446,21 @@ class GreenletTest {
         assertEquals(killed.name() + "[killed]", killed.toString());
     }
 
+    // gevent's time.sleep ported as Thread.sleep: the Timeout's close() reports itself on the InterruptedException.
+    @Test
+    void aGreenletWhoseTimeoutInterruptedAJdkCallEndsTimedOutNotKilled() {
+        Greenlet<String> job = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+                Thread.sleep(60_000);
+                return "slept";
+            }
+        });
+        job.join();
+        Timeout.Expired expired = assertInstanceOf(Timeout.Expired.class, job.exception());
+        assertInstanceOf(InterruptedException.class, expired.getCause());
+        assertEquals(job.name() + "[timed out]", job.toString());
+    }
+
     @Test
     void aTaskThrowingInterruptedExceptionEndsKilled() {
         Greenlet<Void> job = Green.spawn(() -> {
