@@ -70,7 +70,8 @@ public final class Green {
     }
 
     private static <T> Greenlet<T> startLater(Duration delay, Greenlet<T> greenlet) {
-        ScheduledFuture<?> start = Timers.schedule(greenlet::start, Durations.nanos(delay));
+        ScheduledFuture<?> start = Timers.schedule(greenlet::start,
+                Durations.nanos(Objects.requireNonNull(delay, "delay == null")));
         // A kill before the delay ends the greenlet: its timer goes too, instead of keeping the task
         // reachable until the delay is over. (Cancelling a timer that already fired does nothing.)
         greenlet.link(finished -> start.cancel(false));
@@ -109,7 +110,7 @@ public final class Green {
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets) {
         // No deadline to compute and no timed wait per greenlet: this is the hot path of spawn+join.
-        List<G> finished = new ArrayList<>(greenlets);
+        List<G> finished = new ArrayList<>(Objects.requireNonNull(greenlets, "greenlets == null"));
         for (G greenlet : finished) {
             greenlet.join();
         }
@@ -127,6 +128,7 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
         long deadline = Durations.deadline(timeout);
         List<G> finished = new ArrayList<>(greenlets.size());
         for (G greenlet : greenlets) {
@@ -157,6 +159,7 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<? extends G> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
         Set<G> done = Collections.newSetFromMap(new IdentityHashMap<>());
         Finishing<G> finishing = new Finishing<>(greenlets, Durations.deadline(timeout));
         try {
@@ -304,6 +307,7 @@ public final class Green {
      * @throws GreenletExit if the calling thread is interrupted while it waits
      */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
         for (Greenlet<?> greenlet : greenlets) {
             greenlet.requestKill();
         }

@@ -173,6 +173,7 @@ public sealed class Group permits Pool, Scope.Members {
      */
     public <T, R> List<R> map(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
+        Objects.requireNonNull(items, "items == null");
         List<Greenlet<R>> jobs = new ArrayList<>(items instanceof Collection<?> known ? known.size() : 16);
         for (T item : items) {
             jobs.add(spawn(() -> function.apply(item)));

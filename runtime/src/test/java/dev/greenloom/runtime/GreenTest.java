@@ -331,6 +331,22 @@ class GreenTest {
     }
 
     @Test
+    void nullArgumentsAreNamedInTheException() {
+        List<Greenlet<?>> none = List.of();
+        assertEquals("greenlets == null", assertThrows(NullPointerException.class, () -> Green.joinAll(null)).getMessage());
+        assertEquals("greenlets == null",
+                assertThrows(NullPointerException.class, () -> Green.joinAll(null, LONG)).getMessage());
+        assertEquals("greenlets == null",
+                assertThrows(NullPointerException.class, () -> Green.joinAllOrThrow(null)).getMessage());
+        assertEquals("greenlets == null", assertThrows(NullPointerException.class, () -> Green.killAll(null)).getMessage());
+        assertEquals("delay == null",
+                assertThrows(NullPointerException.class, () -> Green.spawnLater(null, () -> { })).getMessage());
+        assertEquals("items == null",
+                assertThrows(NullPointerException.class, () -> new Group().map(x -> x, null)).getMessage());
+        assertEquals(List.of(), Green.joinAll(none, LONG));
+    }
+
+    @Test
     void killAllEndsEveryGreenlet() {
         List<Greenlet<Void>> sleepers = IntStream.range(0, 100).mapToObj(i -> Green.spawn(() -> Green.sleep(LONG))).toList();
 
