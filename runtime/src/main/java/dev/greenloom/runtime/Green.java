@@ -286,13 +286,17 @@ public final class Green {
      * The exception to throw when a blocking call outside greenloom (a JDK queue, a {@code Future},
      * socket I/O on a virtual thread) saw its thread interrupted, so that it behaves like greenloom's
      * own blocking calls: {@link Timeout.Expired} if one of the thread's {@link Timeout}s fired (the
-     * interrupt is consumed), otherwise {@link GreenletExit} with the interrupt status set.
+     * interrupt is consumed), also when that Timeout was closed before the catch, as in
      *
      * <pre>{@code
+     * try (var timeout = Timeout.start(Duration.ofSeconds(2))) {
+     *     reply = replies.take();           // a java.util.concurrent queue
      * } catch (InterruptedException e) {
-     *     throw Green.interrupted(e);
+     *     throw Green.interrupted(e);       // Timeout.Expired after 2 s
      * }
      * }</pre>
+     *
+     * <p>otherwise {@link GreenletExit} with the interrupt status set.
      *
      * @param cause the exception that reported the interrupt
      */

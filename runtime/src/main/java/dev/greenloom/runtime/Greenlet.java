@@ -294,32 +294,12 @@ public final class Greenlet<T> extends Outcome<T> {
         // A kill decides the outcome, as cancel(true) does a FutureTask's: a task that swallowed the
         // interrupt (a handler catching the IOException of its interrupted socket) still ends killed.
         if (killRequested() ? !(thrown instanceof GreenletExit) : thrown instanceof InterruptedException) {
-            thrown = interruption(thrown);
+            // Unkilled, an InterruptedException is a Timeout's (a Thread.sleep in a Timeout block), if one fired.
+            thrown = killRequested() ? new GreenletExit(name() + " killed", thrown)
+                    : Interruption.raise((InterruptedException) thrown);
             result = null;
         }
         finish(result, thrown);
-    }
-
-    /**
-     * The GreenletExit an interrupted task ends with: a {@link Timeout.Expired} if, unkilled, it threw
-     * the InterruptedException of a JDK call (a {@code Thread.sleep}) on which a {@link Timeout}'s
-     * close() reported itself (the outermost, reported last), else the kill.
-     */
-    private GreenletExit interruption(Throwable thrown) {
-        Timeout fired = null;
-        if (!killRequested()) {
-            for (Throwable suppressed : thrown.getSuppressed()) {
-                if (suppressed instanceof Timeout.Expired expired && expired.timeout() != null) {
-                    fired = expired.timeout();
-                }
-            }
-        }
-        if (fired == null) {
-            return new GreenletExit(name() + " killed", thrown);
-        }
-        Timeout.Expired expired = fired.expired();
-        expired.initCause(thrown);
-        return expired;
     }
 
     /**

@@ -152,6 +152,20 @@ public final class Timeout implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The timeout whose {@link #close()} added its {@link Expired} to {@code thrown} as suppressed (the
+     * outermost, closed last), or null: {@code thrown} is then what the interrupt made a JDK call throw.
+     */
+    static Timeout reportedOn(Throwable thrown) {
+        Timeout found = null;
+        for (Throwable suppressed : thrown.getSuppressed()) {
+            if (suppressed instanceof Expired expired && expired.timeout != null) {
+                found = expired.timeout;
+            }
+        }
+        return found;
+    }
+
     Expired expired() {
         return new Expired("timed out after " + duration, this);
     }
