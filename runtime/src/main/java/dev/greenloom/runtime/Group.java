@@ -126,15 +126,15 @@ public sealed class Group permits Pool, Scope.Members {
 
     /**
      * Waits at most {@code nanos} (negative: no limit) until the group is empty; true if it is.
-     * Walks the members, waiting for each one still running, until a whole walk finds no member
-     * running and none adopted since it began.
+     * Walks the members, waiting for each one still running or running its link callbacks (as in
+     * gevent, join returns after them), until a whole walk finds none and none adopted since it began.
      */
     final boolean await(long nanos) {
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
         while (true) {
             Greenlet<?> top = members.newest();
-            for (Greenlet<?> member : members.running(top)) {
-                if (!member.ready() && !member.await(nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
+            for (Greenlet<?> member : members.unfinished(top)) {
+                if (!member.callbacksRan() && !member.await(nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
                     return false;
                 }
             }

@@ -192,20 +192,36 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
-     * Waits until ready, at most {@code nanos} (negative: no limit).
+     * Waits until ready and the callbacks {@link #addCallback added} before release have run, at most
+     * {@code nanos} (negative: no limit).
      *
      * @return whether it is ready
      * @throws GreenletExit if interrupted (interrupt status kept), Timeout.Expired if a Timeout fired
      */
     final boolean await(long nanos) {
-        if (ready()) {
+        if (callbacksRan()) {
             return true;
         }
-        if (awaitOrInterrupted(nanos)) {
-            return ready();
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        if (!ready()) {
+            if (!awaitOrInterrupted(nanos)) {
+                throw Interruption.raise(new InterruptedException());
+            }
+            if (!ready()) {
+                return false;
+            }
         }
-        throw Interruption.raise(new InterruptedException());
+        // As in gevent, a wait ends after the callbacks linked before it (they are short, and run on
+        // the finishing thread right after release); a callback itself does not wait, so callbacks
+        // of greenlets that end together cannot wait for each other.
+        while (!callbacksRan() && !Greenlet.inCallbacks() && (nanos < 0 || deadline - System.nanoTime() > 0)) {
+            Thread.yield();
+        }
+        return true;
     }
+
+    /** True once ready and the callbacks added before {@link #release()} have run. */
+    abstract boolean callbacksRan();
 
     /** Waits until ready whatever interrupts arrive meanwhile; an interrupt is kept in the thread's status. */
     final void awaitUninterruptibly() {
