@@ -132,7 +132,7 @@ public final class Green {
         long deadline = Durations.deadline(timeout);
         List<G> finished = new ArrayList<>(greenlets.size());
         for (G greenlet : greenlets) {
-            if (greenlet.ready() || greenlet.await(Durations.remaining(deadline))) {
+            if (greenlet.await(Durations.remaining(deadline))) {
                 finished.add(greenlet);
             }
         }

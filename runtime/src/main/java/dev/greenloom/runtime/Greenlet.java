@@ -251,9 +251,9 @@ public final class Greenlet<T> extends Outcome<T> {
      * Calls {@code callback} with this greenlet once it has finished, whichever way (gevent's
      * {@code link}). Callbacks run in registration order on the greenlet's own thread, with its
      * interrupt status clear and {@link #ready()} true; as in gevent, {@link #join()}, {@link #get()},
-     * {@link Green#joinAll(java.util.Collection)} and {@link Group#join()} return once the callbacks
-     * linked before the greenlet finished have run (called from a callback, they do not wait for
-     * other greenlets' callbacks). A greenlet killed before it started runs them on the killing
+     * {@link Green#joinAll(java.util.Collection)} (timed or not) and {@link Group#join()} return once
+     * the callbacks linked before the greenlet finished have run (called from a callback, they do not
+     * wait for other greenlets' callbacks). A greenlet killed before it started runs them on the killing
      * thread, and those waits do not wait for them. If the greenlet has already finished, the
      * callback runs at once on the calling thread. A callback that throws does not change the
      * greenlet's outcome or stop other callbacks: its exception goes to the thread's uncaught

@@ -340,6 +340,23 @@ class GreenletTest {
     }
 
     @Test
+    void joinAllWithTimeoutReturnsAfterTheCallbacksOfAGreenletThatEndedJustBefore() {
+        CountDownLatch inCallback = new CountDownLatch(1);
+        AtomicReference<String> seen = new AtomicReference<>();
+        Greenlet<String> job = Green.spawn(() -> "done");
+        job.link(g -> {
+            inCallback.countDown();
+            Green.sleep(Duration.ofMillis(100));
+            seen.set(g.value());
+        });
+        GreenTest.await(inCallback);
+
+        assertEquals(List.of(job), Green.joinAll(List.of(job), Duration.ofSeconds(30)));
+
+        assertEquals("done", seen.get());
+    }
+
+    @Test
     void aCallbackMayJoinItsOwnGreenletAndAnotherOneEndingMeanwhile() {
         CountDownLatch go = new CountDownLatch(1);
         Greenlet<String> first = Green.spawn(() -> {
