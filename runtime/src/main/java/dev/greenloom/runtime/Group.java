@@ -98,6 +98,11 @@ public sealed class Group permits Pool, Scope.Members {
         return members.running().size();
     }
 
+    /** The greenlets of this group still running or running their link callbacks, newest first. */
+    final List<Greenlet<?>> unfinished() {
+        return members.unfinished(members.newest());
+    }
+
     /** A snapshot of the greenlets of this group still running, oldest first. */
     public List<Greenlet<?>> greenlets() {
         return List.copyOf(members.running().reversed());

@@ -211,24 +211,36 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
                 return false;
             }
         }
-        // As in gevent, a wait ends after the callbacks linked before it (they are short, and run on
-        // the finishing thread right after release); a callback itself does not wait, so callbacks
-        // of greenlets that end together cannot wait for each other.
-        while (!callbacksRan() && !Greenlet.inCallbacks() && (nanos < 0 || deadline - System.nanoTime() > 0)) {
+        awaitCallbacks(nanos < 0 ? Long.MAX_VALUE : deadline);
+        return true;
+    }
+
+    /**
+     * Once ready, waits until the callbacks linked before have run, or until the System.nanoTime()
+     * {@code deadline} (Long.MAX_VALUE: none). As in gevent, a wait ends after them (they are short,
+     * and run on the finishing thread right after release); a callback itself does not wait, so
+     * callbacks of greenlets that end together cannot wait for each other.
+     */
+    private void awaitCallbacks(long deadline) {
+        while (!callbacksRan() && !Greenlet.inCallbacks()
+                && (deadline == Long.MAX_VALUE || deadline - System.nanoTime() > 0)) {
             Thread.yield();
         }
-        return true;
     }
 
     /** True once ready and the callbacks added before {@link #release()} have run. */
     abstract boolean callbacksRan();
 
-    /** Waits until ready whatever interrupts arrive meanwhile; an interrupt is kept in the thread's status. */
+    /**
+     * Waits until ready and the callbacks linked before have run, whatever interrupts arrive
+     * meanwhile; an interrupt is kept in the thread's status.
+     */
     final void awaitUninterruptibly() {
         boolean interrupted = false;
         while (!awaitOrInterrupted(-1)) {
             interrupted = true;
         }
+        awaitCallbacks(Long.MAX_VALUE);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
