@@ -53,6 +53,11 @@ public final class AsyncResult<T> extends Outcome<T> {
     }
 
     @Override
+    boolean callbacksRan() {
+        return ready(); // no callbacks
+    }
+
+    @Override
     String describe() {
         return "AsyncResult";
     }

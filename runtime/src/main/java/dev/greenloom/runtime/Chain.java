@@ -69,7 +69,7 @@ final class Chain {
             Greenlet<?> previous = newest;
             long count = 1;
             for (Greenlet<?> next = previous.next; next != null; next = next.next) {
-                if (next.ready()) {
+                if (next.callbacksRan()) {
                     previous.next = next.next;
                 } else {
                     previous = next;
@@ -90,17 +90,24 @@ final class Chain {
 
     /** The greenlets not finished, newest first. */
     List<Greenlet<?>> running() {
-        return running(newest);
+        return select(newest, false);
     }
 
-    /** The greenlets not finished, from {@code from} (a {@link #newest()}, or null) to the oldest. */
-    List<Greenlet<?>> running(Greenlet<?> from) {
-        List<Greenlet<?>> running = new ArrayList<>();
+    /**
+     * The greenlets not finished or still running their link callbacks, from {@code from} (a
+     * {@link #newest()}, or null) to the oldest.
+     */
+    List<Greenlet<?>> unfinished(Greenlet<?> from) {
+        return select(from, true);
+    }
+
+    private static List<Greenlet<?>> select(Greenlet<?> from, boolean withCallbacks) {
+        List<Greenlet<?>> selected = new ArrayList<>();
         for (Greenlet<?> greenlet = from; greenlet != null; greenlet = greenlet.next) {
-            if (!greenlet.ready()) {
-                running.add(greenlet);
+            if (withCallbacks ? !greenlet.callbacksRan() : !greenlet.ready()) {
+                selected.add(greenlet);
             }
         }
-        return running;
+        return selected;
     }
 }

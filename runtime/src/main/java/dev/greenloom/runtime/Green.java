@@ -70,7 +70,8 @@ public final class Green {
     }
 
     private static <T> Greenlet<T> startLater(Duration delay, Greenlet<T> greenlet) {
-        ScheduledFuture<?> start = Timers.schedule(greenlet::start, Durations.nanos(delay));
+        ScheduledFuture<?> start = Timers.schedule(greenlet::start,
+                Durations.nanos(Objects.requireNonNull(delay, "delay == null")));
         // A kill before the delay ends the greenlet: its timer goes too, instead of keeping the task
         // reachable until the delay is over. (Cancelling a timer that already fired does nothing.)
         greenlet.link(finished -> start.cancel(false));
@@ -109,7 +110,7 @@ public final class Green {
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets) {
         // No deadline to compute and no timed wait per greenlet: this is the hot path of spawn+join.
-        List<G> finished = new ArrayList<>(greenlets);
+        List<G> finished = new ArrayList<>(Objects.requireNonNull(greenlets, "greenlets == null"));
         for (G greenlet : finished) {
             greenlet.join();
         }
@@ -127,10 +128,11 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
         long deadline = Durations.deadline(timeout);
         List<G> finished = new ArrayList<>(greenlets.size());
         for (G greenlet : greenlets) {
-            if (greenlet.ready() || greenlet.await(Durations.remaining(deadline))) {
+            if (greenlet.await(Durations.remaining(deadline))) {
                 finished.add(greenlet);
             }
         }
@@ -157,6 +159,7 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<? extends G> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
         Set<G> done = Collections.newSetFromMap(new IdentityHashMap<>());
         Finishing<G> finishing = new Finishing<>(greenlets, Durations.deadline(timeout));
         try {
@@ -283,13 +286,17 @@ public final class Green {
      * The exception to throw when a blocking call outside greenloom (a JDK queue, a {@code Future},
      * socket I/O on a virtual thread) saw its thread interrupted, so that it behaves like greenloom's
      * own blocking calls: {@link Timeout.Expired} if one of the thread's {@link Timeout}s fired (the
-     * interrupt is consumed), otherwise {@link GreenletExit} with the interrupt status set.
+     * interrupt is consumed), also when that Timeout was closed before the catch, as in
      *
      * <pre>{@code
+     * try (var timeout = Timeout.start(Duration.ofSeconds(2))) {
+     *     reply = replies.take();           // a java.util.concurrent queue
      * } catch (InterruptedException e) {
-     *     throw Green.interrupted(e);
+     *     throw Green.interrupted(e);       // Timeout.Expired after 2 s
      * }
      * }</pre>
+     *
+     * <p>otherwise {@link GreenletExit} with the interrupt status set.
      *
      * @param cause the exception that reported the interrupt
      */
@@ -304,6 +311,7 @@ public final class Green {
      * @throws GreenletExit if the calling thread is interrupted while it waits
      */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
         for (Greenlet<?> greenlet : greenlets) {
             greenlet.requestKill();
         }

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread safety: every method may be called from any thread. Memory consistency effects: actions
  * of the greenlet's task happen-before a {@link #join()}, {@link #get()}, {@link #value()} or
- * {@link #ready()} that observes it finished, and before its linked callbacks run.
+ * {@link #ready()} that observes it finished, and before its linked callbacks run, whose actions
+ * happen-before the return of a {@link #join()} or {@link #get()} that waited for them.
  *
  * @param <T> the value the task returns ({@link Void} for a {@link Runnable})
  */
@@ -62,6 +63,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /** The virtual thread, created with the greenlet, until the outcome is settled; then null. */
     private volatile Thread thread;
     private volatile int flags;
+    /** Set once the callbacks linked before the outcome was released have run. */
+    private volatile boolean callbacksRan;
     /** The next older greenlet in the {@link Chain} that holds this one: its owner's members, else {@link #LIVE}. */
     Greenlet<?> next;
 
@@ -247,11 +250,14 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Calls {@code callback} with this greenlet once it has finished, whichever way (gevent's
      * {@code link}). Callbacks run in registration order on the greenlet's own thread, with its
-     * interrupt status clear, after {@link #join()} returns for others (for a greenlet killed before
-     * it started, on the killing thread); if the greenlet has already finished, the callback runs at
-     * once on the calling thread. A callback that throws does not change the greenlet's outcome or
-     * stop other callbacks: its exception goes to the thread's uncaught exception handler. Callbacks
-     * should be short; they cannot be removed.
+     * interrupt status clear and {@link #ready()} true; as in gevent, {@link #join()}, {@link #get()},
+     * {@link Green#joinAll(java.util.Collection)} (timed or not) and {@link Group#join()} return once
+     * the callbacks linked before the greenlet finished have run (called from a callback, they do not
+     * wait for other greenlets' callbacks). A greenlet killed before it started runs them on the killing
+     * thread, and those waits do not wait for them. If the greenlet has already finished, the
+     * callback runs at once on the calling thread. A callback that throws does not change the
+     * greenlet's outcome or stop other callbacks: its exception goes to the thread's uncaught
+     * exception handler. Callbacks should be short; they cannot be removed.
      */
     public void link(Consumer<? super Greenlet<T>> callback) {
         addLink(callback);
@@ -294,7 +300,9 @@ public final class Greenlet<T> extends Outcome<T> {
         // A kill decides the outcome, as cancel(true) does a FutureTask's: a task that swallowed the
         // interrupt (a handler catching the IOException of its interrupted socket) still ends killed.
         if (killRequested() ? !(thrown instanceof GreenletExit) : thrown instanceof InterruptedException) {
-            thrown = new GreenletExit(name() + " killed", thrown);
+            // Unkilled, an InterruptedException is a Timeout's (a Thread.sleep in a Timeout block), if one fired.
+            thrown = killRequested() ? new GreenletExit(name() + " killed", thrown)
+                    : Interruption.raise((InterruptedException) thrown);
             result = null;
         }
         finish(result, thrown);
@@ -312,7 +320,9 @@ public final class Greenlet<T> extends Outcome<T> {
         }
         // Links added until now run here; later ones run at once in link(), when ready() is already true.
         List<Object> callbacks = release();
-        if (thread == Thread.currentThread()) {
+        if (thread != Thread.currentThread()) {
+            callbacksRan = true; // on a killer's thread, callbacks may wait for this greenlet, and are not in inCallbacks()
+        } else {
             // No kill interrupts once ready; one already interrupting is waited out (both sides' atomics
             // are full fences, so either the killer sees ready or this sees INTERRUPTING). Clearing
             // after that leaves no interrupt for the callbacks.
@@ -327,6 +337,17 @@ public final class Greenlet<T> extends Outcome<T> {
         for (Object callback : callbacks) {
             runLink((Consumer<? super Greenlet<T>>) callback);
         }
+        callbacksRan = true;
+    }
+
+    @Override
+    boolean callbacksRan() {
+        return callbacksRan;
+    }
+
+    /** True when called from link callbacks that a greenlet runs on its own thread once it finished. */
+    static boolean inCallbacks() {
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body && body.greenlet().ready();
     }
 
     private void runLink(Consumer<? super Greenlet<T>> callback) {

@@ -98,6 +98,11 @@ public sealed class Group permits Pool, Scope.Members {
         return members.running().size();
     }
 
+    /** The greenlets of this group still running or running their link callbacks, newest first. */
+    final List<Greenlet<?>> unfinished() {
+        return members.unfinished(members.newest());
+    }
+
     /** A snapshot of the greenlets of this group still running, oldest first. */
     public List<Greenlet<?>> greenlets() {
         return List.copyOf(members.running().reversed());
@@ -126,15 +131,15 @@ public sealed class Group permits Pool, Scope.Members {
 
     /**
      * Waits at most {@code nanos} (negative: no limit) until the group is empty; true if it is.
-     * Walks the members, waiting for each one still running, until a whole walk finds no member
-     * running and none adopted since it began.
+     * Walks the members, waiting for each one still running or running its link callbacks (as in
+     * gevent, join returns after them), until a whole walk finds none and none adopted since it began.
      */
     final boolean await(long nanos) {
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
         while (true) {
             Greenlet<?> top = members.newest();
-            for (Greenlet<?> member : members.running(top)) {
-                if (!member.ready() && !member.await(nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
+            for (Greenlet<?> member : members.unfinished(top)) {
+                if (!member.callbacksRan() && !member.await(nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
                     return false;
                 }
             }
@@ -145,12 +150,15 @@ public sealed class Group permits Pool, Scope.Members {
     }
 
     /**
-     * Kills every greenlet of the group and waits until they have finished.
+     * Kills every greenlet of the group and waits until they have finished, including ones spawned
+     * meanwhile (by a dying member's {@code finally}, say), as gevent's {@code Group.kill} does.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
      */
     public void kill() {
-        Green.killAll(greenlets());
+        for (List<Greenlet<?>> left = greenlets(); !left.isEmpty(); left = greenlets()) {
+            Green.killAll(left);
+        }
     }
 
     /** How many results of {@link #imapUnordered} may wait unread before its feeder stops spawning. */
@@ -170,6 +178,7 @@ public sealed class Group permits Pool, Scope.Members {
      */
     public <T, R> List<R> map(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
+        Objects.requireNonNull(items, "items == null");
         List<Greenlet<R>> jobs = new ArrayList<>(items instanceof Collection<?> known ? known.size() : 16);
         for (T item : items) {
             jobs.add(spawn(() -> function.apply(item)));

@@ -9,14 +9,20 @@ final class Interruption {
 
     /**
      * The exception a blocking call throws when its thread was interrupted: {@link Timeout.Expired}
-     * if one of the thread's {@link Timeout}s fired (the interrupt is consumed), otherwise
-     * {@link GreenletExit} with the interrupt status set again. A kill wins over a timeout.
+     * if one of the thread's {@link Timeout}s fired (the interrupt is consumed), or was closed since
+     * and reported itself on {@code cause} (caught in the catch clause of the Timeout's own try),
+     * otherwise {@link GreenletExit} with the interrupt status set again. A kill wins over a timeout.
      */
     static RuntimeException raise(Exception cause) {
         boolean killed = killed();
         Timeout fired = killed ? null : Timeout.takeFired();
+        if (fired == null && !killed) {
+            fired = Timeout.reportedOn(cause);
+        }
         if (fired != null) {
-            return fired.expired();
+            Timeout.Expired expired = fired.expired();
+            expired.initCause(cause);
+            return expired;
         }
         Thread.currentThread().interrupt();
         return new GreenletExit(killed ? Greenlet.current().name() + " killed" : "interrupted", cause);

@@ -192,27 +192,55 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
-     * Waits until ready, at most {@code nanos} (negative: no limit).
+     * Waits until ready and the callbacks {@link #addCallback added} before release have run, at most
+     * {@code nanos} (negative: no limit).
      *
      * @return whether it is ready
      * @throws GreenletExit if interrupted (interrupt status kept), Timeout.Expired if a Timeout fired
      */
     final boolean await(long nanos) {
-        if (ready()) {
+        if (callbacksRan()) {
             return true;
         }
-        if (awaitOrInterrupted(nanos)) {
-            return ready();
+        long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        if (!ready()) {
+            if (!awaitOrInterrupted(nanos)) {
+                throw Interruption.raise(new InterruptedException());
+            }
+            if (!ready()) {
+                return false;
+            }
         }
-        throw Interruption.raise(new InterruptedException());
+        awaitCallbacks(nanos < 0 ? Long.MAX_VALUE : deadline);
+        return true;
     }
 
-    /** Waits until ready whatever interrupts arrive meanwhile; an interrupt is kept in the thread's status. */
+    /**
+     * Once ready, waits until the callbacks linked before have run, or until the System.nanoTime()
+     * {@code deadline} (Long.MAX_VALUE: none). As in gevent, a wait ends after them (they are short,
+     * and run on the finishing thread right after release); a callback itself does not wait, so
+     * callbacks of greenlets that end together cannot wait for each other.
+     */
+    private void awaitCallbacks(long deadline) {
+        while (!callbacksRan() && !Greenlet.inCallbacks()
+                && (deadline == Long.MAX_VALUE || deadline - System.nanoTime() > 0)) {
+            Thread.yield();
+        }
+    }
+
+    /** True once ready and the callbacks added before {@link #release()} have run. */
+    abstract boolean callbacksRan();
+
+    /**
+     * Waits until ready and the callbacks linked before have run, whatever interrupts arrive
+     * meanwhile; an interrupt is kept in the thread's status.
+     */
     final void awaitUninterruptibly() {
         boolean interrupted = false;
         while (!awaitOrInterrupted(-1)) {
             interrupted = true;
         }
+        awaitCallbacks(Long.MAX_VALUE);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

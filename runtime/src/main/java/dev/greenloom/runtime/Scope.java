@@ -135,7 +135,7 @@ public final class Scope implements AutoCloseable {
 
     /**
      * Closes the scope: later spawns throw, children still running are killed (interrupted), and
-     * close returns once every child has ended. It never reports child failures (call
+     * close returns once every child has ended and run its link callbacks. It never reports child failures (call
      * {@link #join()} first for those). It keeps waiting when the closing thread is interrupted,
      * and returns with the interrupt status set; a child that ignores interrupts delays it. Closing
      * again does nothing.
@@ -147,7 +147,7 @@ public final class Scope implements AutoCloseable {
     public void close() {
         checkOwner();
         closed = true;
-        for (List<Greenlet<?>> left = members.greenlets(); !left.isEmpty(); left = members.greenlets()) {
+        for (List<Greenlet<?>> left = members.unfinished(); !left.isEmpty(); left = members.unfinished()) {
             for (Greenlet<?> child : left) {
                 child.requestKill();
             }

@@ -19,7 +19,8 @@ import java.util.concurrent.ScheduledFuture;
  * {@link Expired}; JDK calls throw what they throw on interrupt (a socket read on a virtual thread
  * closes the socket and throws {@code SocketException}, {@code Thread.sleep} throws
  * {@code InterruptedException}), and {@link #close()} throws {@link Expired} if nothing else did,
- * else adds it to that exception as suppressed. For such calls,
+ * else adds it to that exception as suppressed (a greenlet whose task throws such an
+ * {@code InterruptedException} ends with the {@link Expired} as its exception). For such calls,
  * {@code Green.withTimeout(d, () -> fetch(url), null)} returns its fallback whatever the task threw
  * after the deadline. Leaving the block always cancels the timer and leaves no stray interrupt
  * behind. Timeouts nest: the earliest deadline wins, and when several have passed the outermost is
@@ -148,6 +149,20 @@ public final class Timeout implements AutoCloseable {
             found.state = DELIVERED;
         }
         Thread.interrupted();
+        return found;
+    }
+
+    /**
+     * The timeout whose {@link #close()} added its {@link Expired} to {@code thrown} as suppressed (the
+     * outermost, closed last), or null: {@code thrown} is then what the interrupt made a JDK call throw.
+     */
+    static Timeout reportedOn(Throwable thrown) {
+        Timeout found = null;
+        for (Throwable suppressed : thrown.getSuppressed()) {
+            if (suppressed instanceof Expired expired && expired.timeout != null) {
+                found = expired.timeout;
+            }
+        }
         return found;
     }
 

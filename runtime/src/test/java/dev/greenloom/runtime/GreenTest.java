@@ -17,8 +17,10 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,21 @@ class GreenTest {
             assertSame(timeout, expired.timeout());
             assertFalse(Thread.currentThread().isInterrupted());
         }
+    }
+
+    // The natural Java form: the catch clause runs after the try-with-resources closed the Timeout.
+    @Test
+    void interruptedGivesTimeoutExpiredInTheCatchOfTheTimeoutsOwnTry() {
+        BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+        Timeout.Expired expired = assertThrows(Timeout.Expired.class, () -> {
+            try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+                replies.take();
+            } catch (InterruptedException e) {
+                throw Green.interrupted(e);
+            }
+        });
+        assertFalse(Thread.interrupted(), "no interrupt left behind");
+        assertInstanceOf(InterruptedException.class, expired.getCause());
     }
 
     private static final Duration LONG = Duration.ofSeconds(30);
@@ -328,6 +345,22 @@ class GreenTest {
             assertSame(outer, expired.timeout());
         }
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void nullArgumentsAreNamedInTheException() {
+        List<Greenlet<?>> none = List.of();
+        assertEquals("greenlets == null", assertThrows(NullPointerException.class, () -> Green.joinAll(null)).getMessage());
+        assertEquals("greenlets == null",
+                assertThrows(NullPointerException.class, () -> Green.joinAll(null, LONG)).getMessage());
+        assertEquals("greenlets == null",
+                assertThrows(NullPointerException.class, () -> Green.joinAllOrThrow(null)).getMessage());
+        assertEquals("greenlets == null", assertThrows(NullPointerException.class, () -> Green.killAll(null)).getMessage());
+        assertEquals("delay == null",
+                assertThrows(NullPointerException.class, () -> Green.spawnLater(null, () -> { })).getMessage());
+        assertEquals("items == null",
+                assertThrows(NullPointerException.class, () -> new Group().map(x -> x, null)).getMessage());
+        assertEquals(List.of(), Green.joinAll(none, LONG));
     }
 
     @Test

@@ -315,6 +315,66 @@ class GreenletTest {
         assertEquals(job.name(), reportedBy.get());
     }
 
+    // gevent's g.link(cb); g.join(): the callback has run when join (or get, or joinAll) returns.
+    @Test
+    void joinAndGetReturnAfterTheCallbacksLinkedBeforeRan() {
+        for (int round = 0; round < 3; round++) {
+            CountDownLatch linked = new CountDownLatch(1);
+            Greenlet<String> job = Green.spawn(() -> {
+                linked.await();
+                return "done";
+            });
+            AtomicReference<String> seen = new AtomicReference<>();
+            job.link(g -> {
+                Green.sleep(Duration.ofMillis(100));
+                seen.set(g.value());
+            });
+            linked.countDown();
+            switch (round) {
+                case 0 -> job.join();
+                case 1 -> job.get();
+                default -> Green.joinAll(List.of(job));
+            }
+            assertEquals("done", seen.get(), "round " + round);
+        }
+    }
+
+    @Test
+    void joinAllWithTimeoutReturnsAfterTheCallbacksOfAGreenletThatEndedJustBefore() {
+        CountDownLatch inCallback = new CountDownLatch(1);
+        AtomicReference<String> seen = new AtomicReference<>();
+        Greenlet<String> job = Green.spawn(() -> "done");
+        job.link(g -> {
+            inCallback.countDown();
+            Green.sleep(Duration.ofMillis(100));
+            seen.set(g.value());
+        });
+        GreenTest.await(inCallback);
+
+        assertEquals(List.of(job), Green.joinAll(List.of(job), Duration.ofSeconds(30)));
+
+        assertEquals("done", seen.get());
+    }
+
+    @Test
+    void aCallbackMayJoinItsOwnGreenletAndAnotherOneEndingMeanwhile() {
+        CountDownLatch go = new CountDownLatch(1);
+        Greenlet<String> first = Green.spawn(() -> {
+            go.await();
+            return "first";
+        });
+        Greenlet<String> second = Green.spawn(() -> {
+            go.await();
+            return "second";
+        });
+        AsyncResult<String> seen = new AsyncResult<>();
+        first.link(g -> seen.set(g.get() + " " + second.get()));
+        second.link(g -> first.join());
+        go.countDown();
+        assertEquals("first second", seen.get(Duration.ofSeconds(30)));
+        second.join();
+    }
+
     @Test
     void linkOnAFinishedGreenletRunsAtOnceAndReportsItsExceptionToTheHandler() {
         Greenlet<String> job = Green.spawn(() -> "v");
@@ -444,6 +504,21 @@ class GreenletTest {
         killed.kill();
         assertEquals(timedOut.name() + "[timed out]", timedOut.toString());
         assertEquals(killed.name() + "[killed]", killed.toString());
+    }
+
+    // gevent's time.sleep ported as Thread.sleep: the Timeout's close() reports itself on the InterruptedException.
+    @Test
+    void aGreenletWhoseTimeoutInterruptedAJdkCallEndsTimedOutNotKilled() {
+        Greenlet<String> job = Green.spawn(() -> {
+            try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+                Thread.sleep(60_000);
+                return "slept";
+            }
+        });
+        job.join();
+        Timeout.Expired expired = assertInstanceOf(Timeout.Expired.class, job.exception());
+        assertInstanceOf(InterruptedException.class, expired.getCause());
+        assertEquals(job.name() + "[timed out]", job.toString());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,28 @@ class GroupTest {
 
         assertEquals(0, group.size());
         members.forEach(m -> assertInstanceOf(GreenletExit.class, m.exception()));
+    }
+
+    // gevent's Group.kill kills until the group is empty, as join waits for members spawned meanwhile.
+    @Test
+    void killAlsoEndsAMemberSpawnedByADyingMember() {
+        Group group = new Group();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Greenlet<Void>> cleanup = new AtomicReference<>();
+        group.spawn(() -> {
+            try {
+                started.countDown();
+                Green.sleep(Duration.ofSeconds(30));
+            } finally {
+                cleanup.set(group.spawn(() -> Green.sleep(Duration.ofSeconds(30))));
+            }
+        });
+        GreenTest.await(started);
+
+        group.kill();
+
+        assertEquals(0, group.size());
+        assertInstanceOf(GreenletExit.class, cleanup.get().exception());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -71,6 +72,22 @@ class PoolTest {
         }
         GreenTest.await(called);
         assertEquals(Set.of(0, 1, 4, 9, 16, 25, 36, 49, 64, 81), results);
+    }
+
+    // The same as gevent writes it: pool.join() returns after the callbacks of apply_async ran.
+    @Test
+    void joinReturnsAfterTheCompletionCallbacksRan() {
+        Pool pool = new Pool(3);
+        List<Integer> results = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 10; i++) {
+            int x = i;
+            pool.spawn(() -> x * x).link(job -> {
+                Green.sleep(Duration.ofMillis(x == 9 ? 200 : 1));
+                results.add(job.value());
+            });
+        }
+        pool.join();
+        assertEquals(10, results.size());
     }
 
     @Test

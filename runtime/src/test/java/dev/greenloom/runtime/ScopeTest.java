@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
@@ -38,6 +39,27 @@ class ScopeTest {
         }
         List<Greenlet<?>> live = Green.live();
         assertTrue(children.stream().noneMatch(live::contains), "a child outlived its scope");
+    }
+
+    @Test
+    void closeReturnsAfterTheChildrensLinkCallbacksRan() {
+        AtomicInteger ended = new AtomicInteger();
+        CountDownLatch quickInCallback = new CountDownLatch(1);
+        try (Scope scope = Green.scope()) {
+            scope.spawn(() -> "quick").link(g -> {
+                quickInCallback.countDown();
+                Green.sleep(Duration.ofMillis(100));
+                ended.incrementAndGet();
+            });
+            for (int i = 0; i < 10; i++) {
+                scope.spawn(() -> Green.sleep(LONG)).link(g -> {
+                    Green.sleep(Duration.ofMillis(100));
+                    ended.incrementAndGet();
+                });
+            }
+            GreenTest.await(quickInCallback);
+        }
+        assertEquals(11, ended.get());
     }
 
     @Test
