@@ -14,9 +14,18 @@ final class Interruption {
      */
     static RuntimeException raise(Exception cause) {
         boolean killed = killed();
-        Timeout fired = killed ? null : Timeout.takeFired();
-        if (fired != null) {
-            return fired.expired();
+        if (!killed) {
+            Timeout fired = Timeout.takeFired();
+            if (fired != null) {
+                return fired.expired();
+            }
+            // In try (var t = Timeout.start(d)) { ... } catch (InterruptedException e), close() ran first:
+            // it consumed the interrupt and added its Expired to the exception as suppressed.
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (suppressed instanceof Timeout.Expired expired) {
+                    return expired;
+                }
+            }
         }
         Thread.currentThread().interrupt();
         return new GreenletExit(killed ? Greenlet.current().name() + " killed" : "interrupted", cause);

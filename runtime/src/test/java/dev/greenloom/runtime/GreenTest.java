@@ -43,6 +43,20 @@ class GreenTest {
         }
     }
 
+    // The usual shape: the catch runs after the Timeout's close(), which consumed the interrupt and
+    // added its Expired to the InterruptedException as suppressed.
+    @Test
+    void interruptedGivesTheExpiryOfATimeoutClosedByTryWithResources() {
+        RuntimeException thrown = null;
+        try (Timeout timeout = Timeout.start(Duration.ofMillis(10))) {
+            Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+            thrown = Green.interrupted(e);
+        }
+        assertInstanceOf(Timeout.Expired.class, thrown);
+        assertFalse(Thread.interrupted(), "no stray interrupt");
+    }
+
     private static final Duration LONG = Duration.ofSeconds(30);
 
     // gevent's "synchronous vs asynchronous" example: test1 and test2 sleep, output 1, 2, 4, 3.
