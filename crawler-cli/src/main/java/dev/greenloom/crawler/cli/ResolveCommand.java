@@ -58,7 +58,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Reads host names or URLs, one per line, from FILEs or standard input (-); blank lines and # comments "
                     + "are skipped. Every line gets one answer line, in input order unless --unordered:",
-            "  host<TAB>address address...[<TAB>via cname cname...]   or   host<TAB>ERROR reason[<TAB>via cname...]",
+            "  host<TAB>address address...[<TAB>via cname cname...]",
+            "  host<TAB>ERROR reason[<TAB>via cname...]",
             "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

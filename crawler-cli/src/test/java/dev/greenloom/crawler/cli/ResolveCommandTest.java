@@ -373,6 +373,15 @@ class ResolveCommandTest {
         assertTrue(result.err().contains("Usage: greenloom resolve"), result.err());
     }
 
+    @Test
+    void theHelpShowsEachAnswerFormatUnbroken() {
+        Result result = run("", "--help");
+        assertEquals(Main.EXIT_OK, result.exitCode());
+        List<String> lines = result.out().lines().map(String::strip).toList();
+        assertTrue(lines.contains("host<TAB>address address...[<TAB>via cname cname...]"), result.out());
+        assertTrue(lines.contains("host<TAB>ERROR reason[<TAB>via cname...]"), result.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--concurrency 0", "--type BOGUS", "--timeout soon", "--resolver [::1", "--json --csv", "--retries -1", "--retries 101"})
