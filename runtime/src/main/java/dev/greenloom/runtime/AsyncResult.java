@@ -1,5 +1,6 @@
 package dev.greenloom.runtime;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The first {@code set} or {@code setException} wins; later ones return false and change
- * nothing. {@link #get()} throws a {@link java.util.concurrent.CompletionException} wrapping the
+ * nothing. {@link #await(Duration)} waits without reading the result (gevent's {@code wait}); {@link #get()} throws a {@link java.util.concurrent.CompletionException} wrapping the
  * exception. Safe for concurrent use. Memory consistency effects: actions before the winning
  * {@code set}/{@code setException} happen-before any read that observes the result ready.
  *
@@ -40,6 +41,29 @@ public final class AsyncResult<T> extends Outcome<T> {
      */
     public boolean setException(Throwable exception) {
         return complete(null, Objects.requireNonNull(exception, "exception == null"));
+    }
+
+    /**
+     * Waits until the result is set, a value or an exception, without throwing that exception.
+     *
+     * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     */
+    public void await() {
+        await(-1);
+    }
+
+    /**
+     * Waits at most {@code timeout} until the result is set, a value or an exception, without
+     * throwing that exception (gevent's {@code wait(timeout)}; read it with {@link #value()} or
+     * {@link #exception()}).
+     *
+     * @return true if it is set, false if the timeout elapsed first
+     * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
+     * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
+     */
+    public boolean await(Duration timeout) {
+        return await(Durations.nanos(timeout));
     }
 
     private boolean complete(T value, Throwable exception) {

@@ -52,6 +52,17 @@ class AsyncResultTest {
     }
 
     @Test
+    void awaitWaitsForAnExceptionWithoutThrowingIt() {
+        AsyncResult<String> result = new AsyncResult<>();
+        assertFalse(result.await(Duration.ofMillis(20)));
+        IllegalStateException boom = new IllegalStateException("boom");
+        Green.spawnLater(Duration.ofMillis(20), () -> result.setException(boom));
+        result.await();
+        assertTrue(result.await(Duration.ZERO));
+        assertSame(boom, result.exception());
+    }
+
+    @Test
     void nullIsAValue() {
         AsyncResult<String> result = new AsyncResult<>();
         result.set(null);
