@@ -14,8 +14,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The first {@code set} or {@code setException} wins; later ones return false and change
- * nothing. {@link #await(Duration)} waits without reading the result (gevent's {@code wait}); {@link #get()} throws a {@link java.util.concurrent.CompletionException} wrapping the
- * exception. Safe for concurrent use. Memory consistency effects: actions before the winning
+ * nothing. {@link #await(Duration)} waits without reading the result (gevent's {@code wait});
+ * {@link #get()} throws a {@link java.util.concurrent.CompletionException} wrapping the exception.
+ * Safe for concurrent use. Memory consistency effects: actions before the winning
  * {@code set}/{@code setException} happen-before any read that observes the result ready.
  *
  * @param <T> the value
