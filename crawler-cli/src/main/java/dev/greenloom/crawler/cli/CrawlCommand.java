@@ -241,7 +241,7 @@ public final class CrawlCommand implements Callable<Integer> {
     private int crawl(InputLines lines, PrintWriter err) throws IOException {
         ResumeState resumed = resume
                 ? ResumeState.load(report, FrontierLog.pathFor(report))
-                : new ResumeState(Set.of(), Set.of(), List.of(), 0);
+                : ResumeState.none();
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
@@ -303,6 +303,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 .timeout(timeout)
                 .finishedEarlier(resumed.finished())
                 .duplicatesReportedEarlier(resumed.duplicates())
+                .redirectedEarlier(resumed.redirects())
                 .unfinishedEarlier(resumed.pending().size());
         if (maxPages != null) {
             builder.maxPages(maxPages);

@@ -117,6 +117,11 @@ public final class Crawler {
      * concurrent so that links already queued can be skipped without the lock or normalising them again.
      */
     private final Map<String, String> seen = new ConcurrentHashMap<>();
+    /**
+     * Normalised URLs a redirect led to, and so fetched, to the URL that redirected there: a link to one, queued
+     * before the redirect was followed, is reported as a duplicate instead of fetched again.
+     */
+    private final Map<String, String> fetchedThroughRedirect = new ConcurrentHashMap<>();
     /** Pages queued (ready or parked) and not started. Guarded by lock. */
     private int pending;
     /** Pages being visited. Guarded by lock. */
@@ -146,6 +151,12 @@ public final class Crawler {
         this.timeout = builder.timeout;
         this.finishedEarlier = builder.finishedEarlier;
         this.duplicatesEarlier = builder.duplicatesEarlier;
+        builder.redirectedEarlier.forEach((target, from) -> {
+            String url = normalise(target);
+            if (url != null) {
+                fetchedThroughRedirect.putIfAbsent(url, from);
+            }
+        });
         this.admitted = builder.unfinishedEarlier;
         this.discoveryLog = builder.discoveryLog;
         this.robotsAgents = robotsAgents(fetcher.userAgent());
@@ -427,6 +438,11 @@ public final class Crawler {
     private PageRecord fetchPage(Work work) {
         FetchResult result;
         try {
+            String redirectedHere = fetchedThroughRedirect.get(work.url());
+            if (redirectedHere != null) {
+                return record(work.url(), work.depth(), work.parent(), "duplicate", work.url() + " is a duplicate of "
+                        + redirectedHere + ", which redirected to it; fetched once");
+            }
             Host host = work.host();
             String origin = origin(HttpUrl.get(work.url()));
             BaseRobotRules rules = ignoreRobots ? null : host.robots(origin);
@@ -436,11 +452,12 @@ public final class Crawler {
             }
             waitTurn(host, delay(rules));
             result = fetcher.fetch(work.url(), gate(work));
+            // Before the slot is freed, so that a queued link to the page the redirect reached, waiting for it, sees it.
+            if (result instanceof Fetched page && maxDepth > 0 && !page.finalUrl().equals(work.url())) {
+                seenAsRedirectTarget(page.finalUrl(), work.url());
+            }
         } finally {
             freeSlot(work);
-        }
-        if (result instanceof Fetched page && maxDepth > 0 && !page.finalUrl().equals(work.url())) {
-            seenAsRedirectTarget(page.finalUrl(), work.url());
         }
         if (result instanceof Fetched page && work.depth() < maxDepth && page.status() / 100 == 2
                 && HtmlLinks.isHtml(page.contentType())) {
@@ -451,12 +468,14 @@ public final class Crawler {
     }
 
     /**
-     * Counts the page a redirect from {@code requested} led to as seen, so that a recursive crawl does
-     * not fetch it again for a link found later (as {@code /docs} redirecting to {@code /docs/}, both linked).
+     * Counts the page a redirect from {@code requested} led to as seen and fetched, so that a recursive crawl does
+     * not fetch it again for a link found later or already queued (as {@code /docs} redirecting to {@code /docs/},
+     * both linked).
      */
     private void seenAsRedirectTarget(String finalUrl, String requested) {
         String url = normalise(finalUrl);
         if (url != null) {
+            fetchedThroughRedirect.putIfAbsent(url, requested);
             lock.lock();
             try {
                 seen.putIfAbsent(url, "the page " + requested + " redirected to");
@@ -816,6 +835,7 @@ public final class Crawler {
         private Set<String> finishedEarlier = Set.of();
         private Set<String> duplicatesEarlier = Set.of();
         private long unfinishedEarlier;
+        private Map<String, String> redirectedEarlier = Map.of();
         private DiscoveryLog discoveryLog;
 
         private Builder(Fetcher fetcher) {
@@ -915,6 +935,15 @@ public final class Crawler {
                 throw new IllegalArgumentException("count < 0");
             }
             this.unfinishedEarlier = count;
+            return this;
+        }
+
+        /**
+         * Final URLs of pages an earlier run reached through a redirect, to the URL that redirected there: a queued
+         * link to one is reported as a duplicate, not fetched again.
+         */
+        public Builder redirectedEarlier(Map<String, String> redirects) {
+            this.redirectedEarlier = Map.copyOf(redirects);
             return this;
         }
 

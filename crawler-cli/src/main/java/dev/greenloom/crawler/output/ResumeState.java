@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import java.util.function.Consumer;
  *   <li>{@link #duplicates()}: URLs whose {@code duplicate} lines are already reported.</li>
  *   <li>{@link #pending()}: URLs in the frontier log without an outcome, each once (its first logged depth and
  *       parent), in logged order.</li>
+ *   <li>{@link #redirects()}: the final URL of each finished page that was reached through a redirect, to the URL
+ *       that redirected there: that page was fetched, under the other URL.</li>
  * </ul>
  * A last line without its newline (torn by the kill) is ignored, as is any line that does not parse
  * ({@link #skippedLines()} counts them). Missing files count as empty. Memory: the finished URLs as strings in a set,
@@ -35,16 +38,23 @@ import java.util.function.Consumer;
  * @param finished     URLs already reported with an outcome
  * @param duplicates   URLs already reported as duplicate lines
  * @param pending      URLs queued but not reported, in the order they were queued
+ * @param redirects    final URLs of finished pages reached through a redirect, to the URL that redirected there
  * @param skippedLines torn or unreadable lines ignored in both files
  */
 public record ResumeState(Set<String> finished, Set<String> duplicates, List<FrontierEntry> pending,
-        int skippedLines) {
+        Map<String, String> redirects, int skippedLines) {
     private static final String DUPLICATE = "duplicate";
 
     public ResumeState {
         finished = Collections.unmodifiableSet(finished);
         duplicates = Collections.unmodifiableSet(duplicates);
         pending = List.copyOf(pending);
+        redirects = Collections.unmodifiableMap(redirects);
+    }
+
+    /** Nothing done yet: a run that does not resume. */
+    public static ResumeState none() {
+        return new ResumeState(Set.of(), Set.of(), List.of(), Map.of(), 0);
     }
 
     /** Reads {@code report} and {@code frontierLog} (either may be missing). */
@@ -54,12 +64,17 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
         int[] skipped = {0};
         Set<String> finished = new HashSet<>();
         Set<String> duplicates = new HashSet<>();
+        Map<String, String> redirects = new HashMap<>();
         readLines(report, skipped, members -> {
             String url = required(members, "url");
             if (DUPLICATE.equals(members.get("error_kind"))) {
                 duplicates.add(url);
             } else if (!notReached(members)) {
                 finished.add(url);
+                String finalUrl = members.get("final_url");
+                if (finalUrl != null && !finalUrl.equals(url)) {
+                    redirects.putIfAbsent(finalUrl, url);
+                }
             }
         });
         Set<String> queued = new HashSet<>();
@@ -70,7 +85,7 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
                 pending.add(new FrontierEntry(url, Integer.parseInt(members.get("depth")), members.get("parent")));
             }
         });
-        return new ResumeState(finished, duplicates, pending, skipped[0]);
+        return new ResumeState(finished, duplicates, pending, redirects, skipped[0]);
     }
 
     /**

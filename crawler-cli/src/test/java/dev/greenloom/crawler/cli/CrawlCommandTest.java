@@ -362,6 +362,37 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aResumedCrawlDoesNotFetchAgainAPageAnEarlierRedirectReached() throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getUrl().encodedPath();
+                hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                return switch (path) {
+                    case "/" -> html("<a href=/docs>docs</a> <a href=/docs/>docs, with the slash</a>");
+                    case "/docs" -> new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build();
+                    default -> html("the docs");
+                };
+            }
+        });
+        Path report = dir.resolve("report.jsonl");
+        Path input = list(url("/"));
+        assertEquals(Main.EXIT_OK, crawl("--depth", "1", "--concurrency", "1", "--report", report.toString(),
+                input.toString()), err.toString());
+        assertEquals(1, hits.get("/docs/").get(), Files.readString(report));
+        // As if the run had been killed before the queued link to /docs/ came up: it is left in the frontier.
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        Files.write(report, lines.stream().filter(line -> !line.contains("\"url\":\"" + url("/docs/") + "\"")).toList());
+
+        assertEquals(Main.EXIT_OK, crawl("--resume", "--depth", "1", "--report", report.toString(), input.toString()),
+                err.toString());
+
+        assertEquals(1, hits.get("/docs/").get());
+        assertEquals(List.of(url("/"), url("/docs"), url("/docs/")), reportUrls(report).stream().sorted().toList());
+        assertTrue(Files.readString(report).contains("\"error_kind\":\"duplicate\""), Files.readString(report));
+    }
+
+    @Test
     void resumeAfterAHardKillFetchesOnlyWhatWasLeft() throws Exception {
         int children = 20;
         CountDownLatch sixChildren = new CountDownLatch(6);

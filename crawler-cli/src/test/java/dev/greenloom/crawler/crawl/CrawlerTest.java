@@ -243,6 +243,21 @@ class CrawlerTest {
     }
 
     @Test
+    void aLinkQueuedBeforeARedirectReachedItsPageIsNotFetchedAgain() {
+        site.html("/", "<a href=/docs>docs</a> <a href=/docs/>docs, with the slash</a>");
+        site.pages.put("/docs", new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build());
+        site.html("/docs/", "the docs");
+
+        crawl(Crawler.builder(fetcher).depth(1).concurrency(1), url("/"));
+
+        assertEquals(1, site.hits("/docs/"));
+        PageRecord slash = records.all.stream().filter(r -> r.url().equals(url("/docs/"))).findFirst().orElseThrow();
+        assertEquals("duplicate", slash.errorKind(), slash.toString());
+        assertTrue(slash.error().contains(url("/docs")), slash.error());
+        assertEquals(3, records.all.size(), records.all.toString());
+    }
+
+    @Test
     void robotsTxtGroupsAreMatchedAgainstTheBotNamedInABrowserLikeUserAgent() {
         site.pages.put("/robots.txt", new MockResponse.Builder()
                 .body("User-agent: MyBot\nDisallow: /private\n\nUser-agent: *\nDisallow:\n").build());
