@@ -47,7 +47,8 @@ import org.netpreserve.jwarc.Warcinfo;
  * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Content-Encoding},
  * {@code Transfer-Encoding} and {@code Content-Length} are replaced by a {@code Content-Length} of the recorded body;
  * the originals are kept as {@code X-Original-Content-Encoding} etc. The final response of a page that failed as
- * {@code too-large} carries {@code WARC-Truncated: length}. HTTP/2 responses are recorded as HTTP/1.1.
+ * {@code too-large} carries {@code WARC-Truncated: length}. The status line keeps HTTP/1.0 or HTTP/1.1 as received;
+ * HTTP/2 responses are recorded as HTTP/1.1.
  *
  * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
  * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
@@ -187,8 +188,9 @@ public final class WarcSink implements PageSink {
         }
         InetAddress ip = ipAddress(exchange.remoteAddress());
 
+        // The status line as received; HTTP/2 has no such line, so it is written as HTTP/1.1's.
         HttpResponse.Builder http = new HttpResponse.Builder(exchange.status(), exchange.reason())
-                .version(MessageVersion.HTTP_1_1);
+                .version(exchange.protocol().equals("HTTP/1.0") ? MessageVersion.HTTP_1_0 : MessageVersion.HTTP_1_1);
         for (Header header : exchange.responseHeaders()) {
             if (REPLACED_HEADERS.contains(header.name().toLowerCase(Locale.ROOT))) {
                 http.addHeader("X-Original-" + header.name(), header.value());

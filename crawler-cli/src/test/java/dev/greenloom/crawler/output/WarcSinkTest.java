@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.netpreserve.jwarc.HttpRequest;
 import org.netpreserve.jwarc.HttpResponse;
 import org.netpreserve.jwarc.MessageHeaders;
+import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
@@ -147,6 +148,24 @@ class WarcSinkTest {
         assertEquals(WarcTruncationReason.LENGTH, response.record().truncated());
         assertEquals(Optional.of("1000000"), response.http().first("X-Original-Content-Length"));
         assertEquals(10, response.body().length);
+    }
+
+    @Test
+    void anHttp10ResponseKeepsItsVersionInTheStatusLine() throws IOException {
+        // Python's http.server and many embedded servers answer HTTP/1.0; the record must say what was received.
+        Path file = dir.resolve("http10.warc");
+        Exchange old = new Exchange("GET", "http://example.com/", List.of(new Header("User-Agent", "test")),
+                "HTTP/1.0", 200, "OK", List.of(new Header("Content-Type", "text/html")),
+                "old".getBytes(StandardCharsets.UTF_8), "127.0.0.1", Pages.T0);
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/", "http://example.com/", 0, null, 200, "text/html", 3, 1,
+                    null, null, List.of(old)));
+        }
+        try (WarcReader reader = new WarcReader(file)) {
+            WarcResponse response = reader.records()
+                    .filter(WarcResponse.class::isInstance).map(WarcResponse.class::cast).findFirst().orElseThrow();
+            assertEquals(MessageVersion.HTTP_1_0, response.http().version());
+        }
     }
 
     @Test
