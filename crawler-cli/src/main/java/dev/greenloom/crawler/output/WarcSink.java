@@ -43,12 +43,13 @@ import org.netpreserve.jwarc.Warcinfo;
  * its {@code response} record, both with {@code WARC-Target-URI}, {@code WARC-Date} (the request's start),
  * {@code WARC-IP-Address} when known, and SHA-1 block and payload digests.
  *
- * <p>The response block is an HTTP/1.1 message rebuilt from the {@link Exchange}: status line, headers, and the
- * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Content-Encoding},
- * {@code Transfer-Encoding} and {@code Content-Length} are replaced by a {@code Content-Length} of the recorded body;
- * the originals are kept as {@code X-Original-Content-Encoding} etc. The final response of a page that failed as
- * {@code too-large} carries {@code WARC-Truncated: length}. The status line keeps HTTP/1.0 or HTTP/1.1 as received;
- * HTTP/2 responses are recorded as HTTP/1.1.
+ * <p>The response block is an HTTP/1.x message rebuilt from the {@link Exchange}: status line, headers, and the
+ * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Transfer-Encoding},
+ * {@code Content-Length} and a {@code Content-Encoding: gzip} (the one coding OkHttp undoes) are replaced by a
+ * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
+ * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. The
+ * final response of a page that failed as {@code too-large} carries {@code WARC-Truncated: length}. The status line
+ * keeps HTTP/1.0 or HTTP/1.1 as received; HTTP/2 responses are recorded as HTTP/1.1.
  *
  * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
  * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
@@ -59,8 +60,8 @@ import org.netpreserve.jwarc.Warcinfo;
  * already accepted).
  */
 public final class WarcSink implements PageSink {
-    private static final Set<String> REPLACED_HEADERS = Set.of("content-encoding", "transfer-encoding",
-            "content-length");
+    /** Headers that describe the body as sent, not as recorded; a {@code Content-Encoding} only when decoded. */
+    private static final Set<String> REPLACED_HEADERS = Set.of("transfer-encoding", "content-length");
     private static final String TOO_LARGE = "too-large";
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -192,7 +193,10 @@ public final class WarcSink implements PageSink {
         HttpResponse.Builder http = new HttpResponse.Builder(exchange.status(), exchange.reason())
                 .version(exchange.protocol().equals("HTTP/1.0") ? MessageVersion.HTTP_1_0 : MessageVersion.HTTP_1_1);
         for (Header header : exchange.responseHeaders()) {
-            if (REPLACED_HEADERS.contains(header.name().toLowerCase(Locale.ROOT))) {
+            String name = header.name().toLowerCase(Locale.ROOT);
+            // OkHttp undoes gzip only (the coding it asks for); a body in any other coding arrives as sent.
+            boolean decoded = name.equals("content-encoding") && header.value().strip().equalsIgnoreCase("gzip");
+            if (decoded || REPLACED_HEADERS.contains(name)) {
                 http.addHeader("X-Original-" + header.name(), header.value());
             } else {
                 http.addHeader(header.name(), header.value());

@@ -169,6 +169,22 @@ class WarcSinkTest {
     }
 
     @Test
+    void aBodyInAnEncodingTheFetcherDidNotUndoKeepsItsContentEncoding() throws IOException {
+        // OkHttp undoes only the gzip it asked for; a server sending deflate anyway delivers the deflated bytes.
+        Path file = dir.resolve("deflate.warc");
+        Exchange deflated = Pages.exchange("http://example.com/", 200, "x\u009c+\u00ce\u00cf",
+                new Header("Content-Type", "text/html"), new Header("Content-Encoding", "deflate"));
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/", "http://example.com/", 0, null, 200, "text/html",
+                    deflated.body().length, 1, null, null, List.of(deflated)));
+        }
+        Read response = readAll(file).get(2);
+        assertEquals(Optional.of("deflate"), response.http().first("Content-Encoding"));
+        assertEquals(Optional.empty(), response.http().first("X-Original-Content-Encoding"));
+        assertArrayEquals(deflated.body(), response.body());
+    }
+
+    @Test
     void pageWithoutExchangesWritesNothing() throws IOException {
         Path file = dir.resolve("none.warc");
         try (WarcSink sink = new WarcSink(file)) {
