@@ -158,7 +158,10 @@ public final class Fetcher implements AutoCloseable {
             try {
                 hop = exchangeWithRetries(current, exchanges, gate);
             } catch (IOException e) {
-                return new Failed(url, kind(e), url + ": " + describe(e, current), exchanges, millisSince(started));
+                // The page's last response is then the redirect's, so the message names the hop that failed.
+                String via = redirects == 0 ? "" : "redirect to " + current + ": ";
+                return new Failed(url, kind(e), url + ": " + via + describe(e, current), exchanges,
+                        millisSince(started));
             }
             Exchange exchange = hop.exchange();
             exchanges.add(exchange);

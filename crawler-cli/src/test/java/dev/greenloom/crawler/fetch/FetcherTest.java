@@ -288,6 +288,25 @@ class FetcherTest {
     }
 
     @Test
+    void aRedirectHopThatFailsSaysItWasTheRedirectTarget() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String target = "http://127.0.0.1:" + closedPort + "/x";
+        server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", target).build());
+        Fetcher once = Fetcher.builder(resolver).retries(0).build();
+
+        Failed failed = assertInstanceOf(Failed.class, once.fetch(url("/r")));
+
+        // The page's last response is the 307 of /r; the message must say the hop to the target is what failed.
+        assertEquals(Failure.CONNECT, failed.kind());
+        assertTrue(failed.message().startsWith(url("/r") + ": redirect to " + target + ": cannot connect to 127.0.0.1:"
+                + closedPort + " "), failed.message());
+        once.close();
+    }
+
+    @Test
     void redirectsBeyondTheLimitFail() {
         Fetcher strict = Fetcher.builder(resolver).maxRedirects(2).build();
         for (int i = 0; i < 5; i++) {
