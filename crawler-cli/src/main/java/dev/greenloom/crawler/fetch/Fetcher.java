@@ -171,7 +171,8 @@ public final class Fetcher implements AutoCloseable {
             }
             String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
             if (location == null) {
-                return new Fetched(url, current.toString(), exchange.status(),
+                // Not current.toString() without a redirect: OkHttp writes ' in a query as %27, which is no redirect.
+                return new Fetched(url, redirects == 0 ? url : current.toString(), exchange.status(),
                         header(exchange.responseHeaders(), "Content-Type"), exchange.body(), exchanges,
                         millisSince(started));
             }

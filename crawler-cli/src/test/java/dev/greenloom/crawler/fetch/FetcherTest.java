@@ -70,6 +70,17 @@ class FetcherTest {
     }
 
     @Test
+    void withoutARedirectTheFinalUrlIsTheUrlAskedFor() {
+        // OkHttp sends ' in a query as %27; that is no redirect, and the output must not show one.
+        server.enqueue(new MockResponse.Builder().body("found").build());
+        String asked = url("/search") + "?q=don't";
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(asked));
+
+        assertEquals(asked, page.finalUrl());
+    }
+
+    @Test
     void notFoundIsAFetchedPageWithItsStatus() {
         server.enqueue(new MockResponse.Builder().code(404).body("gone").build());
 
