@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,9 +48,10 @@ import org.netpreserve.jwarc.Warcinfo;
  * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Transfer-Encoding},
  * {@code Content-Length} and a {@code Content-Encoding: gzip} (the one coding OkHttp undoes) are replaced by a
  * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
- * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. The
- * final response of a page that failed as {@code too-large} carries {@code WARC-Truncated: length}. The status line
- * keeps HTTP/1.0 or HTTP/1.1 as received; HTTP/2 responses are recorded as HTTP/1.1.
+ * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. Header
+ * values keep the UTF-8 bytes they arrived in. The final response of a page that failed as {@code too-large} carries
+ * {@code WARC-Truncated: length}. The status line keeps HTTP/1.0 or HTTP/1.1 as received; HTTP/2 responses are
+ * recorded as HTTP/1.1.
  *
  * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
  * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
@@ -196,11 +198,10 @@ public final class WarcSink implements PageSink {
             String name = header.name().toLowerCase(Locale.ROOT);
             // OkHttp undoes gzip only (the coding it asks for); a body in any other coding arrives as sent.
             boolean decoded = name.equals("content-encoding") && header.value().strip().equalsIgnoreCase("gzip");
-            if (decoded || REPLACED_HEADERS.contains(name)) {
-                http.addHeader("X-Original-" + header.name(), header.value());
-            } else {
-                http.addHeader(header.name(), header.value());
-            }
+            // jwarc writes a header as Latin-1; OkHttp read it as UTF-8, so its UTF-8 bytes go back as they came.
+            String value = new String(header.value().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            http.addHeader(decoded || REPLACED_HEADERS.contains(name) ? "X-Original-" + header.name() : header.name(),
+                    value);
         }
         HttpResponse httpResponse = http.body(null, exchange.body()).build();
         WarcResponse.Builder response = new WarcResponse.Builder(target)

@@ -185,6 +185,27 @@ class WarcSinkTest {
     }
 
     @Test
+    void aNonAsciiHeaderValueIsRecordedInTheUtf8ItArrivedIn() throws IOException {
+        // OkHttp decodes header lines as UTF-8; written back as Latin-1, a replayed Location led elsewhere.
+        Path file = dir.resolve("utf8.warc");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/a", null, 0, null, 302, null, 0, 1, "connect", "failed",
+                    List.of(Pages.exchange("http://example.com/a", 302, "", new Header("Location", "/café ☃")))));
+        }
+        byte[] warc = Files.readAllBytes(file);
+        String asLatin1 = new String(warc, StandardCharsets.ISO_8859_1);
+        assertTrue(asLatin1.contains(new String("Location: /café ☃\r\n".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1)), asLatin1);
+        try (WarcReader reader = new WarcReader(file)) {
+            reader.calculateBlockDigest();
+            for (WarcRecord record : reader) {
+                record.body().consume();
+                assertEquals(record.blockDigest(), record.calculatedBlockDigest());
+            }
+        }
+    }
+
+    @Test
     void pageWithoutExchangesWritesNothing() throws IOException {
         Path file = dir.resolve("none.warc");
         try (WarcSink sink = new WarcSink(file)) {
