@@ -255,7 +255,7 @@ public final class Fetcher implements AutoCloseable {
             boolean tooLarge = declaredTooLarge || body.length > maxSize;
             Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
                     response.code(), response.message(), headers(received),
-                    tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body,
+                    tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body, tooLarge,
                     remote.address().get(), started);
             return new Hop(exchange, tooLarge);
         } catch (IOException | RuntimeException e) {

@@ -49,9 +49,9 @@ import org.netpreserve.jwarc.Warcinfo;
  * {@code Content-Length} and a {@code Content-Encoding: gzip} (the one coding OkHttp undoes) are replaced by a
  * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
  * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. Header
- * values keep the UTF-8 bytes they arrived in. The final response of a page that failed as {@code too-large} carries
- * {@code WARC-Truncated: length}. The status line keeps HTTP/1.0 or HTTP/1.1 as received; HTTP/2 responses are
- * recorded as HTTP/1.1.
+ * values keep the UTF-8 bytes they arrived in. A response whose body was cut at the size limit (a page's last, which
+ * failed as {@code too-large}, or a 5xx over it that was retried) carries {@code WARC-Truncated: length}. The
+ * status line keeps HTTP/1.0 or HTTP/1.1 as received; HTTP/2 responses are recorded as HTTP/1.1.
  *
  * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
  * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
@@ -64,7 +64,6 @@ import org.netpreserve.jwarc.Warcinfo;
 public final class WarcSink implements PageSink {
     /** Headers that describe the body as sent, not as recorded; a {@code Content-Encoding} only when decoded. */
     private static final Set<String> REPLACED_HEADERS = Set.of("transfer-encoding", "content-length");
-    private static final String TOO_LARGE = "too-large";
 
     private final ReentrantLock lock = new ReentrantLock();
     private final FileChannel channel;
@@ -119,9 +118,8 @@ public final class WarcSink implements PageSink {
         }
         // Build and compress outside the lock, so pages are serialised in parallel; the lock covers one write.
         List<WarcRecord> records = new ArrayList<>(2 * exchanges.size());
-        for (int i = 0; i < exchanges.size(); i++) {
-            boolean truncated = i == exchanges.size() - 1 && TOO_LARGE.equals(page.errorKind());
-            WarcRecordPair pair = records(exchanges.get(i), truncated);
+        for (Exchange exchange : exchanges) {
+            WarcRecordPair pair = records(exchange);
             records.add(pair.request());
             records.add(pair.response());
         }
@@ -177,7 +175,7 @@ public final class WarcSink implements PageSink {
     private record WarcRecordPair(WarcRequest request, WarcResponse response) {
     }
 
-    private WarcRecordPair records(Exchange exchange, boolean truncated) throws IOException {
+    private WarcRecordPair records(Exchange exchange) throws IOException {
         URI target;
         try {
             target = new URI(exchange.url());
@@ -211,7 +209,7 @@ public final class WarcSink implements PageSink {
                 .blockDigest(sha1(httpResponse.serializeHeader(), exchange.body()))
                 .payloadDigest(sha1(exchange.body()))
                 .body(httpResponse);
-        if (truncated) {
+        if (exchange.truncated()) {
             response.truncated(WarcTruncationReason.LENGTH);
         }
         if (ip != null) {

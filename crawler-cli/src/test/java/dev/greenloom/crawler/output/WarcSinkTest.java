@@ -136,10 +136,11 @@ class WarcSinkTest {
     }
 
     @Test
-    void marksTooLargeFinalResponseTruncated() throws IOException {
+    void marksAResponseCutAtTheSizeLimitTruncated() throws IOException {
         Path file = dir.resolve("big.warc");
-        Exchange cut = Pages.exchange("http://example.com/big", 200, "0123456789",
-                new Header("Content-Length", "1000000"));
+        Exchange cut = new Exchange("GET", "http://example.com/big", List.of(), "HTTP/1.1", 200, "OK",
+                List.of(new Header("Content-Length", "1000000")), "0123456789".getBytes(StandardCharsets.UTF_8), true,
+                "127.0.0.1", Pages.T0);
         try (WarcSink sink = new WarcSink(file)) {
             sink.accept(new PageRecord("http://example.com/big", "http://example.com/big", 0, null, 200, null, 10,
                     1, "too-large", "http://example.com/big: body over 10 bytes", List.of(cut)));
@@ -156,7 +157,7 @@ class WarcSinkTest {
         Path file = dir.resolve("http10.warc");
         Exchange old = new Exchange("GET", "http://example.com/", List.of(new Header("User-Agent", "test")),
                 "HTTP/1.0", 200, "OK", List.of(new Header("Content-Type", "text/html")),
-                "old".getBytes(StandardCharsets.UTF_8), "127.0.0.1", Pages.T0);
+                "old".getBytes(StandardCharsets.UTF_8), false, "127.0.0.1", Pages.T0);
         try (WarcSink sink = new WarcSink(file)) {
             sink.accept(new PageRecord("http://example.com/", "http://example.com/", 0, null, 200, "text/html", 3, 1,
                     null, null, List.of(old)));
