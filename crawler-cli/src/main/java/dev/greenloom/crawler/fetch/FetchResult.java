@@ -22,7 +22,7 @@ public sealed interface FetchResult {
     /**
      * A final response arrived.
      *
-     * @param finalUrl the URL after redirects
+     * @param finalUrl the URL after redirects; {@link #url} itself, as given, if there was none
      * @param contentType the response's {@code Content-Type}, or null
      * @param body the decoded body, complete (never cut at the size limit: that is a {@link Failed})
      */

@@ -158,7 +158,10 @@ public final class Fetcher implements AutoCloseable {
             try {
                 hop = exchangeWithRetries(current, exchanges, gate);
             } catch (IOException e) {
-                return new Failed(url, kind(e), url + ": " + describe(e, current), exchanges, millisSince(started));
+                // The page's last response is then the redirect's, so the message names the hop that failed.
+                String via = redirects == 0 ? "" : "redirect to " + current + ": ";
+                return new Failed(url, kind(e), url + ": " + via + describe(e, current), exchanges,
+                        millisSince(started));
             }
             Exchange exchange = hop.exchange();
             exchanges.add(exchange);
@@ -168,7 +171,8 @@ public final class Fetcher implements AutoCloseable {
             }
             String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
             if (location == null) {
-                return new Fetched(url, current.toString(), exchange.status(),
+                // Not current.toString() without a redirect: OkHttp writes ' in a query as %27, which is no redirect.
+                return new Fetched(url, redirects == 0 ? url : current.toString(), exchange.status(),
                         header(exchange.responseHeaders(), "Content-Type"), exchange.body(), exchanges,
                         millisSince(started));
             }
@@ -251,7 +255,7 @@ public final class Fetcher implements AutoCloseable {
             boolean tooLarge = declaredTooLarge || body.length > maxSize;
             Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
                     response.code(), response.message(), headers(received),
-                    tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body,
+                    tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body, tooLarge,
                     remote.address().get(), started);
             return new Hop(exchange, tooLarge);
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.greenloom.crawler.output;
 
+import dev.greenloom.crawler.dns.HostNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Objects;
@@ -12,7 +13,9 @@ import java.util.Objects;
  * ERR          -  10003ms timeout http://slow.example/: read timed out
  * </pre>
  * A fetched page shows status, decoded bytes, elapsed time and URL (plus the final URL after redirects);
- * a failure shows {@code ERR}, elapsed time, its kind and the message, which names the URL.
+ * a failure shows {@code ERR}, elapsed time, its kind and the message, which names the URL, with control characters
+ * written as backslash-u escapes, as {@code resolve} writes them, so that a bad input line cannot drive the
+ * terminal or add a column.
  *
  * <p>Thread-safe; lines are written whole and flushed. {@link #close} flushes but does not close the writer.
  */
@@ -23,11 +26,12 @@ public final class TextSink implements PageSink {
         this.out = Objects.requireNonNull(out, "out == null");
     }
 
-    /** The line for {@code page}, without a line terminator. */
+    /** The line for {@code page}, without a line terminator; control characters escaped (a bad line may hold them). */
     static String line(PageRecord page) {
         if (!page.ok()) {
             String message = page.error() == null ? page.url() : page.error();
-            return String.format("ERR %10s %6dms %s %s", "-", page.elapsedMillis(), page.errorKind(), message);
+            return HostNames.printable(String.format("ERR %10s %6dms %s %s", "-", page.elapsedMillis(),
+                    page.errorKind(), message));
         }
         String redirected = page.finalUrl() == null || page.finalUrl().equals(page.url()) ? ""
                 : " -> " + page.finalUrl();

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,11 +44,14 @@ import org.netpreserve.jwarc.Warcinfo;
  * its {@code response} record, both with {@code WARC-Target-URI}, {@code WARC-Date} (the request's start),
  * {@code WARC-IP-Address} when known, and SHA-1 block and payload digests.
  *
- * <p>The response block is an HTTP/1.1 message rebuilt from the {@link Exchange}: status line, headers, and the
- * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Content-Encoding},
- * {@code Transfer-Encoding} and {@code Content-Length} are replaced by a {@code Content-Length} of the recorded body;
- * the originals are kept as {@code X-Original-Content-Encoding} etc. The final response of a page that failed as
- * {@code too-large} carries {@code WARC-Truncated: length}. HTTP/2 responses are recorded as HTTP/1.1.
+ * <p>The response block is an HTTP/1.x message rebuilt from the {@link Exchange}: status line, headers, and the
+ * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Transfer-Encoding},
+ * {@code Content-Length} and a {@code Content-Encoding: gzip} (the one coding OkHttp undoes) are replaced by a
+ * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
+ * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. Header
+ * values keep the UTF-8 bytes they arrived in. A response whose body was cut at the size limit (a page's last, which
+ * failed as {@code too-large}, or a 5xx over it that was retried) carries {@code WARC-Truncated: length}. The
+ * status line keeps HTTP/1.0 or HTTP/1.1 as received; HTTP/2 responses are recorded as HTTP/1.1.
  *
  * <p>A name ending in {@code .gz} gives one gzip member per record. When appending, an existing file is continued
  * after its torn last record (a hard kill mid-write) is cut off, so the file stays valid across {@code --resume}.
@@ -58,9 +62,8 @@ import org.netpreserve.jwarc.Warcinfo;
  * already accepted).
  */
 public final class WarcSink implements PageSink {
-    private static final Set<String> REPLACED_HEADERS = Set.of("content-encoding", "transfer-encoding",
-            "content-length");
-    private static final String TOO_LARGE = "too-large";
+    /** Headers that describe the body as sent, not as recorded; a {@code Content-Encoding} only when decoded. */
+    private static final Set<String> REPLACED_HEADERS = Set.of("transfer-encoding", "content-length");
 
     private final ReentrantLock lock = new ReentrantLock();
     private final FileChannel channel;
@@ -115,9 +118,8 @@ public final class WarcSink implements PageSink {
         }
         // Build and compress outside the lock, so pages are serialised in parallel; the lock covers one write.
         List<WarcRecord> records = new ArrayList<>(2 * exchanges.size());
-        for (int i = 0; i < exchanges.size(); i++) {
-            boolean truncated = i == exchanges.size() - 1 && TOO_LARGE.equals(page.errorKind());
-            WarcRecordPair pair = records(exchanges.get(i), truncated);
+        for (Exchange exchange : exchanges) {
+            WarcRecordPair pair = records(exchange);
             records.add(pair.request());
             records.add(pair.response());
         }
@@ -173,7 +175,7 @@ public final class WarcSink implements PageSink {
     private record WarcRecordPair(WarcRequest request, WarcResponse response) {
     }
 
-    private WarcRecordPair records(Exchange exchange, boolean truncated) throws IOException {
+    private WarcRecordPair records(Exchange exchange) throws IOException {
         URI target;
         try {
             target = new URI(exchange.url());
@@ -187,14 +189,17 @@ public final class WarcSink implements PageSink {
         }
         InetAddress ip = ipAddress(exchange.remoteAddress());
 
+        // The status line as received; HTTP/2 has no such line, so it is written as HTTP/1.1's.
         HttpResponse.Builder http = new HttpResponse.Builder(exchange.status(), exchange.reason())
-                .version(MessageVersion.HTTP_1_1);
+                .version(exchange.protocol().equals("HTTP/1.0") ? MessageVersion.HTTP_1_0 : MessageVersion.HTTP_1_1);
         for (Header header : exchange.responseHeaders()) {
-            if (REPLACED_HEADERS.contains(header.name().toLowerCase(Locale.ROOT))) {
-                http.addHeader("X-Original-" + header.name(), header.value());
-            } else {
-                http.addHeader(header.name(), header.value());
-            }
+            String name = header.name().toLowerCase(Locale.ROOT);
+            // OkHttp undoes gzip only (the coding it asks for); a body in any other coding arrives as sent.
+            boolean decoded = name.equals("content-encoding") && header.value().strip().equalsIgnoreCase("gzip");
+            // jwarc writes a header as Latin-1; OkHttp read it as UTF-8, so its UTF-8 bytes go back as they came.
+            String value = new String(header.value().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            http.addHeader(decoded || REPLACED_HEADERS.contains(name) ? "X-Original-" + header.name() : header.name(),
+                    value);
         }
         HttpResponse httpResponse = http.body(null, exchange.body()).build();
         WarcResponse.Builder response = new WarcResponse.Builder(target)
@@ -204,7 +209,7 @@ public final class WarcSink implements PageSink {
                 .blockDigest(sha1(httpResponse.serializeHeader(), exchange.body()))
                 .payloadDigest(sha1(exchange.body()))
                 .body(httpResponse);
-        if (truncated) {
+        if (exchange.truncated()) {
             response.truncated(WarcTruncationReason.LENGTH);
         }
         if (ip != null) {

@@ -227,6 +227,29 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aRetriedResponseCutAtMaxSizeIsMarkedTruncatedInTheWarc() throws IOException {
+        server.enqueue(new MockResponse.Builder().code(503).body("busy ".repeat(1000)).build());
+        server.enqueue(html("fine"));
+        Path warc = dir.resolve("retried.warc");
+
+        int code = Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("crawl",
+                "--ignore-robots", "--retries", "1", "--max-size", "1k", "--warc", warc.toString(),
+                list(url("/busy")).toString());
+
+        assertEquals(Main.EXIT_OK, code, err.toString());
+        List<String> responses = new ArrayList<>();
+        try (WarcReader reader = new WarcReader(warc)) {
+            for (WarcRecord record : reader) {
+                if (record instanceof WarcResponse response) {
+                    responses.add(response.http().status() + " " + response.truncated());
+                }
+            }
+        }
+        // The 503's body is not in the record (it was over --max-size), and the record must say so.
+        assertEquals(List.of("503 LENGTH", "200 NOT_TRUNCATED"), responses);
+    }
+
+    @Test
     void aFreshRunWithAReportStartsItsFrontierAfresh() throws IOException {
         serveSite(2, Duration.ZERO, new CountDownLatch(0));
         Path report = dir.resolve("report.jsonl");

@@ -70,6 +70,17 @@ class FetcherTest {
     }
 
     @Test
+    void withoutARedirectTheFinalUrlIsTheUrlAskedFor() {
+        // OkHttp sends ' in a query as %27; that is no redirect, and the output must not show one.
+        server.enqueue(new MockResponse.Builder().body("found").build());
+        String asked = url("/search") + "?q=don't";
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(asked));
+
+        assertEquals(asked, page.finalUrl());
+    }
+
+    @Test
     void notFoundIsAFetchedPageWithItsStatus() {
         server.enqueue(new MockResponse.Builder().code(404).body("gone").build());
 
@@ -285,6 +296,25 @@ class FetcherTest {
         assertEquals(Failure.BAD_URL, failed.kind());
         assertTrue(failed.message().endsWith(" to a location that is not a valid http or https URL: http://[::1"),
                 failed.message());
+    }
+
+    @Test
+    void aRedirectHopThatFailsSaysItWasTheRedirectTarget() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String target = "http://127.0.0.1:" + closedPort + "/x";
+        server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", target).build());
+        Fetcher once = Fetcher.builder(resolver).retries(0).build();
+
+        Failed failed = assertInstanceOf(Failed.class, once.fetch(url("/r")));
+
+        // The page's last response is the 307 of /r; the message must say the hop to the target is what failed.
+        assertEquals(Failure.CONNECT, failed.kind());
+        assertTrue(failed.message().startsWith(url("/r") + ": redirect to " + target + ": cannot connect to 127.0.0.1:"
+                + closedPort + " "), failed.message());
+        once.close();
     }
 
     @Test

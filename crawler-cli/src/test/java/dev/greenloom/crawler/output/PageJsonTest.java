@@ -31,7 +31,7 @@ class PageJsonTest {
     @Test
     void a4xxOr5xxPageSaysSoInErrorKindAndError() {
         Exchange notFound = new Exchange("GET", "http://h/gone", List.of(), "HTTP/1.1", 404, "Not Found", List.of(),
-                new byte[0], null, Instant.EPOCH);
+                new byte[0], false, null, Instant.EPOCH);
         var members = JsonLine.parse(PageJson.line(new PageRecord("http://h/gone", "http://h/gone", 0, null, 404,
                 "text/html", 0, 5, null, null, List.of(notFound))));
         assertEquals("http-status", members.get("error_kind"));
@@ -46,7 +46,7 @@ class PageJsonTest {
     @Test
     void aRedirectWithoutALocationIsAnErrorThatSaysSo() {
         Exchange nowhere = new Exchange("GET", "http://h/r", List.of(), "HTTP/1.1", 302, "Found", List.of(),
-                new byte[0], null, Instant.EPOCH);
+                new byte[0], false, null, Instant.EPOCH);
         var members = JsonLine.parse(PageJson.line(new PageRecord("http://h/r", "http://h/r", 0, null, 302,
                 null, 0, 5, null, null, List.of(nowhere))));
         assertEquals("http-status", members.get("error_kind"));

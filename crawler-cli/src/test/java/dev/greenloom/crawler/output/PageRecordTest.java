@@ -46,8 +46,8 @@ class PageRecordTest {
                 () -> new PageRecord(null, null, 0, null, 0, null, 0, 0, "bad-url", "bad", List.of()));
         assertThrows(NullPointerException.class, () -> new Header("Name", null));
         assertThrows(NullPointerException.class, () -> new Exchange("GET", "http://h/", List.of(), "HTTP/1.1", 200,
-                null, List.of(), null, null, Pages.T0));
-        assertEquals("", new Exchange("GET", "http://h/", List.of(), "h2", 200, null, List.of(), new byte[0], null,
-                Pages.T0).reason());
+                null, List.of(), null, false, null, Pages.T0));
+        assertEquals("", new Exchange("GET", "http://h/", List.of(), "h2", 200, null, List.of(), new byte[0], false,
+                null, Pages.T0).reason());
     }
 }

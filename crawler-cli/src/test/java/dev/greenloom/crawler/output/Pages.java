@@ -17,7 +17,7 @@ final class Pages {
 
     static Exchange exchange(String url, int status, String body, Header... responseHeaders) {
         return new Exchange("GET", url, List.of(new Header("User-Agent", "test")), "HTTP/1.1", status, "OK",
-                List.of(responseHeaders), body.getBytes(StandardCharsets.UTF_8), "127.0.0.1", T0);
+                List.of(responseHeaders), body.getBytes(StandardCharsets.UTF_8), false, "127.0.0.1", T0);
     }
 
     static PageRecord ok(String url, String body) {

@@ -89,7 +89,7 @@ final class SinkThroughput {
             Exchange exchange = new Exchange("GET", url, List.of(new Header("User-Agent", "bench")), "HTTP/1.1", 200,
                     "OK", List.of(new Header("Content-Type", "text/html"),
                             new Header("Content-Length", String.valueOf(body.length))),
-                    body, "127.0.0.1", Instant.now());
+                    body, false, "127.0.0.1", Instant.now());
             pages.add(new PageRecord(url, url, 1, "http://127.0.0.1:8080/", 200, "text/html", body.length, 3, null,
                     null, List.of(exchange)));
         }

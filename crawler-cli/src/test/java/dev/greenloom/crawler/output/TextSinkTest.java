@@ -33,6 +33,16 @@ class TextSinkTest {
     }
 
     @Test
+    void controlCharactersOfABadLineAreEscaped() {
+        // Printed raw, the escape sequence would recolour the terminal and the bell ring; a tab would add a column.
+        String bad = "ftp://\u001b[31mx\u0007\ty";
+        PageRecord page = new PageRecord(bad, null, 0, null, 0, null, 0, 0, "bad-url",
+                "urls.txt:2: " + bad + ": unsupported scheme ftp", List.of());
+        assertEquals("ERR          -      0ms bad-url urls.txt:2: ftp://\\u001b[31mx\\u0007\\u0009y: unsupported"
+                + " scheme ftp", TextSink.line(page));
+    }
+
+    @Test
     void linesAlignAcrossOutcomes() throws IOException {
         StringWriter text = new StringWriter();
         try (TextSink sink = new TextSink(new PrintWriter(text))) {

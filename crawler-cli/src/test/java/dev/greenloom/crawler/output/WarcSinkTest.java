@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.netpreserve.jwarc.HttpRequest;
 import org.netpreserve.jwarc.HttpResponse;
 import org.netpreserve.jwarc.MessageHeaders;
+import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
@@ -135,10 +136,11 @@ class WarcSinkTest {
     }
 
     @Test
-    void marksTooLargeFinalResponseTruncated() throws IOException {
+    void marksAResponseCutAtTheSizeLimitTruncated() throws IOException {
         Path file = dir.resolve("big.warc");
-        Exchange cut = Pages.exchange("http://example.com/big", 200, "0123456789",
-                new Header("Content-Length", "1000000"));
+        Exchange cut = new Exchange("GET", "http://example.com/big", List.of(), "HTTP/1.1", 200, "OK",
+                List.of(new Header("Content-Length", "1000000")), "0123456789".getBytes(StandardCharsets.UTF_8), true,
+                "127.0.0.1", Pages.T0);
         try (WarcSink sink = new WarcSink(file)) {
             sink.accept(new PageRecord("http://example.com/big", "http://example.com/big", 0, null, 200, null, 10,
                     1, "too-large", "http://example.com/big: body over 10 bytes", List.of(cut)));
@@ -147,6 +149,61 @@ class WarcSinkTest {
         assertEquals(WarcTruncationReason.LENGTH, response.record().truncated());
         assertEquals(Optional.of("1000000"), response.http().first("X-Original-Content-Length"));
         assertEquals(10, response.body().length);
+    }
+
+    @Test
+    void anHttp10ResponseKeepsItsVersionInTheStatusLine() throws IOException {
+        // Python's http.server and many embedded servers answer HTTP/1.0; the record must say what was received.
+        Path file = dir.resolve("http10.warc");
+        Exchange old = new Exchange("GET", "http://example.com/", List.of(new Header("User-Agent", "test")),
+                "HTTP/1.0", 200, "OK", List.of(new Header("Content-Type", "text/html")),
+                "old".getBytes(StandardCharsets.UTF_8), false, "127.0.0.1", Pages.T0);
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/", "http://example.com/", 0, null, 200, "text/html", 3, 1,
+                    null, null, List.of(old)));
+        }
+        try (WarcReader reader = new WarcReader(file)) {
+            WarcResponse response = reader.records()
+                    .filter(WarcResponse.class::isInstance).map(WarcResponse.class::cast).findFirst().orElseThrow();
+            assertEquals(MessageVersion.HTTP_1_0, response.http().version());
+        }
+    }
+
+    @Test
+    void aBodyInAnEncodingTheFetcherDidNotUndoKeepsItsContentEncoding() throws IOException {
+        // OkHttp undoes only the gzip it asked for; a server sending deflate anyway delivers the deflated bytes.
+        Path file = dir.resolve("deflate.warc");
+        Exchange deflated = Pages.exchange("http://example.com/", 200, "x\u009c+\u00ce\u00cf",
+                new Header("Content-Type", "text/html"), new Header("Content-Encoding", "deflate"));
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/", "http://example.com/", 0, null, 200, "text/html",
+                    deflated.body().length, 1, null, null, List.of(deflated)));
+        }
+        Read response = readAll(file).get(2);
+        assertEquals(Optional.of("deflate"), response.http().first("Content-Encoding"));
+        assertEquals(Optional.empty(), response.http().first("X-Original-Content-Encoding"));
+        assertArrayEquals(deflated.body(), response.body());
+    }
+
+    @Test
+    void aNonAsciiHeaderValueIsRecordedInTheUtf8ItArrivedIn() throws IOException {
+        // OkHttp decodes header lines as UTF-8; written back as Latin-1, a replayed Location led elsewhere.
+        Path file = dir.resolve("utf8.warc");
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/a", null, 0, null, 302, null, 0, 1, "connect", "failed",
+                    List.of(Pages.exchange("http://example.com/a", 302, "", new Header("Location", "/café ☃")))));
+        }
+        byte[] warc = Files.readAllBytes(file);
+        String asLatin1 = new String(warc, StandardCharsets.ISO_8859_1);
+        assertTrue(asLatin1.contains(new String("Location: /café ☃\r\n".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1)), asLatin1);
+        try (WarcReader reader = new WarcReader(file)) {
+            reader.calculateBlockDigest();
+            for (WarcRecord record : reader) {
+                record.body().consume();
+                assertEquals(record.blockDigest(), record.calculatedBlockDigest());
+            }
+        }
     }
 
     @Test
