@@ -141,7 +141,7 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "mirror pages into DIR as host/path files")
     Path out;
 
-    @Option(names = "--warc", paramLabel = "FILE", description = "write requests and responses to a WARC file (.warc.gz compressed)")
+    @Option(names = "--warc", paramLabel = "FILE", description = "write requests and responses to FILE in WARC format (gzip compressed if FILE ends in .gz)")
     Path warc;
 
     @Option(names = "--report", paramLabel = "FILE",
