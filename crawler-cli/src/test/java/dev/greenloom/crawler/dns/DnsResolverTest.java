@@ -506,6 +506,16 @@ class DnsResolverTest {
     }
 
     @Test
+    void anIpv4MappedAddressInTheHostsFileAnswersAaaaAsItself(@TempDir Path dir) throws IOException {
+        // The AAAA answer in IPv6 form, as the address literal answers itself; glibc gives no A address for it either.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "::ffff:192.0.2.53 mapped.test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(List.of("::ffff:192.0.2.53"), withHosts.resolve("mapped.test", RecordType.AAAA).records());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("mapped.test", RecordType.A).outcome());
+        }
+    }
+
+    @Test
     void aLargeHostsFileCostsLittlePerLookup(@TempDir Path dir) throws IOException {
         // Ad-blocking hosts files run to megabytes; every lookup of a name not in it must not read it again.
         Path hosts = Files.write(dir.resolve("hosts"), IntStream.range(0, 50_000)
