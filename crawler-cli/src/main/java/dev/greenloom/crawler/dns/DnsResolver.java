@@ -185,20 +185,26 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         // those later ones say: as the C library's res_search, an NXDOMAIN or a failing search domain after it
         // must not turn "no AAAA records" into an error for a name whose A records were found.
         Resolution noData = null;
+        // A server failure does not end the search either, as in res_search: a later candidate may have the name.
+        // It is the answer if none has, and no candidate exists without records; a timeout ends the search.
+        Resolution failed = null;
         for (Name candidate : candidates(absolute, name.endsWith("."))) {
             Resolution resolution = lookup(ascii, candidate, type);
             Outcome outcome = resolution.outcome();
             if (outcome == Outcome.NO_DATA && noData == null) {
                 noData = resolution;
             }
-            if (outcome != Outcome.NXDOMAIN && outcome != Outcome.NO_DATA) {
+            if (outcome == Outcome.SERVER_FAILURE && failed == null) {
+                failed = resolution;
+            }
+            if (outcome == Outcome.OK || outcome == Outcome.TIMEOUT) {
                 return outcome == Outcome.OK || noData == null ? resolution : noData;
             }
             if (candidate.equals(absolute) || first == null) {
                 first = resolution;
             }
         }
-        return noData != null ? noData : first;
+        return noData != null ? noData : failed != null ? failed : first;
     }
 
     /**

@@ -461,6 +461,25 @@ class DnsResolverTest {
     }
 
     @Test
+    void aSearchDomainThatFailsGivesWayToALaterOneThatHasTheName(@TempDir Path dir) throws IOException {
+        // As glibc's res_search: a SERVFAIL goes on to the next candidate, and the name as given, tried first when it
+        // has ndots dots, gives way to the search domains whatever its failure.
+        server.behave("host.broken.test", Behaviour.SERVFAIL).add("host.corp.test", "A", "192.0.2.41")
+                .behave("svc.local", Behaviour.SERVFAIL).add("svc.local.corp.test", "A", "192.0.2.42");
+        System.setProperty("dns.server", server.hostPort());
+        System.setProperty("dns.search", "broken.test,corp.test");
+        ResolverConfig.refresh();
+        try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
+            assertEquals(List.of("192.0.2.41"), system.resolve("host", RecordType.A).records());
+            assertEquals(List.of("192.0.2.42"), system.resolve("svc.local", RecordType.A).records());
+        } finally {
+            System.clearProperty("dns.server");
+            System.clearProperty("dns.search");
+            ResolverConfig.refresh();
+        }
+    }
+
+    @Test
     void theHostsFileMatchesNamesWhateverTheirCase(@TempDir Path dir) throws IOException {
         Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.201 MyLaptop.Test laptop # the router's entry\n"
                 + "2001:db8::201 MyLaptop.Test\n");
