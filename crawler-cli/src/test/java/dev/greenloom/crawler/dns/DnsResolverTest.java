@@ -480,6 +480,34 @@ class DnsResolverTest {
     }
 
     @Test
+    void theSystemsServersAreAskedInTheirOrderUnlessResolvConfSaysRotate(@TempDir Path dir) throws IOException {
+        // A split horizon: the first server knows the intranet's names, the second (a public fallback) does not. The C
+        // library asks the first for every name; spread over both, half the names were NXDOMAIN.
+        server.add("intranet.test", "A", "192.0.2.60");
+        Path hosts = Files.writeString(dir.resolve("hosts"), "");
+        try (TestDnsServer fallback = TestDnsServer.start()) {
+            System.setProperty("dns.server", server.hostPort() + "," + fallback.hostPort());
+            ResolverConfig.refresh();
+            try (DnsResolver inOrder = DnsResolver.builder().hostsFile(hosts)
+                    .resolvConf(Files.writeString(dir.resolve("resolv.conf"), "options ndots:1 edns0\n")).build();
+                    DnsResolver rotating = DnsResolver.builder().hostsFile(hosts)
+                    .resolvConf(Files.writeString(dir.resolve("rotate.conf"), "options edns0 rotate\n")).build()) {
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(List.of("192.0.2.60"), inOrder.resolve("intranet.test", RecordType.A).records());
+                }
+                assertEquals(0, fallback.queries("intranet.test"));
+                for (int i = 0; i < 6; i++) {
+                    rotating.resolve("intranet.test", RecordType.A);
+                }
+                assertEquals(3, fallback.queries("intranet.test"));
+            } finally {
+                System.clearProperty("dns.server");
+                ResolverConfig.refresh();
+            }
+        }
+    }
+
+    @Test
     void theHostsFileMatchesNamesWhateverTheirCase(@TempDir Path dir) throws IOException {
         Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.201 MyLaptop.Test laptop # the router's entry\n"
                 + "2001:db8::201 MyLaptop.Test\n");
