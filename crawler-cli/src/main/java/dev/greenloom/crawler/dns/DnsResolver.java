@@ -92,7 +92,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private DnsResolver(Builder builder) {
         if (builder.servers.isEmpty()) {
             ResolverConfig config = ResolverConfig.getCurrentConfig();
-            this.servers = List.copyOf(config.servers());
+            this.servers = sendable(config.servers());
             this.searchPath = List.copyOf(config.searchPath());
             this.ndots = config.ndots();
             this.hostsFile = HostsFile.read(builder.hostsFile != null ? builder.hostsFile : systemHostsFile());
@@ -271,6 +271,30 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     /** The dots in the name as written, without the root's. */
     private static int dots(Name absolute) {
         return absolute.labels() - 2;
+    }
+
+    /**
+     * The servers a query can be sent to. dnsjava leaves a link-local server given with its interface
+     * ({@code nameserver fe80::1%eth0}) unresolved; its address is made from the literal, or, without such an
+     * interface, it is left out, as the C library's sends to it fail and it asks the next server.
+     */
+    private static List<InetSocketAddress> sendable(List<InetSocketAddress> servers) {
+        List<InetSocketAddress> sendable = new ArrayList<>(servers.size());
+        for (InetSocketAddress server : servers) {
+            if (!server.isUnresolved()) {
+                sendable.add(server);
+                continue;
+            }
+            String host = server.getHostString();
+            try {
+                // In brackets the JDK only parses an IPv6 literal, never looks a name up (which would ask the system's resolver).
+                sendable.add(new InetSocketAddress(InetAddress.getByName(host.startsWith("[") ? host : "[" + host + "]"),
+                        server.getPort()));
+            } catch (UnknownHostException e) {
+                // No such interface, or not an address at all.
+            }
+        }
+        return List.copyOf(sendable);
     }
 
     /**

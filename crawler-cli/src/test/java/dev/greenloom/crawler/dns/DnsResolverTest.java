@@ -508,6 +508,22 @@ class DnsResolverTest {
     }
 
     @Test
+    void aSystemServerWithTheScopeOfAMissingInterfaceIsLeftOut(@TempDir Path dir) throws IOException {
+        // resolv.conf may name a link-local server with its interface (nameserver fe80::1%wlan0), which dnsjava leaves
+        // unresolved; one the JDK cannot place failed every lookup with "internal error: UnresolvedAddressException".
+        server.add("scoped.test", "A", "192.0.2.61");
+        System.setProperty("dns.server", "[fe80::1%nosuchif0]:53," + server.hostPort());
+        ResolverConfig.refresh();
+        try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
+            assertEquals(List.of(server.address()), system.servers());
+            assertEquals(List.of("192.0.2.61"), system.resolve("scoped.test", RecordType.A).records());
+        } finally {
+            System.clearProperty("dns.server");
+            ResolverConfig.refresh();
+        }
+    }
+
+    @Test
     void theHostsFileMatchesNamesWhateverTheirCase(@TempDir Path dir) throws IOException {
         Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.201 MyLaptop.Test laptop # the router's entry\n"
                 + "2001:db8::201 MyLaptop.Test\n");
