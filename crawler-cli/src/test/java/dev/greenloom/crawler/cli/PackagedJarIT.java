@@ -130,9 +130,13 @@ class PackagedJarIT {
         }
     }
 
-    /** Whether the process ignores SIGINT, from its SigIgn mask in /proc. */
+    /** Whether the process ignores SIGINT, from its SigIgn mask in /proc; false where there is no /proc. */
     private static boolean ignoresSigint(long pid) throws IOException {
-        String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        Path status = Path.of("/proc/" + pid + "/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        String mask = Files.readAllLines(status).stream()
                 .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
         return (Long.parseLong(mask, 16) & (1L << 1)) != 0; // bit n - 1 for signal n; SIGINT is 2
     }
