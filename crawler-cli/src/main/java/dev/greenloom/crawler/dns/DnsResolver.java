@@ -70,6 +70,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     /** The UDP payload size advertised with EDNS(0): the size recommended to avoid IP fragmentation. */
     private static final int EDNS_PAYLOAD = 1232;
     private static final int MAX_CNAME_HOPS = 16;
+    private static final int DNS_PORT = 53;
     /** dnsjava's number of each {@link RecordType}, by ordinal. */
     private static final int[] RR_TYPES = Arrays.stream(RecordType.values()).mapToInt(type -> Type.value(type.name())).toArray();
 
@@ -276,7 +277,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     /**
      * The servers a query can be sent to. dnsjava leaves a link-local server given with its interface
      * ({@code nameserver fe80::1%eth0}) unresolved; its address is made from the literal, or, without such an
-     * interface, it is left out, as the C library's sends to it fail and it asks the next server.
+     * interface, it is left out, as the C library's sends to it fail and it asks the next server. With none left,
+     * the local server, as the C library and dnsjava take when {@code resolv.conf} names none.
      */
     private static List<InetSocketAddress> sendable(List<InetSocketAddress> servers) {
         List<InetSocketAddress> sendable = new ArrayList<>(servers.size());
@@ -287,12 +289,15 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             }
             String host = server.getHostString();
             try {
-                // In brackets the JDK only parses an IPv6 literal, never looks a name up (which would ask the system's resolver).
+                // In brackets the JDK only parses an IPv6 literal; it never looks a name up (through the system's resolver).
                 sendable.add(new InetSocketAddress(InetAddress.getByName(host.startsWith("[") ? host : "[" + host + "]"),
                         server.getPort()));
             } catch (UnknownHostException e) {
                 // No such interface, or not an address at all.
             }
+        }
+        if (sendable.isEmpty() && !servers.isEmpty()) {
+            return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), DNS_PORT));
         }
         return List.copyOf(sendable);
     }

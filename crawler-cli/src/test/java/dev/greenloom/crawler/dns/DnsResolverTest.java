@@ -517,6 +517,12 @@ class DnsResolverTest {
         try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
             assertEquals(List.of(server.address()), system.servers());
             assertEquals(List.of("192.0.2.61"), system.resolve("scoped.test", RecordType.A).records());
+            // With no other server, the local one, as when resolv.conf names none (a crash before).
+            System.setProperty("dns.server", "[fe80::1%nosuchif0]:53");
+            ResolverConfig.refresh();
+            try (DnsResolver alone = DnsResolver.builder().hostsFile(dir.resolve("hosts")).build()) {
+                assertEquals(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53)), alone.servers());
+            }
         } finally {
             System.clearProperty("dns.server");
             ResolverConfig.refresh();
