@@ -30,9 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -258,14 +255,7 @@ public final class CrawlCommand implements Callable<Integer> {
             Crawler crawler = crawler(fetcher, resumed, frontier);
             CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
             PageSink outputs = Sinks.all(outputs(files, stats));
-            CountDownLatch closed = new CountDownLatch(1);
-            AtomicBoolean signalled = new AtomicBoolean();
-            Thread onInterrupt = new Thread(() -> {
-                signalled.set(true);
-                crawler.stop();
-                awaitQuietly(closed);
-            }, "greenloom-crawl-shutdown");
-            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            StopOnSignal signal = new StopOnSignal("greenloom-crawl-shutdown", crawler::stop);
             try {
                 crawler.run(seeds(resumed, lines), Sinks.all(List.of(outputs, stats)));
             } catch (UncheckedIOException e) {
@@ -273,7 +263,6 @@ public final class CrawlCommand implements Callable<Integer> {
                 return Main.EXIT_SOME_FAILED;
             } finally {
                 stats.close();
-                removeHook(onInterrupt);
                 // Closed and summed up before the shutdown hook is released: after a Ctrl-C the JVM exits then.
                 try {
                     outputs.close();
@@ -284,8 +273,8 @@ public final class CrawlCommand implements Callable<Integer> {
                     // A crawl cut short by Ctrl-C must not read as a finished one: its queue was not fetched.
                     String stopped = report != null ? "; stopped before the end (--resume continues)"
                             : "; stopped before the end";
-                    err.println(stats.summary() + (signalled.get() ? stopped : ""));
-                    closed.countDown();
+                    err.println(stats.summary() + (signal.signalled() ? stopped : ""));
+                    signal.close();
                 }
             }
             return stats.anyFailed() ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
@@ -397,21 +386,5 @@ public final class CrawlCommand implements Callable<Integer> {
             case AccessDeniedException denied -> denied.getFile() + ": permission denied";
             default -> e.getMessage();
         };
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // The JVM is shutting down: the hook is running (it waits for us) and cannot be removed.
-        }
     }
 }

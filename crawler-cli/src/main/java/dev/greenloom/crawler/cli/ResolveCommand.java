@@ -60,7 +60,8 @@ import picocli.CommandLine.Spec;
                     + "are skipped. Every line gets one answer line, in input order unless --unordered:",
             "  host<TAB>address address...[<TAB>via cname cname...]",
             "  host<TAB>ERROR reason[<TAB>via cname...]",
-            "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr."},
+            "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr. "
+                    + "Ctrl-C stops cleanly: the answers there are written, then the summary."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every line resolved",
@@ -161,7 +162,10 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             try (DnsResolver resolver = DnsResolver.builder().servers(servers).lookupTimeout(lookupTimeout)
                     .retries(retries).build()) {
-                return new Run(resolver, lines).execute();
+                Run run = new Run(resolver, lines);
+                try (StopOnSignal signal = new StopOnSignal("greenloom-resolve-shutdown", run::stop)) {
+                    return run.execute();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -265,6 +269,13 @@ public final class ResolveCommand implements Callable<Integer> {
         private final long deadline;
         private final String timedOutReason;
         private final int window = Math.max(4 * concurrency, 4_096);
+        /** The lines on their way out, in input order (without {@code --unordered}). */
+        private final Queue<Entry> pending = new Queue<>(window);
+        /**
+         * The answers to write, as they arrive, then {@link Entry#END} (with {@code --unordered}); unbounded:
+         * offer() always succeeds, and never throws for an interrupted (killed) reader.
+         */
+        private final Queue<Object> done = new Queue<>();
         private final Output output;
         private final PrintWriter err = spec.commandLine().getErr();
         private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
@@ -277,6 +288,12 @@ public final class ResolveCommand implements Callable<Integer> {
         private long answered;
         /** Why the input was not read to its end: it could not be read, or the output was closed. */
         private volatile String readFailure;
+        /** Set by {@link #stop}: no lookup starts any more, and the writer is killed. */
+        private volatile boolean stopping;
+        /** The greenlet writing the answers, once spawned. */
+        private volatile Greenlet<Long> writer;
+        /** The line whose lookup the ordered writer waits for, or null; set and read by the writer, then after it. */
+        private Entry waitedFor;
 
         Run(DnsResolver resolver, InputLines lines) {
             this.resolver = resolver;
@@ -294,6 +311,10 @@ public final class ResolveCommand implements Callable<Integer> {
             // The writer is a greenlet too: it waits for lookups thousands of times a second, and a
             // virtual thread parks and wakes without the futex calls of a platform thread.
             Greenlet<Long> writer = Green.spawn(() -> unordered ? writeUnordered(out) : writeOrdered(out));
+            this.writer = writer;
+            if (stopping) {
+                writer.kill(Duration.ZERO); // the signal came before the writer
+            }
             // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends;
             // once the output is gone (| head), the rest of the input is not looked up for nothing.
             Greenlet<Void> flusher = Green.spawn(() -> {
@@ -306,8 +327,11 @@ public final class ResolveCommand implements Callable<Integer> {
                 }
             });
             long total;
+            boolean stopped;
             try {
-                total = writer.get();
+                writer.join();
+                stopped = stopping && writer.exception() instanceof GreenletExit;
+                total = stopped ? writeAnswered(out) : writer.get();
             } catch (CompletionException e) {
                 // The writer's failure is the run's, as when the calling thread wrote.
                 if (e.getCause() instanceof RuntimeException failure) {
@@ -323,13 +347,44 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             progress.finish();
             out.flush();
-            summarize(total);
+            summarize(total, stopped);
             boolean allOk = counts.getOrDefault(Outcome.OK, 0L) == answered;
-            return allOk && readFailure == null ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
+            return allOk && readFailure == null && !stopped ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
+        }
+
+        /**
+         * Called on Ctrl-C or SIGTERM, from any thread: the reader starts no more lookups, and the writer is killed;
+         * {@link #execute} then writes the answers it had not, and the summary. Does not wait.
+         */
+        void stop() {
+            stopping = true;
+            Greenlet<Long> running = writer;
+            if (running != null) {
+                running.kill(Duration.ZERO);
+            }
+        }
+
+        /**
+         * After {@link #stop} killed the writer: writes the answers it had not written yet, in input order up to
+         * the first line not answered, or with {@code --unordered} all that have arrived.
+         *
+         * @return the lines written in all
+         */
+        private long writeAnswered(PrintWriter out) {
+            if (unordered) {
+                for (Object next = done.poll(); next instanceof Answer answer; next = done.poll()) {
+                    write(out, answer);
+                }
+            } else {
+                for (Entry entry = waitedFor != null ? waitedFor : pending.poll(); entry != null && entry.answered();
+                        entry = pending.poll()) {
+                    write(out, entry.answer());
+                }
+            }
+            return answered;
         }
 
         private long writeOrdered(PrintWriter out) {
-            Queue<Entry> pending = new Queue<>(window);
             Greenlet<Long> reader = Green.spawn(() -> {
                 try {
                     return read(pending::put);
@@ -344,12 +399,14 @@ public final class ResolveCommand implements Callable<Integer> {
                 }
                 List<Greenlet<Resolution>> jobs = entry.lookup() == null ? null : entry.lookup().jobs;
                 if (jobs != null) {
+                    waitedFor = entry;
                     List<Greenlet<Resolution>> finished = timeout == null
                             ? Green.joinAll(jobs)
                             : Green.joinAll(jobs, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                     if (finished.size() < jobs.size()) {
                         Green.killAll(jobs);
                     }
+                    waitedFor = null;
                 }
                 write(out, entry.answer());
             }
@@ -358,8 +415,6 @@ public final class ResolveCommand implements Callable<Integer> {
 
         private long writeUnordered(PrintWriter out) {
             BoundedSemaphore unwritten = new BoundedSemaphore(window);
-            // Unbounded: offer() always succeeds, and never throws for an interrupted (killed) reader.
-            Queue<Object> done = new Queue<>();
             Greenlet<Long> reader = Green.spawn(() -> {
                 try {
                     return read(entry -> {
@@ -405,7 +460,7 @@ public final class ResolveCommand implements Callable<Integer> {
             long count = 0;
             try {
                 for (InputLines.Line line : lines) {
-                    if (readFailure != null) {
+                    if (readFailure != null || stopping) {
                         break;
                     }
                     count++;
@@ -501,7 +556,6 @@ public final class ResolveCommand implements Callable<Integer> {
 
             Lookup(String name) {
                 this.name = name;
-                names++;
                 List<Greenlet<Resolution>> spawned = new ArrayList<>(types.size());
                 for (RecordType type : types) {
                     // Without a deadline the greenlet calls the resolver itself: one frame less to park.
@@ -510,6 +564,7 @@ public final class ResolveCommand implements Callable<Integer> {
                             : pool.spawn(() -> resolveInTime(name, type)));
                     lookups++;
                 }
+                names++; // once its lookups are under way: a stopped run's reader may never get past pool.spawn
                 List<Greenlet<Resolution>> all = List.copyOf(spawned);
                 this.jobs = all;
                 this.running = all.size();
@@ -520,6 +575,11 @@ public final class ResolveCommand implements Callable<Integer> {
                         }
                     });
                 }
+            }
+
+            /** Whether every job has ended and left its result. */
+            boolean ended() {
+                return results != null;
             }
 
             /** Runs {@code action} once every job has ended: at once if they have, else on the last job's thread. */
@@ -598,6 +658,11 @@ public final class ResolveCommand implements Callable<Integer> {
                 return this == END;
             }
 
+            /** Whether the answer is there: the line needed no lookup, or its lookup has ended. */
+            boolean answered() {
+                return ready != null || (lookup != null && lookup.ended());
+            }
+
             Answer answer() {
                 return ready != null ? ready : lookup.answer(input, host);
             }
@@ -623,13 +688,15 @@ public final class ResolveCommand implements Callable<Integer> {
                     counts.getOrDefault(Outcome.OK, 0L), pool.size(), lookups / Math.max(seconds, 1e-3));
         }
 
-        private void summarize(long total) {
+        private void summarize(long total, boolean stopped) {
             double seconds = (System.nanoTime() - start) / 1e9;
             String perOutcome = Arrays.stream(Outcome.values())
                     .map(outcome -> String.format(Locale.ROOT, "%,d %s", counts.getOrDefault(outcome, 0L), label(outcome)))
                     .collect(Collectors.joining(", "));
-            err.printf(Locale.ROOT, "resolve: %s, %s, %s in %.2f s (%,.0f lookups/s): %s%n", Counted.of(total, "line"),
-                    Counted.of(names, "name"), Counted.of(lookups, "lookup"), seconds, lookups / Math.max(seconds, 1e-3), perOutcome);
+            // A run cut short by Ctrl-C must not read as a finished one: the rest of the input was not answered.
+            err.printf(Locale.ROOT, "resolve: %s, %s, %s in %.2f s (%,.0f lookups/s): %s%s%n", Counted.of(total, "line"),
+                    Counted.of(names, "name"), Counted.of(lookups, "lookup"), seconds, lookups / Math.max(seconds, 1e-3), perOutcome,
+                    stopped ? "; stopped before the end" : "");
             if (readFailure != null) {
                 err.println("greenloom resolve: " + readFailure + " (the rest of the input was not read)");
             }

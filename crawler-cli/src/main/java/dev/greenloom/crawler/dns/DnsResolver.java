@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +43,9 @@ import org.xbill.DNS.Type;
  * over TCP; a query without an answer is sent again (to the next server when there are several)
  * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
  * server failure (SERVFAIL, REFUSED, a network error such as a refused TCP retry) sends it to the next
- * server, each server once; and queries are spread over the servers round-robin.
+ * server, each server once; and queries are spread over the servers round-robin (with the system's
+ * servers only if {@code resolv.conf} says {@code options rotate}; otherwise each query asks the first
+ * server first, the others being its fallbacks, as the C library does).
  *
  * <p>Without explicit servers, the system's configuration applies: {@code /etc/hosts} first (for
  * A and AAAA: a name it lists is answered from it alone, as the C library's {@code getaddrinfo}
@@ -66,6 +70,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     /** The UDP payload size advertised with EDNS(0): the size recommended to avoid IP fragmentation. */
     private static final int EDNS_PAYLOAD = 1232;
     private static final int MAX_CNAME_HOPS = 16;
+    private static final int DNS_PORT = 53;
     /** dnsjava's number of each {@link RecordType}, by ordinal. */
     private static final int[] RR_TYPES = Arrays.stream(RecordType.values()).mapToInt(type -> Type.value(type.name())).toArray();
 
@@ -78,6 +83,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private final HostsFile hostsFile;
     private final DnsTransport transport;
     private final AtomicInteger nextServer = new AtomicInteger();
+    /** Whether queries start at each server in turn, or all at the first. */
+    private final boolean rotate;
     /** For each first server, the servers of a query's tries: round-robin from it, one per retry. */
     private final List<List<InetSocketAddress>> triesByFirstServer;
     /** Why a query without an answer failed. */
@@ -86,15 +93,17 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private DnsResolver(Builder builder) {
         if (builder.servers.isEmpty()) {
             ResolverConfig config = ResolverConfig.getCurrentConfig();
-            this.servers = List.copyOf(config.servers());
+            this.servers = sendable(config.servers());
             this.searchPath = List.copyOf(config.searchPath());
             this.ndots = config.ndots();
             this.hostsFile = HostsFile.read(builder.hostsFile != null ? builder.hostsFile : systemHostsFile());
+            this.rotate = rotates(builder.resolvConf, System.getenv("RES_OPTIONS"));
         } else {
             this.servers = builder.servers;
             this.searchPath = List.of();
             this.ndots = 1;
             this.hostsFile = builder.hostsFile != null ? HostsFile.read(builder.hostsFile) : HostsFile.EMPTY;
+            this.rotate = true;
         }
         if (servers.isEmpty()) {
             throw new IllegalStateException("no DNS servers configured");
@@ -185,20 +194,26 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         // those later ones say: as the C library's res_search, an NXDOMAIN or a failing search domain after it
         // must not turn "no AAAA records" into an error for a name whose A records were found.
         Resolution noData = null;
+        // A server failure does not end the search either, as in res_search: a later candidate may have the name.
+        // It is the answer if none has, and no candidate exists without records; a timeout ends the search.
+        Resolution failed = null;
         for (Name candidate : candidates(absolute, name.endsWith("."))) {
             Resolution resolution = lookup(ascii, candidate, type);
             Outcome outcome = resolution.outcome();
             if (outcome == Outcome.NO_DATA && noData == null) {
                 noData = resolution;
             }
-            if (outcome != Outcome.NXDOMAIN && outcome != Outcome.NO_DATA) {
+            if (outcome == Outcome.SERVER_FAILURE && failed == null) {
+                failed = resolution;
+            }
+            if (outcome == Outcome.OK || outcome == Outcome.TIMEOUT) {
                 return outcome == Outcome.OK || noData == null ? resolution : noData;
             }
             if (candidate.equals(absolute) || first == null) {
                 first = resolution;
             }
         }
-        return noData != null ? noData : first;
+        return noData != null ? noData : failed != null ? failed : first;
     }
 
     /**
@@ -257,6 +272,55 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     /** The dots in the name as written, without the root's. */
     private static int dots(Name absolute) {
         return absolute.labels() - 2;
+    }
+
+    /**
+     * The servers a query can be sent to. dnsjava leaves a link-local server given with its interface
+     * ({@code nameserver fe80::1%eth0}) unresolved; its address is made from the literal, or, without such an
+     * interface, it is left out, as the C library's sends to it fail and it asks the next server. With none left,
+     * the local server, as the C library and dnsjava take when {@code resolv.conf} names none.
+     */
+    private static List<InetSocketAddress> sendable(List<InetSocketAddress> servers) {
+        List<InetSocketAddress> sendable = new ArrayList<>(servers.size());
+        for (InetSocketAddress server : servers) {
+            if (!server.isUnresolved()) {
+                sendable.add(server);
+                continue;
+            }
+            String host = server.getHostString();
+            try {
+                // In brackets the JDK only parses an IPv6 literal; it never looks a name up (through the system's resolver).
+                sendable.add(new InetSocketAddress(InetAddress.getByName(host.startsWith("[") ? host : "[" + host + "]"),
+                        server.getPort()));
+            } catch (UnknownHostException e) {
+                // No such interface, or not an address at all.
+            }
+        }
+        if (sendable.isEmpty() && !servers.isEmpty()) {
+            return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), DNS_PORT));
+        }
+        return List.copyOf(sendable);
+    }
+
+    /**
+     * Whether the C library would spread queries over the servers: {@code options rotate} in {@code resolvConf} or
+     * in {@code resOptions} (the {@code RES_OPTIONS} variable). A file that cannot be read does not rotate.
+     */
+    private static boolean rotates(Path resolvConf, String resOptions) {
+        if (resOptions != null && Arrays.asList(resOptions.strip().split("\\s+")).contains("rotate")) {
+            return true;
+        }
+        try {
+            for (String line : Files.readAllLines(resolvConf, StandardCharsets.ISO_8859_1)) {
+                List<String> words = Arrays.asList(line.strip().split("\\s+"));
+                if (words.getFirst().equals("options") && words.contains("rotate")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            // No resolv.conf: the C library asks its one default server.
+        }
+        return false;
     }
 
     /** The hosts file of this operating system, as dnsjava locates it. */
@@ -323,9 +387,9 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         int first = 0;
         int failedServers = 0;
         while (true) {
-            // Round-robin, but after a server failed or refused, the next server (as the C library asks it).
-            first = failedServers == 0 ? Math.floorMod(nextServer.getAndIncrement(), servers.size())
-                    : (first + 1) % servers.size();
+            // Round-robin (or the first), but after a server failed or refused, the next (as the C library asks it).
+            first = failedServers > 0 ? (first + 1) % servers.size()
+                    : rotate ? Math.floorMod(nextServer.getAndIncrement(), servers.size()) : 0;
             // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
             // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
             Message answer;
@@ -432,6 +496,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         private int retries = 3;
         private int sockets = Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
         private Path hostsFile;
+        private Path resolvConf = Path.of("/etc/resolv.conf");
 
         private Builder() {
         }
@@ -453,6 +518,12 @@ public final class DnsResolver implements Resolver, AutoCloseable {
          */
         public Builder hostsFile(Path hostsFile) {
             this.hostsFile = Objects.requireNonNull(hostsFile, "hostsFile == null");
+            return this;
+        }
+
+        /** The resolv.conf whose {@code options rotate} applies to the system's servers; for tests. */
+        Builder resolvConf(Path resolvConf) {
+            this.resolvConf = Objects.requireNonNull(resolvConf, "resolvConf == null");
             return this;
         }
 

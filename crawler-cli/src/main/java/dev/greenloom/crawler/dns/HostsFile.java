@@ -2,6 +2,7 @@ package dev.greenloom.crawler.dns;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,9 @@ final class HostsFile {
 
     private static InetAddress byAddress(String text, byte[] bytes) {
         try {
-            return InetAddress.getByAddress(bytes);
+            // Not InetAddress.getByAddress: it makes an IPv4-mapped address (::ffff:192.0.2.1) IPv4, an AAAA answer
+            // that read as an A record's.
+            return bytes.length == 4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes are an address: " + text, e);
         }

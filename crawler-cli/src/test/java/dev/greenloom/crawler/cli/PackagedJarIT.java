@@ -3,6 +3,7 @@ package dev.greenloom.crawler.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.greenloom.crawler.dns.TestDnsServer;
@@ -10,11 +11,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The packaged jar ({@code target/greenloom.jar}, as {@code ./greenloom} runs it), not the test classpath.
@@ -67,6 +76,69 @@ class PackagedJarIT {
                 resolve.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Ctrl-C (SIGINT) and SIGTERM end a run as they end a crawl: no new lookups, the answers there are written as
+     * whole lines, then the summary, which says so; the exit status is the signal's (128 + its number).
+     */
+    @ParameterizedTest
+    @CsvSource({"INT, 130, ''", "TERM, 143, --unordered --json"})
+    void aSignalEndsTheRunWithWholeLinesAndASummary(String signal, int status, String format) throws Exception {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        try (TestDnsServer server = TestDnsServer.start().delay(Duration.ofMillis(300))) {
+            Path names = Files.writeString(dir.resolve("names.txt"),
+                    IntStream.range(0, 200).mapToObj(i -> "n" + i + ".test\n").collect(Collectors.joining()));
+            Path stderr = dir.resolve("err.txt");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR, "resolve", "--resolver", server.hostPort(), "--type", "A", "--concurrency", "4"));
+            if (!format.isEmpty()) {
+                command.addAll(List.of(format.split(" ")));
+            }
+            command.add(names.toString());
+            Process resolve = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            StringBuilder out = new StringBuilder();
+            try {
+                BufferedReader lines = new BufferedReader(new InputStreamReader(resolve.getInputStream(), StandardCharsets.UTF_8));
+                for (int i = 0; i < 6; i++) {
+                    out.append(lines.readLine()).append('\n');
+                }
+                // A JVM that inherited SIGINT ignored (a background job of a shell without job control) keeps ignoring it.
+                assumeFalse(signal.equals("INT") && ignoresSigint(resolve.pid()), "SIGINT is ignored in this process");
+                // Not Process.destroy() for SIGTERM: it closes the streams this test reads.
+                assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(resolve.pid())).start().waitFor());
+                char[] rest = new char[8192];
+                for (int n = lines.read(rest); n >= 0; n = lines.read(rest)) {
+                    out.append(rest, 0, n);
+                }
+                assertTrue(resolve.waitFor(30, TimeUnit.SECONDS), "the run ended");
+            } finally {
+                resolve.destroyForcibly().waitFor();
+            }
+            String err = Files.readString(stderr);
+            assertEquals(status, resolve.exitValue(), err);
+            String[] written = out.toString().split("\n");
+            assertTrue(out.toString().endsWith("\n") && written.length < 200, out.toString());
+            for (int i = 0; i < written.length; i++) {
+                String line = written[i];
+                assertTrue(format.isEmpty() ? line.equals("n" + i + ".test\tERROR NXDOMAIN")
+                        : line.startsWith("{\"input\":\"n") && line.endsWith("\"error\":\"NXDOMAIN\"}"), line);
+            }
+            assertTrue(err.startsWith("resolve: " + written.length + " lines, "), err);
+            assertTrue(err.contains(written.length + " NXDOMAIN"), err);
+            assertTrue(err.strip().endsWith("; stopped before the end"), err);
+        }
+    }
+
+    /** Whether the process ignores SIGINT, from its SigIgn mask in /proc; false where there is no /proc. */
+    private static boolean ignoresSigint(long pid) throws IOException {
+        Path status = Path.of("/proc/" + pid + "/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        String mask = Files.readAllLines(status).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+        return (Long.parseLong(mask, 16) & (1L << 1)) != 0; // bit n - 1 for signal n; SIGINT is 2
     }
 
     @Test

@@ -461,6 +461,75 @@ class DnsResolverTest {
     }
 
     @Test
+    void aSearchDomainThatFailsGivesWayToALaterOneThatHasTheName(@TempDir Path dir) throws IOException {
+        // As glibc's res_search: a SERVFAIL goes on to the next candidate, and the name as given, tried first when it
+        // has ndots dots, gives way to the search domains whatever its failure.
+        server.behave("host.broken.test", Behaviour.SERVFAIL).add("host.corp.test", "A", "192.0.2.41")
+                .behave("svc.local", Behaviour.SERVFAIL).add("svc.local.corp.test", "A", "192.0.2.42");
+        System.setProperty("dns.server", server.hostPort());
+        System.setProperty("dns.search", "broken.test,corp.test");
+        ResolverConfig.refresh();
+        try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
+            assertEquals(List.of("192.0.2.41"), system.resolve("host", RecordType.A).records());
+            assertEquals(List.of("192.0.2.42"), system.resolve("svc.local", RecordType.A).records());
+        } finally {
+            System.clearProperty("dns.server");
+            System.clearProperty("dns.search");
+            ResolverConfig.refresh();
+        }
+    }
+
+    @Test
+    void theSystemsServersAreAskedInTheirOrderUnlessResolvConfSaysRotate(@TempDir Path dir) throws IOException {
+        // A split horizon: the first server knows the intranet's names, the second (a public fallback) does not. The C
+        // library asks the first for every name; spread over both, half the names were NXDOMAIN.
+        server.add("intranet.test", "A", "192.0.2.60");
+        Path hosts = Files.writeString(dir.resolve("hosts"), "");
+        try (TestDnsServer fallback = TestDnsServer.start()) {
+            System.setProperty("dns.server", server.hostPort() + "," + fallback.hostPort());
+            ResolverConfig.refresh();
+            try (DnsResolver inOrder = DnsResolver.builder().hostsFile(hosts)
+                    .resolvConf(Files.writeString(dir.resolve("resolv.conf"), "options ndots:1 edns0\n")).build();
+                    DnsResolver rotating = DnsResolver.builder().hostsFile(hosts)
+                    .resolvConf(Files.writeString(dir.resolve("rotate.conf"), "options edns0 rotate\n")).build()) {
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(List.of("192.0.2.60"), inOrder.resolve("intranet.test", RecordType.A).records());
+                }
+                assertEquals(0, fallback.queries("intranet.test"));
+                for (int i = 0; i < 6; i++) {
+                    rotating.resolve("intranet.test", RecordType.A);
+                }
+                assertEquals(3, fallback.queries("intranet.test"));
+            } finally {
+                System.clearProperty("dns.server");
+                ResolverConfig.refresh();
+            }
+        }
+    }
+
+    @Test
+    void aSystemServerWithTheScopeOfAMissingInterfaceIsLeftOut(@TempDir Path dir) throws IOException {
+        // resolv.conf may name a link-local server with its interface (nameserver fe80::1%wlan0), which dnsjava leaves
+        // unresolved; one the JDK cannot place failed every lookup with "internal error: UnresolvedAddressException".
+        server.add("scoped.test", "A", "192.0.2.61");
+        System.setProperty("dns.server", "[fe80::1%nosuchif0]:53," + server.hostPort());
+        ResolverConfig.refresh();
+        try (DnsResolver system = DnsResolver.builder().hostsFile(Files.writeString(dir.resolve("hosts"), "")).build()) {
+            assertEquals(List.of(server.address()), system.servers());
+            assertEquals(List.of("192.0.2.61"), system.resolve("scoped.test", RecordType.A).records());
+            // With no other server, the local one, as when resolv.conf names none (a crash before).
+            System.setProperty("dns.server", "[fe80::1%nosuchif0]:53");
+            ResolverConfig.refresh();
+            try (DnsResolver alone = DnsResolver.builder().hostsFile(dir.resolve("hosts")).build()) {
+                assertEquals(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53)), alone.servers());
+            }
+        } finally {
+            System.clearProperty("dns.server");
+            ResolverConfig.refresh();
+        }
+    }
+
+    @Test
     void theHostsFileMatchesNamesWhateverTheirCase(@TempDir Path dir) throws IOException {
         Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.201 MyLaptop.Test laptop # the router's entry\n"
                 + "2001:db8::201 MyLaptop.Test\n");
@@ -503,6 +572,16 @@ class DnsResolverTest {
         }
         assertEquals(0, server.queries("router.test"));
         assertEquals(1, server.queries("printer.test")); // the MX query: the file has addresses only
+    }
+
+    @Test
+    void anIpv4MappedAddressInTheHostsFileAnswersAaaaAsItself(@TempDir Path dir) throws IOException {
+        // The AAAA answer in IPv6 form, as the address literal answers itself; glibc gives no A address for it either.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "::ffff:192.0.2.53 mapped.test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(List.of("::ffff:192.0.2.53"), withHosts.resolve("mapped.test", RecordType.AAAA).records());
+            assertEquals(Outcome.NO_DATA, withHosts.resolve("mapped.test", RecordType.A).outcome());
+        }
     }
 
     @Test
