@@ -180,7 +180,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Waits at most {@code timeout} for the greenlet to finish.
      *
-     * @return true if it finished, false if the timeout elapsed first (like {@link Thread#join(Duration)})
+     * @return true if it finished and its {@link #link linked} callbacks ran, false if the timeout
+     *     elapsed first (like {@link Thread#join(Duration)})
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
@@ -207,7 +208,7 @@ public final class Greenlet<T> extends Outcome<T> {
      * Kills the greenlet as {@link #kill()} does, waiting at most {@code timeout} for it to end;
      * {@code Duration.ZERO} does not wait.
      *
-     * @return true if the greenlet has finished
+     * @return true if the greenlet has finished and its linked callbacks ran
      */
     public boolean kill(Duration timeout) {
         requestKill();
