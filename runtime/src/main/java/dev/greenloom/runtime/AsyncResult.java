@@ -74,12 +74,8 @@ public final class AsyncResult<T> extends Outcome<T> {
             }
         }
         release();
+        callbacksDone(); // it has none
         return true;
-    }
-
-    @Override
-    boolean callbacksRan() {
-        return ready(); // no callbacks
     }
 
     @Override

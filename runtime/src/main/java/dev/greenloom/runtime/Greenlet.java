@@ -63,8 +63,6 @@ public final class Greenlet<T> extends Outcome<T> {
     /** The virtual thread, created with the greenlet, until the outcome is settled; then null. */
     private volatile Thread thread;
     private volatile int flags;
-    /** Set once the callbacks linked before the outcome was released have run. */
-    private volatile boolean callbacksRan;
     /** The next older greenlet in the {@link Chain} that holds this one: its owner's members, else {@link #LIVE}. */
     Greenlet<?> next;
 
@@ -182,7 +180,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Waits at most {@code timeout} for the greenlet to finish.
      *
-     * @return true if it finished, false if the timeout elapsed first (like {@link Thread#join(Duration)})
+     * @return true if it finished and its {@link #link linked} callbacks ran, false if the timeout
+     *     elapsed first (like {@link Thread#join(Duration)})
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
@@ -209,7 +208,7 @@ public final class Greenlet<T> extends Outcome<T> {
      * Kills the greenlet as {@link #kill()} does, waiting at most {@code timeout} for it to end;
      * {@code Duration.ZERO} does not wait.
      *
-     * @return true if the greenlet has finished
+     * @return true if the greenlet has finished and its linked callbacks ran
      */
     public boolean kill(Duration timeout) {
         requestKill();
@@ -253,7 +252,8 @@ public final class Greenlet<T> extends Outcome<T> {
      * interrupt status clear and {@link #ready()} true; as in gevent, {@link #join()}, {@link #get()},
      * {@link Green#joinAll(java.util.Collection)} (timed or not) and {@link Group#join()} return once
      * the callbacks linked before the greenlet finished have run (called from a callback, they do not
-     * wait for other greenlets' callbacks). A greenlet killed before it started runs them on the killing
+     * wait for other greenlets' callbacks); meanwhile a timed join returns false, and a kill or a
+     * {@link Timeout} of the waiting thread ends the wait as any other. A greenlet killed before it started runs them on the killing
      * thread, and those waits do not wait for them. If the greenlet has already finished, the
      * callback runs at once on the calling thread. A callback that throws does not change the
      * greenlet's outcome or stop other callbacks: its exception goes to the thread's uncaught
@@ -320,9 +320,13 @@ public final class Greenlet<T> extends Outcome<T> {
         }
         // Links added until now run here; later ones run at once in link(), when ready() is already true.
         List<Object> callbacks = release();
-        if (thread != Thread.currentThread()) {
-            callbacksRan = true; // on a killer's thread, callbacks may wait for this greenlet, and are not in inCallbacks()
-        } else {
+        boolean ownThread = thread == Thread.currentThread();
+        if (!ownThread || callbacks.isEmpty()) {
+            // At once when there are none (a joiner woken by release() need not park again), and on
+            // a killer's thread, whose callbacks may wait for this greenlet and are not in inCallbacks().
+            callbacksDone();
+        }
+        if (ownThread) {
             // No kill interrupts once ready; one already interrupting is waited out (both sides' atomics
             // are full fences, so either the killer sees ready or this sees INTERRUPTING). Clearing
             // after that leaves no interrupt for the callbacks.
@@ -337,12 +341,9 @@ public final class Greenlet<T> extends Outcome<T> {
         for (Object callback : callbacks) {
             runLink((Consumer<? super Greenlet<T>>) callback);
         }
-        callbacksRan = true;
-    }
-
-    @Override
-    boolean callbacksRan() {
-        return callbacksRan;
+        if (ownThread && !callbacks.isEmpty()) {
+            callbacksDone();
+        }
     }
 
     /** True when called from link callbacks that a greenlet runs on its own thread once it finished. */

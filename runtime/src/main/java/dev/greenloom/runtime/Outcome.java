@@ -21,11 +21,14 @@ import java.util.concurrent.locks.LockSupport;
 abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /** The final value of {@link #waiters}. */
     private static final Waiter RELEASED = new Waiter(null, null);
-    private static final VarHandle WAITERS;
+    /** The final value of {@link #linkWaiters}. */
+    private static final Waiter CALLBACKS_RAN = new Waiter(null, null);
+    private static final VarHandle WAITERS, LINK_WAITERS;
 
     static {
         try {
             WAITERS = MethodHandles.lookup().findVarHandle(Outcome.class, "waiters", Waiter.class);
+            LINK_WAITERS = MethodHandles.lookup().findVarHandle(Outcome.class, "linkWaiters", Waiter.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,6 +56,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /** The top of the stack of waiting threads and callbacks (null: none), or {@link #RELEASED}. */
     private volatile Waiter waiters;
+    /**
+     * The threads parked until the callbacks handed over by {@link #release()} have run (null: none),
+     * or {@link #CALLBACKS_RAN} for good once they have.
+     */
+    private volatile Waiter linkWaiters;
     /** Written by the one settling thread (see {@link #settle}); read by others once released (the volatile {@link #waiters} orders the writes). */
     private boolean settled;
     private T value;
@@ -100,6 +108,25 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
+     * Marks the callbacks handed over by {@link #release()} as run, and wakes the threads waiting for
+     * that; called once, after release.
+     */
+    final void callbacksDone() {
+        for (Waiter w = (Waiter) LINK_WAITERS.getAndSet(this, CALLBACKS_RAN); w != null; w = w.next) {
+            Thread thread = w.thread;
+            if (thread != null) {
+                w.thread = null;
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    /** True once ready and the callbacks handed over by {@link #release()} have run. */
+    final boolean callbacksRan() {
+        return linkWaiters == CALLBACKS_RAN;
+    }
+
+    /**
      * Keeps {@code callback} for the thread that {@link #release() releases} this outcome.
      *
      * @return a handle for {@link #removeCallback}, or null if it is released already: the caller
@@ -125,7 +152,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
      */
     final void removeCallback(Object handle) {
         ((Waiter) handle).callback = null;
-        unlinkAbandoned();
+        unlinkAbandoned(WAITERS, RELEASED);
     }
 
     /** The recorded failure, for callers that know the outcome is settled (they hold the monitor or run after settle). */
@@ -178,7 +205,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
      */
     public final T get(Duration timeout) {
-        if (!await(Durations.nanos(timeout))) {
+        if (!await(Durations.nanos(timeout)) && !ready()) {
             throw new Timeout.Expired(describe() + " not ready after " + timeout);
         }
         return result();
@@ -193,9 +220,9 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /**
      * Waits until ready and the callbacks {@link #addCallback added} before release have run, at most
-     * {@code nanos} (negative: no limit).
+     * {@code nanos} (negative: no limit). Called from a greenlet's callbacks, waits until ready only.
      *
-     * @return whether it is ready
+     * @return whether it is ready and, unless called from callbacks, its callbacks ran
      * @throws GreenletExit if interrupted (interrupt status kept), Timeout.Expired if a Timeout fired
      */
     final boolean await(long nanos) {
@@ -203,62 +230,53 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
             return true;
         }
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
+        if (!ready() && !awaitOrInterrupted(WAITERS, RELEASED, nanos)) {
+            throw Interruption.raise(new InterruptedException());
+        }
         if (!ready()) {
-            if (!awaitOrInterrupted(nanos)) {
-                throw Interruption.raise(new InterruptedException());
-            }
-            if (!ready()) {
-                return false;
-            }
+            return false;
         }
-        awaitCallbacks(nanos < 0 ? Long.MAX_VALUE : deadline);
-        return true;
-    }
-
-    /**
-     * Once ready, waits until the callbacks linked before have run, or until the System.nanoTime()
-     * {@code deadline} (Long.MAX_VALUE: none). As in gevent, a wait ends after them (they are short,
-     * and run on the finishing thread right after release); a callback itself does not wait, so
-     * callbacks of greenlets that end together cannot wait for each other.
-     */
-    private void awaitCallbacks(long deadline) {
-        while (!callbacksRan() && !Greenlet.inCallbacks()
-                && (deadline == Long.MAX_VALUE || deadline - System.nanoTime() > 0)) {
-            Thread.yield();
+        if (Greenlet.inCallbacks()) {
+            return true; // a callback that waits for another greenlet's callbacks could wait for itself
         }
+        if (!awaitOrInterrupted(LINK_WAITERS, CALLBACKS_RAN, nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
+            throw Interruption.raise(new InterruptedException());
+        }
+        return callbacksRan();
     }
-
-    /** True once ready and the callbacks added before {@link #release()} have run. */
-    abstract boolean callbacksRan();
 
     /**
      * Waits until ready and the callbacks linked before have run, whatever interrupts arrive
-     * meanwhile; an interrupt is kept in the thread's status.
+     * meanwhile; an interrupt is kept in the thread's status. As in gevent, a wait ends after them
+     * (they are short, and run on the finishing thread right after release).
      */
     final void awaitUninterruptibly() {
         boolean interrupted = false;
-        while (!awaitOrInterrupted(-1)) {
+        while (!awaitOrInterrupted(WAITERS, RELEASED, -1)) {
             interrupted = true;
         }
-        awaitCallbacks(Long.MAX_VALUE);
+        while (!Greenlet.inCallbacks() && !awaitOrInterrupted(LINK_WAITERS, CALLBACKS_RAN, -1)) {
+            interrupted = true;
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * Parks until ready or until {@code nanos} elapsed (negative: no limit).
+     * Parks on the stack in {@code stack} until it holds {@code done}, or until {@code nanos} elapsed
+     * (negative: no limit).
      *
      * @return false if the thread was interrupted first (the interrupt status is cleared), else true
      */
-    private boolean awaitOrInterrupted(long nanos) {
+    private boolean awaitOrInterrupted(VarHandle stack, Waiter done, long nanos) {
         long deadline = nanos < 0 ? 0 : System.nanoTime() + nanos;
         Waiter node = null;
         boolean queued = false;
         try {
             while (true) {
-                Waiter top = waiters;
-                if (top == RELEASED) {
+                Waiter top = (Waiter) stack.getVolatile(this);
+                if (top == done) {
                     return true;
                 }
                 if (Thread.interrupted()) {
@@ -272,7 +290,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
                     node = new Waiter(Thread.currentThread(), null);
                 } else if (!queued) {
                     node.next = top;
-                    queued = WAITERS.compareAndSet(this, top, node);
+                    queued = stack.compareAndSet(this, top, node);
                 } else if (nanos < 0) {
                     LockSupport.park(this);
                 } else {
@@ -282,17 +300,17 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         } finally {
             if (queued && node.thread != null) {
                 node.thread = null;
-                unlinkAbandoned();
+                unlinkAbandoned(stack, done);
             }
         }
     }
 
     /** Drops waiters that gave up (callbacks stay), so repeated timed waits on a long-running greenlet do not pile up nodes. */
-    private void unlinkAbandoned() {
+    private void unlinkAbandoned(VarHandle stack, Waiter done) {
         retry:
         while (true) {
             Waiter previous = null;
-            for (Waiter w = waiters; w != null && w != RELEASED; ) {
+            for (Waiter w = (Waiter) stack.getVolatile(this); w != null && w != done; ) {
                 Waiter next = w.next;
                 if (!w.abandoned()) {
                     previous = w;
@@ -301,7 +319,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
                     if (previous.abandoned()) {
                         continue retry;
                     }
-                } else if (!WAITERS.compareAndSet(this, w, next)) {
+                } else if (!stack.compareAndSet(this, w, next)) {
                     continue retry;
                 }
                 w = next;

@@ -356,6 +356,73 @@ class GreenletTest {
         assertEquals("done", seen.get());
     }
 
+    /** A greenlet ended, its one callback running until {@code release} is set (after 5 s at the latest). */
+    private static Greenlet<String> endedWithCallbackRunningUntil(Event release) {
+        Green.spawnLater(Duration.ofSeconds(5), release::set); // so that a waiter that cannot be stopped fails, not hangs
+        CountDownLatch linked = new CountDownLatch(1);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        Greenlet<String> job = Green.spawn(() -> {
+            linked.await();
+            return "done";
+        });
+        job.link(g -> {
+            inCallback.countDown();
+            release.await();
+        });
+        linked.countDown();
+        GreenTest.await(inCallback);
+        return job;
+    }
+
+    @Test
+    void aWaitForCallbacksParksInsteadOfSpinning() throws InterruptedException {
+        Event release = new Event();
+        Greenlet<String> job = endedWithCallbackRunningUntil(release);
+        Thread joiner = Thread.ofPlatform().start(job::join);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (joiner.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.State state = joiner.getState();
+        release.set();
+        joiner.join();
+        assertEquals(Thread.State.WAITING, state, "a joiner burnt a core while the callback ran");
+    }
+
+    @Test
+    void aTimeoutOrAKillEndsAWaitForCallbacks() {
+        Event release = new Event();
+        Greenlet<String> job = endedWithCallbackRunningUntil(release);
+        try {
+            assertThrows(Timeout.Expired.class, () -> {
+                try (var timeout = Timeout.start(Duration.ofMillis(50))) {
+                    job.join();
+                }
+            });
+            assertFalse(Thread.currentThread().isInterrupted());
+            Greenlet<Void> joiner = Green.spawn(() -> job.join());
+            assertFalse(joiner.join(Duration.ofMillis(50)));
+            assertTrue(joiner.kill(Duration.ofSeconds(10)), "a kill left the joiner waiting for callbacks");
+            assertInstanceOf(GreenletExit.class, joiner.exception());
+        } finally {
+            release.set();
+        }
+    }
+
+    @Test
+    void aTimedJoinIsFalseWhileTheCallbacksRun() {
+        Event release = new Event();
+        Greenlet<String> job = endedWithCallbackRunningUntil(release);
+        try {
+            assertFalse(job.join(Duration.ofMillis(50)));
+            assertEquals(List.of(), Green.joinAll(List.of(job), Duration.ofMillis(50)));
+            assertEquals("done", job.get(Duration.ofMillis(50)), "ready, so a timed get has the value");
+        } finally {
+            release.set();
+        }
+        assertTrue(job.join(Duration.ofSeconds(10)));
+    }
+
     @Test
     void aCallbackMayJoinItsOwnGreenletAndAnotherOneEndingMeanwhile() {
         CountDownLatch go = new CountDownLatch(1);
