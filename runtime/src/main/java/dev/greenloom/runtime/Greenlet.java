@@ -253,11 +253,16 @@ public final class Greenlet<T> extends Outcome<T> {
      * {@link Green#joinAll(java.util.Collection)} (timed or not) and {@link Group#join()} return once
      * the callbacks linked before the greenlet finished have run (called from a callback, they do not
      * wait for other greenlets' callbacks); meanwhile a timed join returns false, and a kill or a
-     * {@link Timeout} of the waiting thread ends the wait as any other. A greenlet killed before it started runs them on the killing
-     * thread, and those waits do not wait for them. If the greenlet has already finished, the
-     * callback runs at once on the calling thread. A callback that throws does not change the
-     * greenlet's outcome or stop other callbacks: its exception goes to the thread's uncaught
-     * exception handler. Callbacks should be short; they cannot be removed.
+     * {@link Timeout} of the waiting thread ends the wait as any other. A greenlet killed before it
+     * started runs them on the killing thread, and those waits do not wait for them. If the greenlet
+     * has already finished, the callback runs at once on the calling thread. A callback that throws
+     * does not change the greenlet's outcome or stop other callbacks: its exception goes to the
+     * thread's uncaught exception handler. Callbacks should be short; they cannot be removed.
+     *
+     * <p>Unlike gevent's, whose join goes on once a callback blocks, a callback here must not wait for
+     * something that a joiner of this greenlet does only after its join returns (a bounded queue that
+     * the joiner drains after {@code pool.join()}): the two would wait for each other until a timeout
+     * or a kill of the joiner.
      */
     public void link(Consumer<? super Greenlet<T>> callback) {
         addLink(callback);
