@@ -73,8 +73,7 @@ public final class AsyncResult<T> extends Outcome<T> {
                 return false;
             }
         }
-        release();
-        callbacksDone(); // it has none
+        release(false); // it has no callbacks
         return true;
     }
 

@@ -324,13 +324,10 @@ public final class Greenlet<T> extends Outcome<T> {
             owner.discard(this);
         }
         // Links added until now run here; later ones run at once in link(), when ready() is already true.
-        List<Object> callbacks = release();
+        // Joins wait for the callbacks only on the greenlet's own thread: on a killer's, they may wait for
+        // this greenlet and are not in inCallbacks().
         boolean ownThread = thread == Thread.currentThread();
-        if (!ownThread || callbacks.isEmpty()) {
-            // At once when there are none (a joiner woken by release() need not park again), and on
-            // a killer's thread, whose callbacks may wait for this greenlet and are not in inCallbacks().
-            callbacksDone();
-        }
+        List<Object> callbacks = release(ownThread);
         if (ownThread) {
             // No kill interrupts once ready; one already interrupting is waited out (both sides' atomics
             // are full fences, so either the killer sees ready or this sees INTERRUPTING). Clearing

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A value or a failure that becomes ready once: the reading half shared by {@link Greenlet} and
  * {@link AsyncResult}. A writer calls {@link #settle} (an AsyncResult holding its monitor, a greenlet
- * as its only finisher), then {@link #release()}; readers see the outcome once {@link #ready()} is true.
+ * as its only finisher), then {@link #release}; readers see the outcome once {@link #ready()} is true.
  *
  * <p>Waiting costs no object per outcome: one field holds a stack of parked waiters and callbacks
  * (as in {@link java.util.concurrent.FutureTask}), then {@link #RELEASED} for good, so releasing is one
@@ -57,7 +57,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /** The top of the stack of waiting threads and callbacks (null: none), or {@link #RELEASED}. */
     private volatile Waiter waiters;
     /**
-     * The threads parked until the callbacks handed over by {@link #release()} have run (null: none),
+     * The threads parked until the callbacks handed over by {@link #release} have run (null: none),
      * or {@link #CALLBACKS_RAN} for good once they have.
      */
     private volatile Waiter linkWaiters;
@@ -72,7 +72,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /**
      * Records the outcome unless one is recorded already; the caller ensures no other settle runs at
      * the same time (by holding this monitor, or by being the only one that can), then calls
-     * {@link #release()}.
+     * {@link #release}.
      */
     final boolean settle(T result, Throwable thrown) {
         if (settled) {
@@ -86,11 +86,15 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /**
      * Wakes the waiters of a settled outcome and returns the callbacks {@link #addCallback added}
-     * before, in the order they were added (empty if none).
+     * before, in the order they were added (empty if none). If {@code callbacksFollow} and there are
+     * some, the caller runs them and then calls {@link #callbacksDone()}; otherwise the outcome
+     * counts as having run its callbacks before any waiter wakes, so that a woken waiter need not
+     * park again.
      */
-    final List<Object> release() {
+    final List<Object> release(boolean callbacksFollow) {
+        Waiter stack = (Waiter) WAITERS.getAndSet(this, RELEASED);
         List<Object> callbacks = List.of();
-        for (Waiter w = (Waiter) WAITERS.getAndSet(this, RELEASED); w != null; w = w.next) {
+        for (Waiter w = stack; w != null; w = w.next) {
             Object callback = w.callback;
             if (callback != null) {
                 if (callbacks.isEmpty()) {
@@ -98,6 +102,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
                 }
                 callbacks.addFirst(callback);
             }
+        }
+        if (!callbacksFollow || callbacks.isEmpty()) {
+            callbacksDone();
+        }
+        for (Waiter w = stack; w != null; w = w.next) {
             Thread thread = w.thread;
             if (thread != null) {
                 w.thread = null;
@@ -108,8 +117,8 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
-     * Marks the callbacks handed over by {@link #release()} as run, and wakes the threads waiting for
-     * that; called once, after release.
+     * Marks the callbacks handed over by {@link #release} as run, and wakes the threads waiting for
+     * that; called once, by release or after it.
      */
     final void callbacksDone() {
         for (Waiter w = (Waiter) LINK_WAITERS.getAndSet(this, CALLBACKS_RAN); w != null; w = w.next) {
@@ -121,13 +130,13 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         }
     }
 
-    /** True once ready and the callbacks handed over by {@link #release()} have run. */
+    /** True once ready and the callbacks handed over by {@link #release} have run. */
     final boolean callbacksRan() {
         return linkWaiters == CALLBACKS_RAN;
     }
 
     /**
-     * Keeps {@code callback} for the thread that {@link #release() releases} this outcome.
+     * Keeps {@code callback} for the thread that {@link #release releases} this outcome.
      *
      * @return a handle for {@link #removeCallback}, or null if it is released already: the caller
      *     runs the callback itself
