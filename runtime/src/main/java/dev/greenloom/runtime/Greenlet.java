@@ -343,7 +343,7 @@ public final class Greenlet<T> extends Outcome<T> {
         for (Object callback : callbacks) {
             runLink((Consumer<? super Greenlet<T>>) callback);
         }
-        if (ownThread && !callbacks.isEmpty()) {
+        if (ownThread) {
             callbacksDone();
         }
     }

@@ -19,8 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * every young GC copies while the greenlet is parked.
  */
 abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
-    /** The final value of {@link #waiters}. */
+    /** The final value of {@link #waiters} once released, with no callbacks waits must wait for. */
     private static final Waiter RELEASED = new Waiter(null, null);
+    /**
+     * The final value of {@link #waiters} once released with callbacks that waits wait for: they
+     * then wait on {@link #linkWaiters} too.
+     */
+    private static final Waiter RELEASED_BEFORE_CALLBACKS = new Waiter(null, null);
     /** The final value of {@link #linkWaiters}. */
     private static final Waiter CALLBACKS_RAN = new Waiter(null, null);
     private static final VarHandle WAITERS, LINK_WAITERS;
@@ -54,7 +59,10 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         }
     }
 
-    /** The top of the stack of waiting threads and callbacks (null: none), or {@link #RELEASED}. */
+    /**
+     * The top of the stack of waiting threads and callbacks (null: none), or {@link #RELEASED} or
+     * {@link #RELEASED_BEFORE_CALLBACKS}.
+     */
     private volatile Waiter waiters;
     /**
      * The threads parked until the callbacks handed over by {@link #release} have run (null: none),
@@ -92,7 +100,12 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
      * park again.
      */
     final List<Object> release(boolean callbacksFollow) {
-        Waiter stack = (Waiter) WAITERS.getAndSet(this, RELEASED);
+        // One CAS whatever happens: without callbacks to wait for (most greenlets), nothing else is written.
+        Waiter stack;
+        do {
+            stack = waiters;
+        } while (!WAITERS.compareAndSet(this, stack,
+                callbacksFollow && holdsCallback(stack) ? RELEASED_BEFORE_CALLBACKS : RELEASED));
         List<Object> callbacks = List.of();
         for (Waiter w = stack; w != null; w = w.next) {
             Object callback = w.callback;
@@ -102,9 +115,6 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
                 }
                 callbacks.addFirst(callback);
             }
-        }
-        if (!callbacksFollow || callbacks.isEmpty()) {
-            callbacksDone();
         }
         for (Waiter w = stack; w != null; w = w.next) {
             Thread thread = w.thread;
@@ -116,11 +126,24 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         return callbacks;
     }
 
+    /** Whether the stack from {@code top} holds a callback. */
+    private static boolean holdsCallback(Waiter top) {
+        for (Waiter w = top; w != null; w = w.next) {
+            if (w.callback != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Marks the callbacks handed over by {@link #release} as run, and wakes the threads waiting for
-     * that; called once, by release or after it.
+     * Marks the callbacks handed over by {@link #release release(true)} as run, and wakes the threads
+     * waiting for that; called once by the releasing thread after them (nothing to do if there were none).
      */
     final void callbacksDone() {
+        if (waiters != RELEASED_BEFORE_CALLBACKS) {
+            return;
+        }
         for (Waiter w = (Waiter) LINK_WAITERS.getAndSet(this, CALLBACKS_RAN); w != null; w = w.next) {
             Thread thread = w.thread;
             if (thread != null) {
@@ -132,7 +155,8 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /** True once ready and the callbacks handed over by {@link #release} have run. */
     final boolean callbacksRan() {
-        return linkWaiters == CALLBACKS_RAN;
+        Waiter top = waiters;
+        return top == RELEASED || (top == RELEASED_BEFORE_CALLBACKS && linkWaiters == CALLBACKS_RAN);
     }
 
     /**
@@ -145,7 +169,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         Waiter node = new Waiter(null, callback);
         while (true) {
             Waiter top = waiters;
-            if (top == RELEASED) {
+            if (top == RELEASED || top == RELEASED_BEFORE_CALLBACKS) {
                 return null;
             }
             node.next = top;
@@ -171,7 +195,8 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /** True once the outcome is ready: a value or a failure (gevent's {@code ready()}). */
     public final boolean ready() {
-        return waiters == RELEASED;
+        Waiter top = waiters;
+        return top == RELEASED || top == RELEASED_BEFORE_CALLBACKS;
     }
 
     /** True if ready with a value; false while not ready, or if it failed. */
@@ -245,8 +270,8 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         if (!ready()) {
             return false;
         }
-        if (Greenlet.inCallbacks()) {
-            return true; // a callback that waits for another greenlet's callbacks could wait for itself
+        if (waiters == RELEASED || Greenlet.inCallbacks()) {
+            return true; // (in callbacks: one that waits for another greenlet's callbacks could wait for itself)
         }
         if (!awaitOrInterrupted(LINK_WAITERS, CALLBACKS_RAN, nanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()))) {
             throw Interruption.raise(new InterruptedException());
@@ -264,7 +289,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         while (!awaitOrInterrupted(WAITERS, RELEASED, -1)) {
             interrupted = true;
         }
-        while (!Greenlet.inCallbacks() && !awaitOrInterrupted(LINK_WAITERS, CALLBACKS_RAN, -1)) {
+        while (waiters != RELEASED && !Greenlet.inCallbacks() && !awaitOrInterrupted(LINK_WAITERS, CALLBACKS_RAN, -1)) {
             interrupted = true;
         }
         if (interrupted) {
@@ -273,8 +298,8 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
-     * Parks on the stack in {@code stack} until it holds {@code done}, or until {@code nanos} elapsed
-     * (negative: no limit).
+     * Parks on the stack in {@code stack} until it holds {@code done} (for {@link #waiters}, either
+     * released value), or until {@code nanos} elapsed (negative: no limit).
      *
      * @return false if the thread was interrupted first (the interrupt status is cleared), else true
      */
@@ -285,7 +310,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         try {
             while (true) {
                 Waiter top = (Waiter) stack.getVolatile(this);
-                if (top == done) {
+                if (top == done || top == RELEASED_BEFORE_CALLBACKS) {
                     return true;
                 }
                 if (Thread.interrupted()) {
@@ -319,7 +344,8 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         retry:
         while (true) {
             Waiter previous = null;
-            for (Waiter w = (Waiter) stack.getVolatile(this); w != null && w != done; ) {
+            Waiter w = (Waiter) stack.getVolatile(this);
+            while (w != null && w != done && w != RELEASED_BEFORE_CALLBACKS) {
                 Waiter next = w.next;
                 if (!w.abandoned()) {
                     previous = w;
