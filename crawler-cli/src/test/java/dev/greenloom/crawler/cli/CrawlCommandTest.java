@@ -48,24 +48,36 @@ class CrawlCommandTest {
 
     /** Serves / (linking to /1 .. /children) and each child, after {@code latency}; /missing is 404. */
     private void serveSite(int children, Duration latency, CountDownLatch childRequests) {
+        serve(path -> {
+            if (path.equals("/")) {
+                StringBuilder links = new StringBuilder();
+                for (int i = 1; i <= children; i++) {
+                    links.append("<a href=/").append(i).append(">").append(i).append("</a>\n");
+                }
+                return html(links.toString());
+            }
+            if (path.matches("/\\d+")) {
+                childRequests.countDown();
+                Thread.sleep(latency); // the server's work, so that a crawl is still running when it is killed
+                return html("child " + path);
+            }
+            return new MockResponse.Builder().code(404).body("no").build();
+        });
+    }
+
+    /** A page of a test site by its path; it may take its time. */
+    private interface Page {
+        MockResponse at(String path) throws InterruptedException;
+    }
+
+    /** Serves {@code page} for every request, counting the requests of each path in {@link #hits}. */
+    private void serve(Page page) {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
                 String path = request.getUrl().encodedPath();
                 hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-                if (path.equals("/")) {
-                    StringBuilder links = new StringBuilder();
-                    for (int i = 1; i <= children; i++) {
-                        links.append("<a href=/").append(i).append(">").append(i).append("</a>\n");
-                    }
-                    return html(links.toString());
-                }
-                if (path.matches("/\\d+")) {
-                    childRequests.countDown();
-                    Thread.sleep(latency); // the server's work, so that a crawl is still running when it is killed
-                    return html("child " + path);
-                }
-                return new MockResponse.Builder().code(404).body("no").build();
+                return page.at(path);
             }
         });
     }
@@ -359,14 +371,9 @@ class CrawlCommandTest {
 
     @Test
     void aResumedCrawlCountsThePagesFinishedEarlierAgainstMaxPages() throws IOException {
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                String path = request.getUrl().encodedPath();
-                hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-                String base = path.endsWith("/") ? path : path + "/";
-                return html("<a href=" + base + "a>a</a> <a href=" + base + "b>b</a>");
-            }
+        serve(path -> {
+            String base = path.endsWith("/") ? path : path + "/";
+            return html("<a href=" + base + "a>a</a> <a href=" + base + "b>b</a>");
         });
         Path report = dir.resolve("report.jsonl");
         Path input = list(url("/"));
@@ -386,17 +393,10 @@ class CrawlCommandTest {
 
     @Test
     void aResumedCrawlDoesNotFetchAgainAPageAnEarlierRedirectReached() throws IOException {
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                String path = request.getUrl().encodedPath();
-                hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-                return switch (path) {
-                    case "/" -> html("<a href=/docs>docs</a> <a href=/docs/>docs, with the slash</a>");
-                    case "/docs" -> new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build();
-                    default -> html("the docs");
-                };
-            }
+        serve(path -> switch (path) {
+            case "/" -> html("<a href=/docs>docs</a> <a href=/docs/>docs, with the slash</a>");
+            case "/docs" -> new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build();
+            default -> html("the docs");
         });
         Path report = dir.resolve("report.jsonl");
         Path input = list(url("/"));
