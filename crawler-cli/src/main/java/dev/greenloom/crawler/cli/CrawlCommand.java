@@ -177,9 +177,15 @@ public final class CrawlCommand implements Callable<Integer> {
         if (resume && report == null) {
             return "--resume needs --report FILE, the report of the crawl to continue";
         }
-        if (depth < 0 || concurrency <= 0 || perHost <= 0 || retries < 0 || maxRedirects < 0 || maxSize <= 0
-                || (maxPages != null && maxPages <= 0)) {
-            return "--depth, --retries and --max-redirects must be >= 0; --concurrency, --per-host, --max-size and --max-pages > 0";
+        String count = atLeast("--depth", depth, 0) + atLeast("--retries", retries, 0)
+                + atLeast("--max-redirects", maxRedirects, 0) + atLeast("--concurrency", concurrency, 1)
+                + atLeast("--per-host", perHost, 1) + atLeast("--max-size", maxSize, 1)
+                + (maxPages == null ? "" : atLeast("--max-pages", maxPages, 1));
+        if (!count.isEmpty()) {
+            return count.substring(0, count.length() - 2);
+        }
+        if (isDash(out) || isDash(warc) || isDash(report)) {
+            return "--out, --warc and --report write files, not stdout ('-'); for JSON lines on stdout, use --json";
         }
         if (connectTimeout.isZero() || readTimeout.isZero() || requestTimeout.isZero()
                 || (timeout != null && timeout.isZero())) {
@@ -192,6 +198,15 @@ public final class CrawlCommand implements Callable<Integer> {
             return "--user-agent must be printable ASCII text, not blank";
         }
         return sharedFile();
+    }
+
+    private static boolean isDash(Path path) {
+        return path != null && path.toString().equals("-");
+    }
+
+    /** {@code "OPTION must be >= MIN, not VALUE; "} if {@code value} is below {@code min}, else empty. */
+    private static String atLeast(String option, long value, long min) {
+        return value >= min ? "" : option + " must be " + (min == 0 ? ">= 0" : "> 0") + ", not " + value + "; ";
     }
 
     /**

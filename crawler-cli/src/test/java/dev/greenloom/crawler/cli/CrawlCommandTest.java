@@ -192,6 +192,25 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aBadNumberIsNamedAlone() throws IOException {
+        assertEquals(Main.EXIT_USAGE, crawl("--per-host", "0", "--max-redirects", "-1", list(url("/")).toString()));
+
+        assertTrue(err.toString().contains("--max-redirects must be >= 0, not -1; --per-host must be > 0, not 0\n"),
+                err.toString());
+        assertFalse(err.toString().contains("--concurrency"), err.toString());
+    }
+
+    @Test
+    void aDashForAnOutputFileIsAUsageErrorNotAFileNamedDash() throws IOException {
+        Path input = list(url("/"));
+        for (String option : List.of("--report", "--warc", "--out")) {
+            assertEquals(Main.EXIT_USAGE, crawl(option, "-", input.toString()), option);
+            assertTrue(err.toString().contains("use --json"), err.toString());
+            assertFalse(Files.exists(Path.of("-")), "a file named '-' in the working directory");
+        }
+    }
+
+    @Test
     void aUserAgentOrMaxSizeTheFetcherCannotUseIsAUsageError() throws IOException {
         Path input = list(url("/"));
 
