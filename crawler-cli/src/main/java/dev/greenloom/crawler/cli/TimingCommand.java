@@ -181,6 +181,9 @@ public final class TimingCommand implements Callable<Integer> {
             }
         }
         modes = modes.stream().distinct().toList();
+        if (modes.isEmpty()) {
+            throw usage("--modes needs at least one of sync, async, threads");
+        }
     }
 
     private List<String> readUrls() {

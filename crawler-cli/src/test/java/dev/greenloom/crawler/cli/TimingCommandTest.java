@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -184,12 +185,20 @@ class TimingCommandTest {
     @ValueSource(strings = {
         "--sleep 5parsecs", "--sleep -1s", "--tasks 0", "--tasks 100001", "--threads 0", "--concurrency 0",
         "--urls u.txt --local", "--local --sleep 1s", "--modes sync,fast", "--chart timing.png",
-        "--chart /no/such/dir/t.svg", "--timeout 0s", "--urls /no/such/file", "--no-such-option", "extra"})
+        "--chart /no/such/dir/t.svg", "--timeout 0s", "--urls /no/such/file", "--no-such-option", "extra", "--modes ,"})
     void badOptionsAreUsageErrors(String args) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
         assertFalse(run.err().isBlank());
         assertTrue(run.out().isEmpty(), "nothing ran");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"--modes , | --modes"})
+    void usageErrorsNameTheOption(String args, String option) {
+        Run run = timing(args.split(" "));
+        assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
+        assertTrue(run.err().startsWith(option + " "), run.err());
     }
 
     @Test
