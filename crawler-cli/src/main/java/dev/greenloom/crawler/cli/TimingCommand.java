@@ -173,7 +173,7 @@ public final class TimingCommand implements Callable<Integer> {
             try {
                 TimelineChart.Format.of(chart);
             } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
+                throw usage("--chart " + e.getMessage());
             }
             Path parent = chart.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {

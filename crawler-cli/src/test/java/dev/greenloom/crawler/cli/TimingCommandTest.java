@@ -194,7 +194,7 @@ class TimingCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"--modes , | --modes"})
+    @CsvSource(delimiter = '|', value = {"--modes , | --modes", "--chart timing.png | --chart"})
     void usageErrorsNameTheOption(String args, String option) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
