@@ -179,6 +179,9 @@ public final class TimingCommand implements Callable<Integer> {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw usage("--chart " + chart + ": no such directory " + parent);
             }
+            if (Files.isDirectory(chart)) {
+                throw usage("--chart " + chart + ": is a directory");
+            }
         }
         modes = modes.stream().distinct().toList();
         if (modes.isEmpty()) {

@@ -202,6 +202,15 @@ class TimingCommandTest {
     }
 
     @Test
+    void chartPathThatIsADirectoryIsAUsageErrorBeforeAnythingRuns() throws IOException {
+        Path chart = Files.createDirectory(dir.resolve("timing.svg"));
+        Run run = timing("--tasks", "1", "--sleep", "1ms", "--chart", chart.toString());
+        assertEquals(Main.EXIT_USAGE, run.exitCode(), run.err());
+        assertEquals("--chart " + chart + ": is a directory", run.err().lines().findFirst().orElseThrow());
+        assertTrue(run.out().isEmpty(), "nothing ran");
+    }
+
+    @Test
     void urlFileWithoutUrlsIsAUsageError() throws IOException {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "# nothing\n\n");
         Run run = timing("--urls", empty.toString());
