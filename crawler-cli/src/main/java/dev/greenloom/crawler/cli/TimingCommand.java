@@ -160,6 +160,12 @@ public final class TimingCommand implements Callable<Integer> {
         if (sleep != null && (urls != null || local)) {
             throw usage("--sleep applies to sleep tasks only, not to --urls or --local");
         }
+        if (!local && spec.commandLine().getParseResult().hasMatchedOption("--latency")) {
+            throw usage("--latency applies to --local only");
+        }
+        if (urls == null && !local && spec.commandLine().getParseResult().hasMatchedOption("--timeout")) {
+            throw usage("--timeout applies to fetches only (--urls or --local), not to sleep tasks");
+        }
         if (concurrency != null && concurrency < 1) {
             throw usage("--concurrency must be at least 1");
         }

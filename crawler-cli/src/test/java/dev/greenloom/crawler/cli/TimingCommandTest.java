@@ -194,7 +194,8 @@ class TimingCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"--modes , | --modes", "--chart timing.png | --chart"})
+    @CsvSource(delimiter = '|', value = {"--modes , | --modes", "--chart timing.png | --chart", "--latency 1s | --latency",
+        "--urls u.txt --latency 1s | --latency", "--timeout 1s | --timeout"})
     void usageErrorsNameTheOption(String args, String option) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
