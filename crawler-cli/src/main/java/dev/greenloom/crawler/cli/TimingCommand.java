@@ -199,21 +199,21 @@ public final class TimingCommand implements Callable<Integer> {
         try (InputLines lines = new InputLines(List.of(urls), System.in)) {
             List<String> problems = lines.problems();
             if (!problems.isEmpty()) {
-                throw usage(String.join("; ", problems));
+                throw usage("--urls " + String.join("; ", problems));
             }
             List<String> read = new ArrayList<>();
             for (InputLines.Line line : lines) {
                 if (read.size() == MAX_TASKS) {
-                    throw usage(urls + " has more than " + MAX_TASKS + " URLs");
+                    throw usage("--urls " + urls + " has more than " + MAX_TASKS + " URLs");
                 }
                 read.add(line.text());
             }
             if (read.isEmpty()) {
-                throw usage(urls + " has no URLs");
+                throw usage("--urls " + urls + " has no URLs");
             }
             return read;
         } catch (IOException | UncheckedIOException e) {
-            throw usage("cannot read " + urls + ": " + e.getMessage());
+            throw usage("--urls " + urls + ": cannot read: " + e.getMessage());
         }
     }
 

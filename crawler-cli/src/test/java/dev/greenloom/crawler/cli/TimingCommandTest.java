@@ -195,7 +195,8 @@ class TimingCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"--modes , | --modes", "--chart timing.png | --chart", "--latency 1s | --latency",
-        "--urls u.txt --latency 1s | --latency", "--timeout 1s | --timeout"})
+        "--urls u.txt --latency 1s | --latency", "--timeout 1s | --timeout",
+        "--urls /no/such/file | --urls"})
     void usageErrorsNameTheOption(String args, String option) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
@@ -216,6 +217,6 @@ class TimingCommandTest {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "# nothing\n\n");
         Run run = timing("--urls", empty.toString());
         assertEquals(Main.EXIT_USAGE, run.exitCode());
-        assertTrue(run.err().contains("has no URLs"), run.err());
+        assertTrue(run.err().startsWith("--urls " + empty + " has no URLs"), run.err());
     }
 }
