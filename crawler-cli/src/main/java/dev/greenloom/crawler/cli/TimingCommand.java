@@ -64,6 +64,8 @@ public final class TimingCommand implements Callable<Integer> {
     private static final int DEFAULT_TASKS = 10;
     private static final Duration DEFAULT_SLEEP = Duration.ofMillis(500);
     private static final int DEFAULT_FETCH_CONCURRENCY = 64;
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(24);
 
     @Spec
     CommandSpec spec;
@@ -172,8 +174,10 @@ public final class TimingCommand implements Callable<Integer> {
         if (threads < 1 || threads > MAX_THREADS) {
             throw usage("--threads must be from 1 to " + MAX_THREADS);
         }
-        if (timeout.isZero()) {
-            throw usage("--timeout must be more than 0");
+        // OkHttp counts timeouts in whole milliseconds up to Integer.MAX_VALUE: below 1 ms is no
+        // timeout at all, above that it throws.
+        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw usage("--timeout must be from 1ms to 24 days");
         }
         if (chart != null) {
             try {

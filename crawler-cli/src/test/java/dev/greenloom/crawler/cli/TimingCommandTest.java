@@ -196,7 +196,8 @@ class TimingCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"--modes , | --modes", "--chart timing.png | --chart", "--latency 1s | --latency",
         "--urls u.txt --latency 1s | --latency", "--timeout 1s | --timeout",
-        "--urls /no/such/file | --urls"})
+        "--urls /no/such/file | --urls",
+        "--local --timeout 1000h | --timeout", "--local --timeout 0.5ms | --timeout"})
     void usageErrorsNameTheOption(String args, String option) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
