@@ -64,6 +64,8 @@ public final class TimingCommand implements Callable<Integer> {
     private static final int DEFAULT_TASKS = 10;
     private static final Duration DEFAULT_SLEEP = Duration.ofMillis(500);
     private static final int DEFAULT_FETCH_CONCURRENCY = 64;
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(24);
 
     @Spec
     CommandSpec spec;
@@ -160,48 +162,62 @@ public final class TimingCommand implements Callable<Integer> {
         if (sleep != null && (urls != null || local)) {
             throw usage("--sleep applies to sleep tasks only, not to --urls or --local");
         }
+        if (!local && spec.commandLine().getParseResult().hasMatchedOption("--latency")) {
+            throw usage("--latency applies to --local only");
+        }
+        if (urls == null && !local && spec.commandLine().getParseResult().hasMatchedOption("--timeout")) {
+            throw usage("--timeout applies to fetches only (--urls or --local), not to sleep tasks");
+        }
         if (concurrency != null && concurrency < 1) {
             throw usage("--concurrency must be at least 1");
         }
         if (threads < 1 || threads > MAX_THREADS) {
             throw usage("--threads must be from 1 to " + MAX_THREADS);
         }
-        if (timeout.isZero()) {
-            throw usage("--timeout must be more than 0");
+        // OkHttp counts timeouts in whole milliseconds up to Integer.MAX_VALUE: below 1 ms is no
+        // timeout at all, above that it throws.
+        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw usage("--timeout must be from 1ms to 24 days");
         }
         if (chart != null) {
             try {
                 TimelineChart.Format.of(chart);
             } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage());
+                throw usage("--chart " + e.getMessage());
             }
             Path parent = chart.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 throw usage("--chart " + chart + ": no such directory " + parent);
             }
+            if (Files.isDirectory(chart)) {
+                throw usage("--chart " + chart + ": is a directory");
+            }
         }
         modes = modes.stream().distinct().toList();
+        if (modes.isEmpty()) {
+            throw usage("--modes needs at least one of sync, async, threads");
+        }
     }
 
     private List<String> readUrls() {
         try (InputLines lines = new InputLines(List.of(urls), System.in)) {
             List<String> problems = lines.problems();
             if (!problems.isEmpty()) {
-                throw usage(String.join("; ", problems));
+                throw usage("--urls " + String.join("; ", problems));
             }
             List<String> read = new ArrayList<>();
             for (InputLines.Line line : lines) {
                 if (read.size() == MAX_TASKS) {
-                    throw usage(urls + " has more than " + MAX_TASKS + " URLs");
+                    throw usage("--urls " + urls + " has more than " + MAX_TASKS + " URLs");
                 }
                 read.add(line.text());
             }
             if (read.isEmpty()) {
-                throw usage(urls + " has no URLs");
+                throw usage("--urls " + urls + " has no URLs");
             }
             return read;
         } catch (IOException | UncheckedIOException e) {
-            throw usage("cannot read " + urls + ": " + e.getMessage());
+            throw usage("--urls " + urls + ": cannot read: " + e.getMessage());
         }
     }
 

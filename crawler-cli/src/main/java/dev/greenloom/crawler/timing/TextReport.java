@@ -49,8 +49,10 @@ public final class TextReport {
         }
         long scale = Math.max(1, runs.stream().mapToLong(run -> run.total().toNanos()).max().orElse(1));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "timeline: 0 to %s, one column = %.0f ms",
-                DurationText.seconds(Duration.ofNanos(scale)), scale / 1e6 / width));
+        double columnMillis = scale / 1e6 / width;
+        // Runs of fast tasks (--sleep 0, a local site) have columns below a millisecond, not of 0 ms.
+        lines.add(String.format(Locale.ROOT, columnMillis < 1 ? "timeline: 0 to %s, one column = %.3f ms"
+                : "timeline: 0 to %s, one column = %.0f ms", DurationText.seconds(Duration.ofNanos(scale)), columnMillis));
         for (ModeRun run : runs) {
             List<Span> spans = run.spans();
             int perRow = (spans.size() + MAX_ROWS_PER_MODE - 1) / MAX_ROWS_PER_MODE;

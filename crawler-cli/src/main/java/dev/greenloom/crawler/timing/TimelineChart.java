@@ -222,17 +222,23 @@ public final class TimelineChart {
 
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
             switch (c) {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c);
+                default -> out.appendCodePoint(isXmlChar(c) ? c : ' ');
             }
         }
         return out.toString();
+    }
+
+    /** XML 1.0's Char production, less carriage return: a lone surrogate, U+FFFE or U+FFFF make a document malformed. */
+    private static boolean isXmlChar(int c) {
+        return c == '\n' || c == '\t' || (c >= 0x20 && c < 0xD800) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
     }
 }

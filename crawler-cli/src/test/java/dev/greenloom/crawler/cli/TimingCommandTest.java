@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -184,11 +185,31 @@ class TimingCommandTest {
     @ValueSource(strings = {
         "--sleep 5parsecs", "--sleep -1s", "--tasks 0", "--tasks 100001", "--threads 0", "--concurrency 0",
         "--urls u.txt --local", "--local --sleep 1s", "--modes sync,fast", "--chart timing.png",
-        "--chart /no/such/dir/t.svg", "--timeout 0s", "--urls /no/such/file", "--no-such-option", "extra"})
+        "--chart /no/such/dir/t.svg", "--timeout 0s", "--urls /no/such/file", "--no-such-option", "extra", "--modes ,"})
     void badOptionsAreUsageErrors(String args) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
         assertFalse(run.err().isBlank());
+        assertTrue(run.out().isEmpty(), "nothing ran");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"--modes , | --modes", "--chart timing.png | --chart", "--latency 1s | --latency",
+        "--urls u.txt --latency 1s | --latency", "--timeout 1s | --timeout",
+        "--urls /no/such/file | --urls",
+        "--local --timeout 1000h | --timeout", "--local --timeout 0.5ms | --timeout"})
+    void usageErrorsNameTheOption(String args, String option) {
+        Run run = timing(args.split(" "));
+        assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
+        assertTrue(run.err().startsWith(option + " "), run.err());
+    }
+
+    @Test
+    void chartPathThatIsADirectoryIsAUsageErrorBeforeAnythingRuns() throws IOException {
+        Path chart = Files.createDirectory(dir.resolve("timing.svg"));
+        Run run = timing("--tasks", "1", "--sleep", "1ms", "--chart", chart.toString());
+        assertEquals(Main.EXIT_USAGE, run.exitCode(), run.err());
+        assertEquals("--chart " + chart + ": is a directory", run.err().lines().findFirst().orElseThrow());
         assertTrue(run.out().isEmpty(), "nothing ran");
     }
 
@@ -197,6 +218,6 @@ class TimingCommandTest {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "# nothing\n\n");
         Run run = timing("--urls", empty.toString());
         assertEquals(Main.EXIT_USAGE, run.exitCode());
-        assertTrue(run.err().contains("has no URLs"), run.err());
+        assertTrue(run.err().startsWith("--urls " + empty + " has no URLs"), run.err());
     }
 }

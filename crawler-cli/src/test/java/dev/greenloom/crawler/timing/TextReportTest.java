@@ -47,6 +47,13 @@ class TextReportTest {
     }
 
     @Test
+    void timelineHeaderStatesTheColumnWidth() {
+        assertEquals("timeline: 0 to 5.000 s, one column = 83 ms", TextReport.timeline(Fixtures.seed(), 60).getFirst());
+        assertEquals("timeline: 0 to 0.021 s, one column = 0.350 ms",
+                TextReport.timeline(List.of(Fixtures.run(Mode.SYNC, 1, 3, 7)), 60).getFirst());
+    }
+
+    @Test
     void timelineGroupsTasksBeyondFortyRowsPerMode() {
         List<String> timeline = TextReport.timeline(List.of(Fixtures.run(Mode.SYNC, 1, 100, 10)), 50);
         assertEquals(1 + 34, timeline.size());

@@ -73,6 +73,17 @@ class TimelineChartTest {
     }
 
     @Test
+    void svgReplacesCharactersThatXmlForbids() throws Exception {
+        // A --urls file may hold any text; U+FFFF and a lone surrogate are not XML characters.
+        ModeRun run = new ModeRun(Mode.SYNC, 1, Duration.ofMillis(3), List.of(
+                new Span(1, Duration.ZERO, Duration.ofMillis(3), false, "FAILED \uFFFFa\uD800b\u0001c \uD83D\uDE00")));
+        Path file = dir.resolve("forbidden.svg");
+        TimelineChart.write(file, "x\uFFFE", List.of(run));
+        assertEquals(List.of("task sync failed"), taskBarClasses(file));
+        assertTrue(Files.readString(file).contains("FAILED  a b c \uD83D\uDE00</title>"), "a valid pair is kept");
+    }
+
+    @Test
     void htmlEmbedsTheSameChartUnderATitle() throws Exception {
         Path file = dir.resolve("timing.html");
         TimelineChart.write(file, "greenloom timing: 10 tasks of 500 ms", Fixtures.seed());
