@@ -187,9 +187,13 @@ public final class CrawlCommand implements Callable<Integer> {
         if (isDash(out) || isDash(warc) || isDash(report)) {
             return "--out, --warc and --report write files, not stdout ('-'); for JSON lines on stdout, use --json";
         }
-        if (connectTimeout.isZero() || readTimeout.isZero() || requestTimeout.isZero()
-                || (timeout != null && timeout.isZero())) {
-            return "timeouts must be > 0";
+        String timeouts = within("--connect-timeout", connectTimeout) + within("--read-timeout", readTimeout)
+                + within("--request-timeout", requestTimeout);
+        if (!timeouts.isEmpty()) {
+            return timeouts.substring(0, timeouts.length() - 2);
+        }
+        if (timeout != null && timeout.isZero()) {
+            return "--timeout must be > 0";
         }
         if (maxSize > Fetcher.MAX_SIZE_LIMIT) {
             return "--max-size must be below 2G (a page is held in memory)";
@@ -202,6 +206,12 @@ public final class CrawlCommand implements Callable<Integer> {
 
     private static boolean isDash(Path path) {
         return path != null && path.toString().equals("-");
+    }
+
+    /** {@code "OPTION must be from 1ms to 24 days; "} if OkHttp cannot take {@code timeout}, else empty. */
+    private static String within(String option, Duration timeout) {
+        return timeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || timeout.compareTo(Fetcher.MAX_TIMEOUT) > 0
+                ? option + " must be from 1ms to 24 days; " : "";
     }
 
     /** {@code "OPTION must be >= MIN, not VALUE; "} if {@code value} is below {@code min}, else empty. */

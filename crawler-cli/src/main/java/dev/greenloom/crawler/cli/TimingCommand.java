@@ -1,5 +1,6 @@
 package dev.greenloom.crawler.cli;
 
+import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.timing.DurationText;
 import dev.greenloom.crawler.timing.FetchWorkload;
 import dev.greenloom.crawler.timing.JsonReport;
@@ -64,8 +65,6 @@ public final class TimingCommand implements Callable<Integer> {
     private static final int DEFAULT_TASKS = 10;
     private static final Duration DEFAULT_SLEEP = Duration.ofMillis(500);
     private static final int DEFAULT_FETCH_CONCURRENCY = 64;
-    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
-    private static final Duration MAX_TIMEOUT = Duration.ofDays(24);
 
     @Spec
     CommandSpec spec;
@@ -174,9 +173,7 @@ public final class TimingCommand implements Callable<Integer> {
         if (threads < 1 || threads > MAX_THREADS) {
             throw usage("--threads must be from 1 to " + MAX_THREADS);
         }
-        // OkHttp counts timeouts in whole milliseconds up to Integer.MAX_VALUE: below 1 ms is no
-        // timeout at all, above that it throws.
-        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        if (timeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || timeout.compareTo(Fetcher.MAX_TIMEOUT) > 0) {
             throw usage("--timeout must be from 1ms to 24 days");
         }
         if (chart != null) {

@@ -61,6 +61,11 @@ public final class Fetcher implements AutoCloseable {
 
     /** The largest {@code maxSize} accepted: a body is held in one array. */
     public static final long MAX_SIZE_LIMIT = Integer.MAX_VALUE - 16;
+    /**
+     * The shortest and longest connect, read and request timeouts OkHttp takes: it counts whole milliseconds, up
+     * to {@code Integer.MAX_VALUE}; under one is no timeout at all, and over the maximum it throws.
+     */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(1), MAX_TIMEOUT = Duration.ofDays(24);
 
     /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
     private static final int DNS_CACHE_SIZE = 100_000;

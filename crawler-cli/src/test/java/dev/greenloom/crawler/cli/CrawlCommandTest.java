@@ -201,6 +201,17 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aTimeoutOkHttpCannotTakeIsAUsageError() throws IOException {
+        Path input = list(url("/"));
+
+        assertEquals(Main.EXIT_USAGE, crawl("--request-timeout", "1000h", input.toString()));
+        assertTrue(err.toString().contains("--request-timeout must be from 1ms to 24 days"), err.toString());
+        assertEquals(Main.EXIT_USAGE, crawl("--read-timeout", "0.5ms", input.toString()));
+        assertTrue(err.toString().contains("--read-timeout must be from 1ms to 24 days"), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
+    }
+
+    @Test
     void aDashForAnOutputFileIsAUsageErrorNotAFileNamedDash() throws IOException {
         Path input = list(url("/"));
         for (String option : List.of("--report", "--warc", "--out")) {
