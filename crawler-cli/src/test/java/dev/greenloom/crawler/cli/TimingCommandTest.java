@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.greenloom.crawler.fetch.ClosedPort;
 import dev.greenloom.crawler.output.JsonLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,10 +105,7 @@ class TimingCommandTest {
         for (int i = 0; i < 3; i++) {
             server.enqueue(new MockResponse.Builder().code(200).body("ok").build());
         }
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = ClosedPort.onLoopback();
         String good = server.url("/ok").toString();
         String refused = "http://127.0.0.1:" + closedPort + "/";
         Path urls = Files.writeString(dir.resolve("urls.txt"), "# two URLs\n" + good + "\n\n" + refused + "\n");

@@ -300,10 +300,7 @@ class FetcherTest {
 
     @Test
     void aRedirectHopThatFailsSaysItWasTheRedirectTarget() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = ClosedPort.onLoopback();
         String target = "http://127.0.0.1:" + closedPort + "/x";
         server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", target).build());
         Fetcher once = Fetcher.builder(resolver).retries(0).build();

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.greenloom.crawler.fetch.ClosedPort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,10 +58,7 @@ class FetchWorkloadTest {
 
     @Test
     void refusedConnectionAndBadUrlAreFailuresWithTheirReason() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = ClosedPort.onLoopback();
         String refused = "http://127.0.0.1:" + closedPort + "/";
         FetchWorkload workload = fetching(100, refused, "ftp://example.test/");
         Workload.Outcome first = workload.run(1);
