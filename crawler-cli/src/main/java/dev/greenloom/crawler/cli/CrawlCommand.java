@@ -25,12 +25,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -177,20 +180,20 @@ public final class CrawlCommand implements Callable<Integer> {
         if (resume && report == null) {
             return "--resume needs --report FILE, the report of the crawl to continue";
         }
-        String count = atLeast("--depth", depth, 0) + atLeast("--retries", retries, 0)
-                + atLeast("--max-redirects", maxRedirects, 0) + atLeast("--concurrency", concurrency, 1)
-                + atLeast("--per-host", perHost, 1) + atLeast("--max-size", maxSize, 1)
-                + (maxPages == null ? "" : atLeast("--max-pages", maxPages, 1));
-        if (!count.isEmpty()) {
-            return count.substring(0, count.length() - 2);
+        String counts = joined(atLeast("--depth", depth, 0), atLeast("--retries", retries, 0),
+                atLeast("--max-redirects", maxRedirects, 0), atLeast("--concurrency", concurrency, 1),
+                atLeast("--per-host", perHost, 1), atLeast("--max-size", maxSize, 1),
+                maxPages == null ? null : atLeast("--max-pages", maxPages, 1));
+        if (counts != null) {
+            return counts;
         }
         if (isDash(out) || isDash(warc) || isDash(report)) {
             return "--out, --warc and --report write files, not stdout ('-'); for JSON lines on stdout, use --json";
         }
-        String timeouts = within("--connect-timeout", connectTimeout) + within("--read-timeout", readTimeout)
-                + within("--request-timeout", requestTimeout);
-        if (!timeouts.isEmpty()) {
-            return timeouts.substring(0, timeouts.length() - 2);
+        String timeouts = joined(within("--connect-timeout", connectTimeout), within("--read-timeout", readTimeout),
+                within("--request-timeout", requestTimeout));
+        if (timeouts != null) {
+            return timeouts;
         }
         if (timeout != null && timeout.isZero()) {
             return "--timeout must be > 0";
@@ -208,15 +211,21 @@ public final class CrawlCommand implements Callable<Integer> {
         return path != null && path.toString().equals("-");
     }
 
-    /** {@code "OPTION must be from 1ms to 24 days; "} if OkHttp cannot take {@code timeout}, else empty. */
+    /** {@code "OPTION must be from 1ms to 24 days"} if OkHttp cannot take {@code timeout}, else null. */
     private static String within(String option, Duration timeout) {
         return timeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || timeout.compareTo(Fetcher.MAX_TIMEOUT) > 0
-                ? option + " must be from 1ms to 24 days; " : "";
+                ? option + " must be from 1ms to 24 days" : null;
     }
 
-    /** {@code "OPTION must be >= MIN, not VALUE; "} if {@code value} is below {@code min}, else empty. */
+    /** {@code "OPTION must be >= MIN, not VALUE"} if {@code value} is below {@code min}, else null. */
     private static String atLeast(String option, long value, long min) {
-        return value >= min ? "" : option + " must be " + (min == 0 ? ">= 0" : "> 0") + ", not " + value + "; ";
+        return value >= min ? null : option + " must be " + (min == 0 ? ">= 0" : "> 0") + ", not " + value;
+    }
+
+    /** The problems found (the non-null ones) joined by "; ", or null if there are none. */
+    private static String joined(String... problems) {
+        String found = Arrays.stream(problems).filter(Objects::nonNull).collect(Collectors.joining("; "));
+        return found.isEmpty() ? null : found;
     }
 
     /**
