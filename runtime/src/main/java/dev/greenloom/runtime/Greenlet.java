@@ -122,8 +122,13 @@ public final class Greenlet<T> extends Outcome<T> {
      * exception handler is no longer found here.
      */
     public static Greenlet<?> current() {
-        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body && !body.greenlet().ready()
-                ? body.greenlet() : null;
+        Greenlet<?> own = ofCurrentThread();
+        return own != null && !own.ready() ? own : null;
+    }
+
+    /** The greenlet whose virtual thread this is, finished or not; null on any other thread. */
+    private static Greenlet<?> ofCurrentThread() {
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body ? body.greenlet() : null;
     }
 
     /**
@@ -350,7 +355,8 @@ public final class Greenlet<T> extends Outcome<T> {
 
     /** True when called from link callbacks that a greenlet runs on its own thread once it finished. */
     static boolean inCallbacks() {
-        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Body body && body.greenlet().ready();
+        Greenlet<?> own = ofCurrentThread();
+        return own != null && own.ready();
     }
 
     private void runLink(Consumer<? super Greenlet<T>> callback) {
