@@ -169,7 +169,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         Waiter node = new Waiter(null, callback);
         while (true) {
             Waiter top = waiters;
-            if (top == RELEASED || top == RELEASED_BEFORE_CALLBACKS) {
+            if (isReleased(top)) {
                 return null;
             }
             node.next = top;
@@ -195,7 +195,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
 
     /** True once the outcome is ready: a value or a failure (gevent's {@code ready()}). */
     public final boolean ready() {
-        Waiter top = waiters;
+        return isReleased(waiters);
+    }
+
+    /** Whether {@code top}, read from {@link #waiters}, is one of its released values. */
+    private static boolean isReleased(Waiter top) {
         return top == RELEASED || top == RELEASED_BEFORE_CALLBACKS;
     }
 
@@ -310,7 +314,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         try {
             while (true) {
                 Waiter top = (Waiter) stack.getVolatile(this);
-                if (top == done || top == RELEASED_BEFORE_CALLBACKS) {
+                if (top == done || isReleased(top)) {
                     return true;
                 }
                 if (Thread.interrupted()) {
@@ -345,7 +349,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         while (true) {
             Waiter previous = null;
             Waiter w = (Waiter) stack.getVolatile(this);
-            while (w != null && w != done && w != RELEASED_BEFORE_CALLBACKS) {
+            while (w != null && w != done && !isReleased(w)) {
                 Waiter next = w.next;
                 if (!w.abandoned()) {
                     previous = w;
