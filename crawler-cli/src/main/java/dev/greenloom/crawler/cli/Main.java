@@ -3,6 +3,7 @@ package dev.greenloom.crawler.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Spec;
         header = "Concurrent DNS resolution and crawling on green threads (virtual threads, gevent-style).",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {CommandLine.HelpCommand.class, ResolveCommand.class, CrawlCommand.class, TimingCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every input succeeded",
@@ -31,17 +31,39 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The subcommands, in the order the usage lists them. */
+    private static final List<Class<?>> SUBCOMMANDS =
+            List.of(CommandLine.HelpCommand.class, ResolveCommand.class, CrawlCommand.class, TimingCommand.class);
+
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = newCommandLine(out, err).execute(args);
+        int code = newCommandLine(out, err, args).execute(args);
         out.flush();
         System.exit(code);
     }
 
-    /** The command line used by {@link #main} and by tests, writing only to {@code out} and {@code err}. */
+    /** The command line with every subcommand, writing only to {@code out} and {@code err}. */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        return newCommandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}, writing only to {@code out} and {@code err}: when the first argument names
+     * a subcommand other than {@code help}, only that subcommand is modelled, since the others cannot be reached from
+     * these arguments. picocli reads a subcommand's annotations by reflection when it is added: modelling one
+     * instead of three took a one-URL crawl from 0.28 to 0.26 s (medians of 15 alternating runs).
+     */
+    static CommandLine newCommandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine commandLine = new CommandLine(new Main());
+        String first = args.length == 0 ? "" : args[0];
+        List<Class<?>> named = SUBCOMMANDS.stream()
+                .filter(type -> type != CommandLine.HelpCommand.class
+                        && type.getAnnotation(Command.class).name().equals(first))
+                .toList();
+        for (Class<?> subcommand : named.isEmpty() ? SUBCOMMANDS : named) {
+            commandLine.addSubcommand(subcommand);
+        }
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.registerConverter(Duration.class, new Units.DurationConverter());
