@@ -89,7 +89,7 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the thread expires
      */
     public static void sleep(Duration duration) {
-        long nanos = Durations.nanos(duration);
+        long nanos = Durations.nanos(Objects.requireNonNull(duration, "duration == null"));
         try {
             if (nanos == 0) {
                 Thread.yield();

@@ -391,6 +391,7 @@ class GreenTest {
         assertEquals("greenlets == null", assertThrows(NullPointerException.class, () -> Green.killAll(null)).getMessage());
         assertEquals("delay == null",
                 assertThrows(NullPointerException.class, () -> Green.spawnLater(null, () -> { })).getMessage());
+        assertEquals("duration == null", assertThrows(NullPointerException.class, () -> Green.sleep(null)).getMessage());
         assertEquals("items == null",
                 assertThrows(NullPointerException.class, () -> new Group().map(x -> x, null)).getMessage());
         assertEquals(List.of(), Green.joinAll(none, LONG));
