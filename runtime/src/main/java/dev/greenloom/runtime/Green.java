@@ -1,5 +1,8 @@
 package dev.greenloom.runtime;
 
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -86,7 +89,7 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the thread expires
      */
     public static void sleep(Duration duration) {
-        long nanos = Durations.nanos(duration);
+        long nanos = Durations.nanos(Objects.requireNonNull(duration, "duration == null"));
         try {
             if (nanos == 0) {
                 Thread.yield();
@@ -200,7 +203,9 @@ public final class Green {
      * <p>Each iteration starts its own clock: its {@code hasNext()} waits at most until
      * {@code timeout} after the {@code iterator()} call, then returns false, leaving unfinished
      * greenlets running. The collection is read when the iteration starts. A greenlet that appears
-     * twice is yielded twice.
+     * twice is yielded twice. A loop may stop early, as gevent's {@code wait(jobs, count=1)} does:
+     * an iteration dropped before its end leaves nothing on the greenlets still running once its
+     * iterator is garbage.
      *
      * <p>{@code hasNext()} throws {@link GreenletExit} if the waiting thread is interrupted (its
      * interrupt status is kept) and {@link Timeout.Expired} if a {@link Timeout} of it expires.
@@ -213,38 +218,29 @@ public final class Green {
 
     /**
      * The iterator behind {@link #iwait}: each greenlet's link hands it to a queue. When the wait
-     * times out or is interrupted, the links of the greenlets still running are removed, so an
-     * iwait or joinAllOrThrow repeated in a loop over long-running greenlets does not pile them up.
+     * times out or is interrupted, or the iterator is dropped before its end (a loop that breaks out
+     * after the first greenlet), the links of the greenlets still running are removed, so an iwait
+     * or joinAllOrThrow repeated in a loop over long-running greenlets does not pile them up.
      */
     private static final class Finishing<G extends Greenlet<?>> implements Iterator<G> {
         private final LinkedBlockingQueue<G> finished = new LinkedBlockingQueue<>();
         private final long deadline;
-        /** The links added, each with its greenlet; emptied by {@link #detach()}. */
-        private final List<Link> links = new ArrayList<>();
+        private final Links<G> links;
         private int left;
         private G next;
 
-        /** A link added to {@code greenlet}, and the handle that removes it. */
-        private record Link(Greenlet<?> greenlet, Object handle) {
-        }
-
         Finishing(Collection<? extends G> greenlets, long deadline) {
             this.deadline = deadline;
+            this.links = new Links<>(this, finished);
             for (G greenlet : greenlets) {
                 left++;
-                Object handle = greenlet.addLink(ended -> finished.add(greenlet));
-                if (handle != null) {
-                    links.add(new Link(greenlet, handle));
-                }
+                links.add(greenlet);
             }
         }
 
         /** Removes the links not run yet; the iteration yields nothing more after a timeout anyway. */
         void detach() {
-            for (Link link : links) {
-                link.greenlet().unlink(link.handle());
-            }
-            links.clear();
+            links.remove();
         }
 
         @Override
@@ -267,7 +263,9 @@ public final class Green {
                 detach();
                 return false;
             }
-            left--;
+            if (--left == 0) {
+                detach(); // every link ran: nothing to remove, and no reason to queue this iteration later
+            }
             return true;
         }
 
@@ -279,6 +277,75 @@ public final class Green {
             G result = next;
             next = null;
             return result;
+        }
+    }
+
+    /**
+     * The links of one {@link Finishing} and the queue they fill, which is all that its greenlets
+     * hold: never the iterator itself. If the iterator becomes garbage while some links wait on
+     * running greenlets, the GC queues this reference and the cleaner thread removes them; once
+     * every link ran, nothing holds this and it is simply collected.
+     */
+    private static final class Links<G extends Greenlet<?>> extends PhantomReference<Object> {
+        private static final ReferenceQueue<Object> DROPPED = new ReferenceQueue<>();
+
+        static {
+            Thread.ofPlatform().name("greenloom-cleaner").daemon().start(Links::removeDropped);
+        }
+
+        private final LinkedBlockingQueue<G> finished;
+        /** The links added and not run at once; only read once built, by the iterator or the cleaner. */
+        private final List<Link> added = new ArrayList<>();
+
+        /** A link added to {@code greenlet}, and the handle that removes it. */
+        private record Link(Greenlet<?> greenlet, Object handle) {
+        }
+
+        Links(Finishing<G> iterator, LinkedBlockingQueue<G> finished) {
+            super(iterator, DROPPED);
+            this.finished = finished;
+        }
+
+        void add(G greenlet) {
+            Object handle = greenlet.addLink(ended -> finished.add(greenlet));
+            if (handle != null) {
+                added.add(new Link(greenlet, handle));
+            }
+        }
+
+        /** Removes the links not run yet, and keeps this reference from being queued. */
+        void remove() {
+            clear();
+            for (Link link : added) {
+                link.greenlet().unlink(link.handle());
+            }
+        }
+
+        /**
+         * The cleaner thread: drops the links of every iteration queued so far, then prunes each
+         * greenlet once, so that many iterations dropped between two collections cost one walk of
+         * each greenlet's stack instead of one per iteration.
+         */
+        private static void removeDropped() {
+            while (true) {
+                List<Links<?>> dropped = new ArrayList<>();
+                try {
+                    dropped.add((Links<?>) DROPPED.remove());
+                } catch (InterruptedException e) {
+                    continue; // nobody stops this thread; an interrupt changes nothing
+                }
+                for (Reference<?> more; (more = DROPPED.poll()) != null; ) {
+                    dropped.add((Links<?>) more);
+                }
+                Set<Greenlet<?>> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+                for (Links<?> links : dropped) {
+                    for (Link link : links.added) {
+                        link.greenlet().forgetCallback(link.handle());
+                        touched.add(link.greenlet());
+                    }
+                }
+                touched.forEach(Greenlet::pruneCallbacks);
+            }
         }
     }
 

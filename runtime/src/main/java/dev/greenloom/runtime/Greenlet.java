@@ -262,7 +262,8 @@ public final class Greenlet<T> extends Outcome<T> {
      * started runs them on the killing thread, and those waits do not wait for them. If the greenlet
      * has already finished, the callback runs at once on the calling thread. A callback that throws
      * does not change the greenlet's outcome or stop other callbacks: its exception goes to the
-     * thread's uncaught exception handler. Callbacks should be short; they cannot be removed.
+     * thread's uncaught exception handler (and what that throws is ignored, as the JVM ignores it).
+     * Callbacks should be short; they cannot be removed.
      *
      * <p>Unlike gevent's, whose join goes on once a callback blocks, a callback here must not wait for
      * something that a joiner of this greenlet does only after its join returns (a bounded queue that
@@ -364,7 +365,11 @@ public final class Greenlet<T> extends Outcome<T> {
             callback.accept(this);
         } catch (RuntimeException | Error e) {
             Thread current = Thread.currentThread();
-            current.getUncaughtExceptionHandler().uncaughtException(current, e);
+            try {
+                current.getUncaughtExceptionHandler().uncaughtException(current, e);
+            } catch (RuntimeException | Error ignored) {
+                // What a handler throws is ignored, as the JVM ignores it for an uncaught exception.
+            }
         }
     }
 

@@ -184,7 +184,20 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
      * not keep it. A release already under way may still hand it over.
      */
     final void removeCallback(Object handle) {
+        forgetCallback(handle);
+        pruneCallbacks();
+    }
+
+    /**
+     * Drops a callback as {@link #removeCallback} does, but leaves its node on the stack until the
+     * next {@link #pruneCallbacks()}: one prune then serves many callbacks dropped at once.
+     */
+    final void forgetCallback(Object handle) {
         ((Waiter) handle).callback = null;
+    }
+
+    /** Unlinks the nodes of dropped callbacks and of waiters that gave up; walks the whole stack. */
+    final void pruneCallbacks() {
         unlinkAbandoned(WAITERS, RELEASED);
     }
 

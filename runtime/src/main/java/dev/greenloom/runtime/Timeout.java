@@ -166,6 +166,12 @@ public final class Timeout implements AutoCloseable {
         return found;
     }
 
+    /** Its duration and state: {@code Timeout[PT2S, pending]}, {@code expired} once it fired, {@code closed}. */
+    @Override
+    public synchronized String toString() {
+        return "Timeout[" + duration + ", " + (state == ACTIVE ? "pending" : state == CLOSED ? "closed" : "expired") + "]";
+    }
+
     Expired expired() {
         return new Expired("timed out after " + duration, this);
     }

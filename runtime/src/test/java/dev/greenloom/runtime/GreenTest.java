@@ -178,6 +178,39 @@ class GreenTest {
         server.kill();
     }
 
+    /**
+     * gevent's {@code wait(jobs, count=1)} written as a loop that breaks after the first greenlet:
+     * the links of the dropped iteration leave the greenlet still running, with what they held.
+     */
+    @Test
+    void iwaitLeftEarlyRemovesItsLinks() throws InterruptedException {
+        Greenlet<Void> server = Green.spawn(() -> Green.sleep(Duration.ofMinutes(1)));
+        WeakReference<Greenlet<Integer>> unread = breakAfterTheFirst(server);
+
+        for (int i = 0; i < 100 && unread.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(unread.get(), "an iwait left after its first greenlet is still linked to the running one");
+        server.kill();
+    }
+
+    /**
+     * Breaks out of an iwait over two finished greenlets and {@code server} after the first; returns a
+     * weak reference to the second, which the iteration still held.
+     */
+    private static WeakReference<Greenlet<Integer>> breakAfterTheFirst(Greenlet<Void> server) {
+        Group group = new Group(); // not Green.spawn: the live list keeps finished greenlets for a while
+        Greenlet<Integer> first = group.spawn(() -> 1);
+        Greenlet<Integer> second = group.spawn(() -> 2);
+        Green.joinAll(List.of(first, second));
+        for (Greenlet<?> finished : Green.iwait(List.of(first, second, server))) {
+            assertSame(first, finished);
+            break;
+        }
+        return new WeakReference<>(second);
+    }
+
     /** One iwait over {@code server} that times out; returns a weak reference to its iterator. */
     private static WeakReference<Iterator<Greenlet<Void>>> pollOnce(Greenlet<Void> server) {
         Iterator<Greenlet<Void>> poll = Green.iwait(List.of(server), Duration.ofMillis(10)).iterator();
@@ -358,6 +391,7 @@ class GreenTest {
         assertEquals("greenlets == null", assertThrows(NullPointerException.class, () -> Green.killAll(null)).getMessage());
         assertEquals("delay == null",
                 assertThrows(NullPointerException.class, () -> Green.spawnLater(null, () -> { })).getMessage());
+        assertEquals("duration == null", assertThrows(NullPointerException.class, () -> Green.sleep(null)).getMessage());
         assertEquals("items == null",
                 assertThrows(NullPointerException.class, () -> new Group().map(x -> x, null)).getMessage());
         assertEquals(List.of(), Green.joinAll(none, LONG));

@@ -315,6 +315,35 @@ class GreenletTest {
         assertEquals(job.name(), reportedBy.get());
     }
 
+    /**
+     * The JVM ignores what an uncaught exception handler throws; so must the callbacks, or the other
+     * callbacks never run and every join waits forever.
+     */
+    @Test
+    void aHandlerThatThrowsForAFailingCallbackStopsNeitherTheOtherCallbacksNorTheJoins() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> job = Green.spawn(() -> GreenTest.await(release));
+        AtomicInteger later = new AtomicInteger();
+        Thread.UncaughtExceptionHandler saved = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+            throw new IllegalStateException("the handler fails too");
+        });
+        try {
+            job.link(g -> {
+                throw new IllegalStateException("callback failure");
+            });
+            job.link(g -> later.incrementAndGet());
+            release.countDown();
+            assertTrue(job.join(Duration.ofSeconds(10)), "the callbacks never finished");
+            assertEquals(1, later.get());
+            job.link(g -> {
+                throw new IllegalStateException("callback failure, run at once by link");
+            });
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(saved);
+        }
+    }
+
     // gevent's g.link(cb); g.join(): the callback has run when join (or get, or joinAll) returns.
     @Test
     void joinAndGetReturnAfterTheCallbacksLinkedBeforeRan() {

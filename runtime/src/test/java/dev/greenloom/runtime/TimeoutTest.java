@@ -100,6 +100,20 @@ class TimeoutTest {
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
+    /** As every other runtime type, a Timeout says its state, so that a log of {@code e.timeout()} tells which one fired. */
+    @Test
+    void toStringShowsTheDurationAndWhetherItExpired() {
+        Timeout expired = Timeout.start(SHORT);
+        try (expired) {
+            try (Timeout pending = Timeout.start(LONG)) {
+                assertEquals("Timeout[" + LONG + ", pending]", pending.toString());
+                Timeout.Expired e = assertThrows(Timeout.Expired.class, () -> Green.sleep(LONG));
+                assertEquals("Timeout[" + SHORT + ", expired]", e.timeout().toString());
+            }
+        }
+        assertEquals("Timeout[" + SHORT + ", closed]", expired.toString());
+    }
+
     @Test
     void closingOnAnotherThreadIsRefused() {
         try (Timeout timeout = Timeout.start(LONG)) {
