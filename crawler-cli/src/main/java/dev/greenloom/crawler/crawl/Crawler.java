@@ -319,7 +319,9 @@ public final class Crawler {
         try {
             firstSeen = seen.putIfAbsent(url, seed.listed() ? seed.origin() : FROM_LINK);
             if (firstSeen == null) {
-                String siteKey = seed.parent() == null ? null : scope.key(seed.parent());
+                // A link was queued only in its page's scope, so its own key is that scope's, even where its parent's
+                // is not: a listed parent that redirected to another host was crawled under its final URL's key.
+                String siteKey = seed.parent() == null ? null : scope.key(url);
                 queue(new Work(url, seed.depth(), seed.parent(), siteKey, host(url)));
                 if (seed.listed()) {
                     admitted++; // a resumed seed was counted from the start (unfinishedEarlier)

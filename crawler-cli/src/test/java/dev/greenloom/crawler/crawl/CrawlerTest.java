@@ -698,4 +698,21 @@ class CrawlerTest {
         assertEquals(1, records.all.size());
         assertEquals(1, records.all.getFirst().depth());
     }
+
+    @Test
+    void aResumedLinkOfAListedUrlThatRedirectedToAnotherHostStaysInThatHostsScope() {
+        // The earlier run's listed a.example/go redirected to b.example/, whose link /child was queued, not fetched.
+        site.html("b.example/child", "<a href=/deeper>deeper</a> <a href=/moved>moved</a>");
+        site.pages.put("b.example/moved", new MockResponse.Builder().code(301).setHeader("Location", "/there").build());
+        site.html("b.example/deeper", "deeper");
+        site.html("b.example/there", "there");
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).depth(2).finishedEarlier(Set.of(url("a.example", "/go"))).unfinishedEarlier(1)
+                .build().run(List.of(Seed.resumed(url("b.example", "/child"), 1, url("a.example", "/go"))).iterator(),
+                        records);
+
+        assertEquals(1, site.hits("/deeper"), "the crawl went on on b.example, as it would have without the kill");
+        assertEquals(200, records.byUrl().get(url("b.example", "/moved")).status(), records.all.toString());
+    }
 }
