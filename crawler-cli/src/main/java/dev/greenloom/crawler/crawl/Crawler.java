@@ -429,21 +429,28 @@ public final class Crawler {
             } catch (RuntimeException e) {
                 page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
             }
-            enqueue(page);
+            if (page != null) {
+                enqueue(page);
+            }
             finished = true;
         } finally {
             finish(work, finished);
         }
     }
 
-    /** Robots check, politeness delay and fetch in {@code work}'s slot, freed on the way out; then the links. */
+    /**
+     * Robots check, politeness delay and fetch in {@code work}'s slot, freed on the way out; then the links.
+     *
+     * @return the page's record; null for a page a redirect reached whose duplicate line an earlier run reported
+     */
     private PageRecord fetchPage(Work work) {
         FetchResult result;
         try {
             String redirectedHere = fetchedThroughRedirect.get(work.url());
             if (redirectedHere != null) {
-                return record(work.url(), work.depth(), work.parent(), "duplicate", work.url() + " is a duplicate of "
-                        + redirectedHere + ", which redirected to it; fetched once");
+                return duplicatesEarlier.contains(work.url()) ? null : record(work.url(), work.depth(), work.parent(),
+                        "duplicate", work.url() + " is a duplicate of " + redirectedHere + ", which redirected to it;"
+                        + " fetched once");
             }
             Host host = work.host();
             String origin = origin(HttpUrl.get(work.url()));

@@ -715,4 +715,20 @@ class CrawlerTest {
         assertEquals(1, site.hits("/deeper"), "the crawl went on on b.example, as it would have without the kill");
         assertEquals(200, records.byUrl().get(url("b.example", "/moved")).status(), records.all.toString());
     }
+
+    @Test
+    void aRedirectTargetsDuplicateLineIsNotWrittenAgainOnResume() {
+        // The earlier run fetched /docs, which redirected to /docs/, and reported its queued link /docs/ as a
+        // duplicate.
+        site.html("/docs/", "the docs");
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).depth(1).finishedEarlier(Set.of(url("/"), url("/docs")))
+                .redirectedEarlier(Map.of(url("/docs/"), url("/docs"))).duplicatesReportedEarlier(Set.of(url("/docs/")))
+                .unfinishedEarlier(1).build()
+                .run(List.of(Seed.resumed(url("/docs/"), 1, url("/"))).iterator(), records);
+
+        assertEquals(0, site.hits("/docs/"));
+        assertEquals(List.of(), records.all, "the report already has the duplicate's line");
+    }
 }
