@@ -151,7 +151,9 @@ public final class Crawler {
         this.timeout = builder.timeout;
         this.finishedEarlier = builder.finishedEarlier;
         this.duplicatesEarlier = builder.duplicatesEarlier;
-        builder.redirectedEarlier.forEach((target, from) -> {
+        // As in a run of its own, only a recursive crawl counts a page a redirect reached as fetched; a list's URLs
+        // are each fetched.
+        (builder.depth > 0 ? builder.redirectedEarlier : Map.<String, String>of()).forEach((target, from) -> {
             String url = normalise(target);
             if (url != null) {
                 fetchedThroughRedirect.putIfAbsent(url, from);
@@ -949,7 +951,8 @@ public final class Crawler {
 
         /**
          * Final URLs of pages an earlier run reached through a redirect, to the URL that redirected there: a queued
-         * link to one is reported as a duplicate, not fetched again.
+         * link to one is reported as a duplicate, not fetched again. Only with a {@link #depth} above 0, as in a run
+         * of its own: a crawl of the list alone fetches each listed URL, whatever redirected to it.
          */
         public Builder redirectedEarlier(Map<String, String> redirects) {
             this.redirectedEarlier = Map.copyOf(redirects);

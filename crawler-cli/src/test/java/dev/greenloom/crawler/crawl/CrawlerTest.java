@@ -731,4 +731,18 @@ class CrawlerTest {
         assertEquals(0, site.hits("/docs/"));
         assertEquals(List.of(), records.all, "the report already has the duplicate's line");
     }
+
+    @Test
+    void aResumedListCrawlFetchesAListedUrlThatAnotherOneRedirectedTo() {
+        // As without the kill: a crawl of the list alone (depth 0) fetches every listed URL, redirect targets too.
+        site.html("/new", "new");
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/old")))
+                .redirectedEarlier(Map.of(url("/new"), url("/old"))).build().run(List.of(Seed.listed(url("/old"), "t:1"), Seed.listed(url("/new"), "t:2")).iterator(),
+                        records);
+
+        assertEquals(1, site.hits("/new"));
+        assertEquals(200, records.byUrl().get(url("/new")).status(), records.all.toString());
+    }
 }
