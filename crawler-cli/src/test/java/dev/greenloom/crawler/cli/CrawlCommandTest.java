@@ -400,6 +400,26 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aTerminatedCrawlWaitingForMoreInputEndsAtOnceWithItsSummary() throws Exception {
+        CountDownLatch child = new CountDownLatch(1);
+        serveSite(1, Duration.ZERO, child);
+        Path stderr = dir.resolve("stderr.txt");
+        Process crawl = crawlProcess(ProcessBuilder.Redirect.to(stderr.toFile()), "-");
+        try {
+            crawl.getOutputStream().write((url("/1") + "\n").getBytes(StandardCharsets.UTF_8));
+            crawl.getOutputStream().flush(); // and the pipe stays open, as a producer still at work leaves it
+            assertTrue(child.await(60, TimeUnit.SECONDS), "the crawl got under way");
+            crawl.toHandle().destroy(); // SIGTERM alone: Process.destroy() would close the pipe too
+            assertTrue(crawl.waitFor(60, TimeUnit.SECONDS), "the crawl stopped");
+        } finally {
+            crawl.destroyForcibly().waitFor();
+        }
+
+        String summary = Files.readString(stderr, StandardCharsets.UTF_8);
+        assertTrue(summary.strip().endsWith("; stopped before the end"), summary);
+    }
+
+    @Test
     void aResumedCrawlCountsThePagesFinishedEarlierAgainstMaxPages() throws IOException {
         serve(path -> {
             String base = path.endsWith("/") ? path : path + "/";

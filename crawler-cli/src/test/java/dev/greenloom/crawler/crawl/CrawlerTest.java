@@ -745,4 +745,39 @@ class CrawlerTest {
         assertEquals(1, site.hits("/new"));
         assertEquals(200, records.byUrl().get(url("/new")).status(), records.all.toString());
     }
+
+    @Test
+    void pagesStartWhileTheNextSeedIsAwaited() {
+        // A pipe whose writer is still at work: links found and pages waiting for their host do not wait for it.
+        site.html("/", "<a href=/a>a</a>");
+        site.html("/a", "a");
+        server.setDispatcher(site);
+        boolean[] linkFetchedMeanwhile = {false};
+        Iterator<Seed> seeds = new Iterator<>() {
+            private boolean given;
+
+            @Override
+            public boolean hasNext() {
+                if (!given) {
+                    return true;
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (site.hits("/a") == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                linkFetchedMeanwhile[0] = site.hits("/a") > 0;
+                return false;
+            }
+
+            @Override
+            public Seed next() {
+                given = true;
+                return Seed.listed(url("/"), "t:1");
+            }
+        };
+
+        Crawler.builder(fetcher).depth(1).build().run(seeds, records);
+
+        assertTrue(linkFetchedMeanwhile[0], "the link was fetched while the next line was awaited");
+    }
 }
