@@ -748,10 +748,15 @@ public final class Crawler {
         }
     }
 
-    /** After the run's timeout, the record of a seed read then: a listed one not finished earlier is not reached. */
+    /**
+     * After the run's timeout, the record of a seed read then: one this run queued already is a duplicate, as before
+     * the timeout; any other listed one not finished earlier is not reached.
+     */
     private void reportNotReached(Seed seed) {
         String url = normalise(seed.url());
-        if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
+        if (url != null && seen.containsKey(url)) {
+            admitSeed(seed);
+        } else if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
             enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
         }
     }

@@ -9,6 +9,7 @@ import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.fetch.LoopbackResolver;
 import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
+import dev.greenloom.runtime.Green;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -779,5 +780,36 @@ class CrawlerTest {
         Crawler.builder(fetcher).depth(1).build().run(seeds, records);
 
         assertTrue(linkFetchedMeanwhile[0], "the link was fetched while the next line was awaited");
+    }
+
+    @Test
+    void aListedUrlReadAfterTheTimeoutThatALinkReachedIsADuplicateNotATimeout() {
+        site.html("/", "<a href=/a>a</a>");
+        site.html("/a", "a");
+        server.setDispatcher(site);
+        Iterator<Seed> seeds = List.of(Seed.listed(url("/"), "t:1"), Seed.listed(url("/a"), "t:2")).iterator();
+        Iterator<Seed> slow = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return seeds.hasNext();
+            }
+
+            @Override
+            public Seed next() {
+                Seed seed = seeds.next();
+                if (seed.url().endsWith("/a")) {
+                    awaitParsed("/a");
+                    Green.sleep(Duration.ofMillis(500)); // the line comes after the run's timeout
+                }
+                return seed;
+            }
+        };
+
+        Crawler.builder(fetcher).depth(1).timeout(Duration.ofMillis(500)).build().run(slow, records);
+
+        List<PageRecord> listed = records.all.stream()
+                .filter(r -> r.url().equals(url("/a")) && r.depth() == 0).toList();
+        assertEquals(1, listed.size(), records.all.toString());
+        assertEquals("duplicate", listed.getFirst().errorKind(), listed.getFirst().error());
     }
 }
