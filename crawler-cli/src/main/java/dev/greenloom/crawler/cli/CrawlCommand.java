@@ -270,9 +270,13 @@ public final class CrawlCommand implements Callable<Integer> {
     }
 
     private int crawl(InputLines lines, PrintWriter err) throws IOException {
-        ResumeState resumed = resume
-                ? ResumeState.load(report, FrontierLog.pathFor(report))
-                : ResumeState.none();
+        ResumeState resumed;
+        try {
+            resumed = resume ? ResumeState.load(report, FrontierLog.pathFor(report)) : ResumeState.none();
+        } catch (IOException e) {
+            err.println("greenloom crawl: cannot resume: " + why(e));
+            return Main.EXIT_USAGE;
+        }
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
@@ -412,7 +416,10 @@ public final class CrawlCommand implements Callable<Integer> {
         };
     }
 
-    /** What went wrong opening an output, with its path: the JDK's exceptions for these carry only the path. */
+    /**
+     * What went wrong opening an output or reading the report to resume, with its path: the JDK's exceptions for
+     * these carry only the path.
+     */
     private static String why(IOException e) {
         return switch (e) {
             case NoSuchFileException missing -> missing.getFile() + ": no such file or directory";

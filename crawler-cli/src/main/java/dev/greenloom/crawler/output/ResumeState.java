@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,11 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
         return new ResumeState(Set.of(), Set.of(), List.of(), Map.of(), 0);
     }
 
-    /** Reads {@code report} and {@code frontierLog} (either may be missing). */
+    /**
+     * Reads {@code report} and {@code frontierLog} (either may be missing).
+     *
+     * @throws IOException if one cannot be read; a {@link FileSystemException} naming it
+     */
     public static ResumeState load(Path report, Path frontierLog) throws IOException {
         Objects.requireNonNull(report, "report == null");
         Objects.requireNonNull(frontierLog, "frontierLog == null");
@@ -98,11 +103,26 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
                 && "0".equals(members.get("status"));
     }
 
-    /** Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}. */
+    /**
+     * Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}.
+     *
+     * @throws FileSystemException naming {@code file} if it cannot be read (a directory's read error names none)
+     */
     private static void readLines(Path file, int[] skipped, Consumer<Map<String, String>> action) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
+        try {
+            readExisting(file, skipped, action);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FileSystemException(file.toString(), null, e.getMessage());
+        }
+    }
+
+    private static void readExisting(Path file, int[] skipped, Consumer<Map<String, String>> action)
+            throws IOException {
         boolean lastLineComplete = endsWithNewline(file);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();

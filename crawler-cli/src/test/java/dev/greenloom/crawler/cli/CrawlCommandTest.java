@@ -192,6 +192,20 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aReportToResumeThatCannotBeReadIsAUsageErrorNamingIt() throws IOException {
+        Path report = Files.createDirectory(dir.resolve("report.jsonl"));
+        Path elsewhere = dir.resolve("other.jsonl");
+        Files.createDirectory(dir.resolve("other.jsonl.frontier"));
+
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report.toString(), "--resume", list(url("/")).toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--report", elsewhere.toString(), "--resume", list(url("/")).toString()));
+
+        assertTrue(err.toString().contains("cannot resume: " + report + ": "), err.toString());
+        assertTrue(err.toString().contains("cannot resume: " + elsewhere + ".frontier: "), err.toString());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
     void aBadNumberIsNamedAlone() throws IOException {
         assertEquals(Main.EXIT_USAGE, crawl("--per-host", "0", "--max-redirects", "-1", list(url("/")).toString()));
 
