@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -341,10 +342,13 @@ public final class CrawlCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    /** The frontier log beside {@code report}: continued on resume, else started afresh like the report. */
+    /**
+     * The frontier log beside {@code report}: continued on resume, else started afresh like the report. A directory
+     * there is refused, not deleted.
+     */
     private FrontierLog frontierLog(Path report) throws IOException {
         Path file = FrontierLog.pathFor(report);
-        if (!resume) {
+        if (!resume && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(file);
         }
         return new FrontierLog(file);

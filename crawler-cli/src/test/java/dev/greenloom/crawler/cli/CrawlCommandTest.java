@@ -206,6 +206,18 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aDirectoryWhereTheFrontierGoesIsAUsageErrorAndStays() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        Path frontier = Files.createDirectory(dir.resolve("report.jsonl.frontier"));
+
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report.toString(), list(url("/")).toString()));
+
+        assertTrue(Files.isDirectory(frontier), "the directory is not the crawl's to delete");
+        assertTrue(err.toString().contains("cannot open output " + frontier + ": Is a directory"), err.toString());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
     void aBadNumberIsNamedAlone() throws IOException {
         assertEquals(Main.EXIT_USAGE, crawl("--per-host", "0", "--max-redirects", "-1", list(url("/")).toString()));
 
