@@ -2,6 +2,7 @@ package dev.greenloom.crawler.output;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,10 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
     private static void readExisting(Path file, int[] skipped, Consumer<Map<String, String>> action)
             throws IOException {
         boolean lastLineComplete = endsWithNewline(file);
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // Bytes that are no UTF-8 (a line torn inside a character) are decoded as U+FFFD, not refused: that line is
+        // skipped or read like any other.
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
             String line = reader.readLine();
             while (line != null) {
                 String following = reader.readLine();
