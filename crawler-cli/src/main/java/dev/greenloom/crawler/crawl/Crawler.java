@@ -74,6 +74,8 @@ import okhttp3.HttpUrl;
 public final class Crawler {
     private static final int MAX_PENDING = 10_000;
     private static final String FINISHED_EARLIER = "";
+    /** A finished-earlier URL whose line has come: the first line naming it is the one the earlier run reported. */
+    private static final String LISTED_EARLIER = "a line the resumed run fetched";
     private static final String FROM_LINK = "a link";
     /** A URL's scheme (RFC 3986), as written. */
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
@@ -388,6 +390,9 @@ public final class Crawler {
         lock.lock();
         try {
             firstSeen = seen.putIfAbsent(url, seed.listed() ? seed.origin() : FROM_LINK);
+            if (seed.listed() && FINISHED_EARLIER.equals(firstSeen)) {
+                seen.put(url, LISTED_EARLIER); // a later line naming it is a duplicate, reported unless it was
+            }
             if (firstSeen == null) {
                 // A link was queued only in its page's scope, so its own key is that scope's, even where its parent's
                 // is not: a listed parent that redirected to another host was crawled under its final URL's key.

@@ -812,4 +812,20 @@ class CrawlerTest {
         assertEquals(1, listed.size(), records.all.toString());
         assertEquals("duplicate", listed.getFirst().errorKind(), listed.getFirst().error());
     }
+
+    @Test
+    void aDuplicateLineTheEarlierRunDidNotReachIsReportedOnResume() {
+        // The earlier run fetched line 1's URL and was killed before it read line 2, which repeats it.
+        server.setDispatcher(site);
+        List<Seed> list = List.of(Seed.listed(url("/"), "t:1"), Seed.listed(url("/"), "t:2"));
+
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).build().run(list.iterator(), records);
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).duplicatesReportedEarlier(Set.of(url("/")))
+                .build().run(list.iterator(), records);
+
+        assertEquals(0, site.hits("/"));
+        assertEquals(1, records.all.size(), "line 2's duplicate line, once: " + records.all);
+        assertEquals("duplicate", records.all.getFirst().errorKind());
+        assertTrue(records.all.getFirst().error().startsWith("t:2: "), records.all.getFirst().error());
+    }
 }
