@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -270,9 +271,13 @@ public final class CrawlCommand implements Callable<Integer> {
     }
 
     private int crawl(InputLines lines, PrintWriter err) throws IOException {
-        ResumeState resumed = resume
-                ? ResumeState.load(report, FrontierLog.pathFor(report))
-                : ResumeState.none();
+        ResumeState resumed;
+        try {
+            resumed = resume ? ResumeState.load(report, FrontierLog.pathFor(report)) : ResumeState.none();
+        } catch (IOException e) {
+            err.println("greenloom crawl: cannot resume: " + why(e));
+            return Main.EXIT_USAGE;
+        }
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
@@ -337,10 +342,13 @@ public final class CrawlCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    /** The frontier log beside {@code report}: continued on resume, else started afresh like the report. */
+    /**
+     * The frontier log beside {@code report}: continued on resume, else started afresh like the report. A directory
+     * there is refused, not deleted.
+     */
     private FrontierLog frontierLog(Path report) throws IOException {
         Path file = FrontierLog.pathFor(report);
-        if (!resume) {
+        if (!resume && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(file);
         }
         return new FrontierLog(file);
@@ -412,7 +420,10 @@ public final class CrawlCommand implements Callable<Integer> {
         };
     }
 
-    /** What went wrong opening an output, with its path: the JDK's exceptions for these carry only the path. */
+    /**
+     * What went wrong opening an output or reading the report to resume, with its path: the JDK's exceptions for
+     * these carry only the path.
+     */
     private static String why(IOException e) {
         return switch (e) {
             case NoSuchFileException missing -> missing.getFile() + ": no such file or directory";

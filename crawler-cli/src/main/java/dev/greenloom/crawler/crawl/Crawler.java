@@ -58,11 +58,11 @@ import okhttp3.HttpUrl;
  * not reached before the run's timeout ({@code timeout}). Discovered pages get one each when fetched.
  *
  * <p>Memory: the frontier holds only URLs with depth and parent, plus the set of normalised URLs seen; seeds are
- * read from their iterator lazily, keeping at most about 10,000 queued. Records go to the sink from writer threads,
- * never from a greenlet that may be killed, so {@link #stop()} cannot interrupt a write. There is one writer per
- * processor, so that one page's file is created while another's is (on a busy file system that is most of a
- * mirror's cost); a page's discoveries and its record go through the same writer, the discoveries first, so a
- * crash never leaves a page recorded as done with links it found missing from the discovery log.
+ * read from their iterator lazily, on a thread of their own, keeping at most about 10,000 queued. Records go to the
+ * sink from writer threads, never from a greenlet that may be killed, so {@link #stop()} cannot interrupt a write.
+ * There is one writer per processor, so that one page's file is created while another's is (on a busy file system
+ * that is most of a mirror's cost); a page's discoveries and its record go through the same writer, the discoveries
+ * first, so a crash never leaves a page recorded as done with links it found missing from the discovery log.
  *
  * <p>HTML is parsed on one platform thread per processor, not in the page's greenlet: parsing is CPU work, so
  * more parses at once than cores only hold more documents in memory, and jsoup keeps its buffers in thread
@@ -74,6 +74,8 @@ import okhttp3.HttpUrl;
 public final class Crawler {
     private static final int MAX_PENDING = 10_000;
     private static final String FINISHED_EARLIER = "";
+    /** A finished-earlier URL whose line has come: the first line naming it is the one the earlier run reported. */
+    private static final String LISTED_EARLIER = "a line the resumed run fetched";
     private static final String FROM_LINK = "a link";
     /** A URL's scheme (RFC 3986), as written. */
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
@@ -136,8 +138,13 @@ public final class Crawler {
     private long admitted;
     /** Pages killed by the run's timeout before they finished. Guarded by lock. */
     private final List<Work> unfinished = new ArrayList<>();
+    /** The seed reader has ended: every seed was read, or reading stopped. Guarded by lock. */
+    private boolean seedsRead;
     private volatile boolean stopping;
+    /** Set before {@link #stopping}, so that a thread seeing {@code stopping} then sees why. */
     private volatile boolean timedOut;
+    /** Why the seeds could not be read; the crawl was stopped. */
+    private volatile RuntimeException seedFailure;
     private volatile IOException writeFailure;
 
     private Crawler(Builder builder) {
@@ -151,7 +158,9 @@ public final class Crawler {
         this.timeout = builder.timeout;
         this.finishedEarlier = builder.finishedEarlier;
         this.duplicatesEarlier = builder.duplicatesEarlier;
-        builder.redirectedEarlier.forEach((target, from) -> {
+        // As in a run of its own, only a recursive crawl counts a page a redirect reached as fetched; a list's URLs
+        // are each fetched.
+        (builder.depth > 0 ? builder.redirectedEarlier : Map.<String, String>of()).forEach((target, from) -> {
             String url = normalise(target);
             if (url != null) {
                 fetchedThroughRedirect.putIfAbsent(url, from);
@@ -176,7 +185,9 @@ public final class Crawler {
 
     /**
      * Crawls from {@code seeds} until every page is done, {@link #stop()} is called, or the run's timeout ends,
-     * handing each page's record to {@code sink}. Does not close the sink.
+     * handing each page's record to {@code sink}. Does not close the sink. {@code seeds} is iterated on a thread of
+     * the crawler's, so that pages start while the next seed is awaited; after a stop, that thread may be left
+     * waiting for it (a daemon: it does not hold the JVM).
      *
      * @throws UncheckedIOException if the sink or the discovery log failed, or the seeds could not be read; the
      *     crawl stopped there
@@ -200,23 +211,22 @@ public final class Crawler {
             parsers.execute(() -> HtmlLinks.extract(WARM_UP_PAGE, "text/html", "http://localhost/"));
         }
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        boolean seedsLeft = true;
+        Thread reader = Thread.ofPlatform().daemon().name("greenloom-crawl-seeds").start(() -> readSeeds(seeds));
         try {
             while (true) {
-                Work next = nextWork(seedsLeft, deadline);
-                if (next != null) {
-                    pool.spawn(() -> visit(next));
-                } else if (stopping || !seedsLeft) {
+                Work next = nextWork(deadline);
+                if (next == null) {
                     break;
-                } else if (seeds.hasNext()) {
-                    admitSeed(seeds.next());
-                } else {
-                    seedsLeft = false;
                 }
+                pool.spawn(() -> visit(next));
             }
             if (timedOut) {
                 pool.kill();
-                reportNotReached(seeds);
+                joinReader(reader);
+                reportNotReached();
+            }
+            if (seedFailure != null) {
+                throw seedFailure;
             }
             pool.join();
         } catch (RuntimeException e) {
@@ -254,24 +264,28 @@ public final class Crawler {
     }
 
     /**
-     * The next page that may start now, its host slot taken; or null when the caller should read a seed (if
-     * {@code seedsLeft}), or when the crawl is over or stopping. Waits while every queued page's host is busy.
+     * The next page that may start now, its host slot taken; or null when the crawl is over (every seed read, every
+     * page done) or stopping. Waits while no page is queued or every queued page's host is busy.
      */
-    private Work nextWork(boolean seedsLeft, long deadline) {
+    private Work nextWork(long deadline) {
         lock.lock();
         try {
             while (!stopping) {
                 Work work = takeRunnable();
                 if (work != null) {
+                    if (pending == MAX_PENDING - 1) {
+                        changed.signalAll(); // room for the seed reader
+                    }
                     return work;
                 }
-                if (seedsLeft ? pending < MAX_PENDING : pending == 0 && inFlight == 0) {
+                if (seedsRead && pending == 0 && inFlight == 0) {
                     return null;
                 }
                 long wait = deadline - System.nanoTime();
                 if (wait <= 0) {
                     timedOut = true;
                     stopping = true;
+                    changed.signalAll();
                     return null;
                 }
                 changed.awaitNanos(wait);
@@ -306,6 +320,64 @@ public final class Crawler {
         return null;
     }
 
+    /**
+     * The seed reader, on a thread of its own: admits the seeds while no more than {@link #MAX_PENDING} pages are
+     * queued, so that a page waiting for its host's turn or a link found meanwhile starts while the next line is
+     * still to come (a pipe whose writer is at work), and a stop need not wait for that line. After the run's
+     * timeout, reports every listed seed left as not reached; after a stop, reads no more. A failure to read ends
+     * the crawl ({@link #seedFailure}).
+     */
+    private void readSeeds(Iterator<Seed> seeds) {
+        try {
+            while (roomForSeed() && seeds.hasNext()) {
+                Seed seed = seeds.next();
+                if (!stopping) {
+                    admitSeed(seed); // queued even if the timeout ends the run now: reportNotReached() reports it
+                } else if (timedOut) { // set before stopping
+                    reportNotReached(seed);
+                }
+            }
+        } catch (RuntimeException e) {
+            seedFailure = e;
+            stop();
+        } finally {
+            lock.lock();
+            try {
+                seedsRead = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits while {@link #MAX_PENDING} pages are queued; true if the next seed should be read: the crawl goes on,
+     * or its timeout ended it and the seeds left are to be reported.
+     */
+    private boolean roomForSeed() {
+        lock.lock();
+        try {
+            while (pending >= MAX_PENDING && !stopping) {
+                changed.await();
+            }
+            return !stopping || timedOut;
+        } catch (InterruptedException e) {
+            throw Green.interrupted(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for the seed reader to report the seeds the run's timeout left, however long their input takes. */
+    private static void joinReader(Thread reader) {
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            throw Green.interrupted(e);
+        }
+    }
+
     private void admitSeed(Seed seed) {
         String url = normalise(seed.url());
         if (url == null) {
@@ -318,8 +390,13 @@ public final class Crawler {
         lock.lock();
         try {
             firstSeen = seen.putIfAbsent(url, seed.listed() ? seed.origin() : FROM_LINK);
+            if (seed.listed() && FINISHED_EARLIER.equals(firstSeen)) {
+                seen.put(url, LISTED_EARLIER); // a later line naming it is a duplicate, reported unless it was
+            }
             if (firstSeen == null) {
-                String siteKey = seed.parent() == null ? null : scope.key(seed.parent());
+                // A link was queued only in its page's scope, so its own key is that scope's, even where its parent's
+                // is not: a listed parent that redirected to another host was crawled under its final URL's key.
+                String siteKey = seed.parent() == null ? null : scope.key(url);
                 queue(new Work(url, seed.depth(), seed.parent(), siteKey, host(url)));
                 if (seed.listed()) {
                     admitted++; // a resumed seed was counted from the start (unfinishedEarlier)
@@ -427,21 +504,28 @@ public final class Crawler {
             } catch (RuntimeException e) {
                 page = record(work.url(), work.depth(), work.parent(), "internal", work.url() + ": " + e);
             }
-            enqueue(page);
+            if (page != null) {
+                enqueue(page);
+            }
             finished = true;
         } finally {
             finish(work, finished);
         }
     }
 
-    /** Robots check, politeness delay and fetch in {@code work}'s slot, freed on the way out; then the links. */
+    /**
+     * Robots check, politeness delay and fetch in {@code work}'s slot, freed on the way out; then the links.
+     *
+     * @return the page's record; null for a page a redirect reached whose duplicate line an earlier run reported
+     */
     private PageRecord fetchPage(Work work) {
         FetchResult result;
         try {
             String redirectedHere = fetchedThroughRedirect.get(work.url());
             if (redirectedHere != null) {
-                return record(work.url(), work.depth(), work.parent(), "duplicate", work.url() + " is a duplicate of "
-                        + redirectedHere + ", which redirected to it; fetched once");
+                return duplicatesEarlier.contains(work.url()) ? null : record(work.url(), work.depth(), work.parent(),
+                        "duplicate", work.url() + " is a duplicate of " + redirectedHere + ", which redirected to it;"
+                        + " fetched once");
             }
             Host host = work.host();
             String origin = origin(HttpUrl.get(work.url()));
@@ -652,8 +736,8 @@ public final class Crawler {
         return names.isEmpty() ? List.of(userAgent.strip().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT)) : List.copyOf(names);
     }
 
-    /** After the run's timeout: a record for every page queued or killed, and every seed not read. */
-    private void reportNotReached(Iterator<Seed> seeds) {
+    /** After the run's timeout and the seed reader's end: a record for every page queued or killed. */
+    private void reportNotReached() {
         pool.join();
         List<Work> left = new ArrayList<>();
         lock.lock();
@@ -667,12 +751,18 @@ public final class Crawler {
         for (Work work : left) {
             enqueue(notReached(work.url(), work.depth(), work.parent()));
         }
-        while (seeds.hasNext()) {
-            Seed seed = seeds.next();
-            String url = normalise(seed.url());
-            if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
-                enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
-            }
+    }
+
+    /**
+     * After the run's timeout, the record of a seed read then: one this run queued already is a duplicate, as before
+     * the timeout; any other listed one not finished earlier is not reached.
+     */
+    private void reportNotReached(Seed seed) {
+        String url = normalise(seed.url());
+        if (url != null && seen.containsKey(url)) {
+            admitSeed(seed);
+        } else if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
+            enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
         }
     }
 
@@ -940,7 +1030,8 @@ public final class Crawler {
 
         /**
          * Final URLs of pages an earlier run reached through a redirect, to the URL that redirected there: a queued
-         * link to one is reported as a duplicate, not fetched again.
+         * link to one is reported as a duplicate, not fetched again. Only with a {@link #depth} above 0, as in a run
+         * of its own: a crawl of the list alone fetches each listed URL, whatever redirected to it.
          */
         public Builder redirectedEarlier(Map<String, String> redirects) {
             this.redirectedEarlier = Map.copyOf(redirects);

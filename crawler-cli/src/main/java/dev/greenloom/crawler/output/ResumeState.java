@@ -2,9 +2,11 @@ package dev.greenloom.crawler.output;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +59,11 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
         return new ResumeState(Set.of(), Set.of(), List.of(), Map.of(), 0);
     }
 
-    /** Reads {@code report} and {@code frontierLog} (either may be missing). */
+    /**
+     * Reads {@code report} and {@code frontierLog} (either may be missing).
+     *
+     * @throws IOException if one cannot be read; a {@link FileSystemException} naming it
+     */
     public static ResumeState load(Path report, Path frontierLog) throws IOException {
         Objects.requireNonNull(report, "report == null");
         Objects.requireNonNull(frontierLog, "frontierLog == null");
@@ -98,13 +104,31 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
                 && "0".equals(members.get("status"));
     }
 
-    /** Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}. */
+    /**
+     * Feeds each complete, parseable line's members to {@code action}; counts the others in {@code skipped[0]}.
+     *
+     * @throws FileSystemException naming {@code file} if it cannot be read (a directory's read error names none)
+     */
     private static void readLines(Path file, int[] skipped, Consumer<Map<String, String>> action) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
+        try {
+            readExisting(file, skipped, action);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FileSystemException(file.toString(), null, e.getMessage());
+        }
+    }
+
+    private static void readExisting(Path file, int[] skipped, Consumer<Map<String, String>> action)
+            throws IOException {
         boolean lastLineComplete = endsWithNewline(file);
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // Bytes that are no UTF-8 (a line torn inside a character) are decoded as U+FFFD, not refused: that line is
+        // skipped or read like any other.
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
             String line = reader.readLine();
             while (line != null) {
                 String following = reader.readLine();

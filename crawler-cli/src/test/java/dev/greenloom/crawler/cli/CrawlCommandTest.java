@@ -192,6 +192,32 @@ class CrawlCommandTest {
     }
 
     @Test
+    void aReportToResumeThatCannotBeReadIsAUsageErrorNamingIt() throws IOException {
+        Path report = Files.createDirectory(dir.resolve("report.jsonl"));
+        Path elsewhere = dir.resolve("other.jsonl");
+        Files.createDirectory(dir.resolve("other.jsonl.frontier"));
+
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report.toString(), "--resume", list(url("/")).toString()));
+        assertEquals(Main.EXIT_USAGE, crawl("--report", elsewhere.toString(), "--resume", list(url("/")).toString()));
+
+        assertTrue(err.toString().contains("cannot resume: " + report + ": "), err.toString());
+        assertTrue(err.toString().contains("cannot resume: " + elsewhere + ".frontier: "), err.toString());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
+    void aDirectoryWhereTheFrontierGoesIsAUsageErrorAndStays() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        Path frontier = Files.createDirectory(dir.resolve("report.jsonl.frontier"));
+
+        assertEquals(Main.EXIT_USAGE, crawl("--report", report.toString(), list(url("/")).toString()));
+
+        assertTrue(Files.isDirectory(frontier), "the directory is not the crawl's to delete");
+        assertTrue(err.toString().contains("cannot open output " + frontier + ": Is a directory"), err.toString());
+        assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
     void aBadNumberIsNamedAlone() throws IOException {
         assertEquals(Main.EXIT_USAGE, crawl("--per-host", "0", "--max-redirects", "-1", list(url("/")).toString()));
 
@@ -397,6 +423,26 @@ class CrawlCommandTest {
         String summary = Files.readString(stderr, StandardCharsets.UTF_8);
         assertTrue(summary.contains("crawled " + lines.size() + (lines.size() == 1 ? " page " : " pages ")), summary);
         assertTrue(summary.strip().endsWith("; stopped before the end (--resume continues)"), summary);
+    }
+
+    @Test
+    void aTerminatedCrawlWaitingForMoreInputEndsAtOnceWithItsSummary() throws Exception {
+        CountDownLatch child = new CountDownLatch(1);
+        serveSite(1, Duration.ZERO, child);
+        Path stderr = dir.resolve("stderr.txt");
+        Process crawl = crawlProcess(ProcessBuilder.Redirect.to(stderr.toFile()), "-");
+        try {
+            crawl.getOutputStream().write((url("/1") + "\n").getBytes(StandardCharsets.UTF_8));
+            crawl.getOutputStream().flush(); // and the pipe stays open, as a producer still at work leaves it
+            assertTrue(child.await(60, TimeUnit.SECONDS), "the crawl got under way");
+            crawl.toHandle().destroy(); // SIGTERM alone: Process.destroy() would close the pipe too
+            assertTrue(crawl.waitFor(60, TimeUnit.SECONDS), "the crawl stopped");
+        } finally {
+            crawl.destroyForcibly().waitFor();
+        }
+
+        String summary = Files.readString(stderr, StandardCharsets.UTF_8);
+        assertTrue(summary.strip().endsWith("; stopped before the end"), summary);
     }
 
     @Test

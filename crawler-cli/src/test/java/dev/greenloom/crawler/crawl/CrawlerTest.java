@@ -9,6 +9,7 @@ import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.fetch.LoopbackResolver;
 import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
+import dev.greenloom.runtime.Green;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -697,5 +698,134 @@ class CrawlerTest {
         assertEquals(1, site.hits("/left"));
         assertEquals(1, records.all.size());
         assertEquals(1, records.all.getFirst().depth());
+    }
+
+    @Test
+    void aResumedLinkOfAListedUrlThatRedirectedToAnotherHostStaysInThatHostsScope() {
+        // The earlier run's listed a.example/go redirected to b.example/, whose link /child was queued, not fetched.
+        site.html("b.example/child", "<a href=/deeper>deeper</a> <a href=/moved>moved</a>");
+        site.pages.put("b.example/moved", new MockResponse.Builder().code(301).setHeader("Location", "/there").build());
+        site.html("b.example/deeper", "deeper");
+        site.html("b.example/there", "there");
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).depth(2).finishedEarlier(Set.of(url("a.example", "/go"))).unfinishedEarlier(1)
+                .build().run(List.of(Seed.resumed(url("b.example", "/child"), 1, url("a.example", "/go"))).iterator(),
+                        records);
+
+        assertEquals(1, site.hits("/deeper"), "the crawl went on on b.example, as it would have without the kill");
+        assertEquals(200, records.byUrl().get(url("b.example", "/moved")).status(), records.all.toString());
+    }
+
+    @Test
+    void aRedirectTargetsDuplicateLineIsNotWrittenAgainOnResume() {
+        // The earlier run fetched /docs, which redirected to /docs/, and reported its queued link /docs/ as a
+        // duplicate.
+        site.html("/docs/", "the docs");
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).depth(1).finishedEarlier(Set.of(url("/"), url("/docs")))
+                .redirectedEarlier(Map.of(url("/docs/"), url("/docs"))).duplicatesReportedEarlier(Set.of(url("/docs/")))
+                .unfinishedEarlier(1).build()
+                .run(List.of(Seed.resumed(url("/docs/"), 1, url("/"))).iterator(), records);
+
+        assertEquals(0, site.hits("/docs/"));
+        assertEquals(List.of(), records.all, "the report already has the duplicate's line");
+    }
+
+    @Test
+    void aResumedListCrawlFetchesAListedUrlThatAnotherOneRedirectedTo() {
+        // As without the kill: a crawl of the list alone (depth 0) fetches every listed URL, redirect targets too.
+        site.html("/new", "new");
+        server.setDispatcher(site);
+
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/old")))
+                .redirectedEarlier(Map.of(url("/new"), url("/old"))).build().run(List.of(Seed.listed(url("/old"), "t:1"), Seed.listed(url("/new"), "t:2")).iterator(),
+                        records);
+
+        assertEquals(1, site.hits("/new"));
+        assertEquals(200, records.byUrl().get(url("/new")).status(), records.all.toString());
+    }
+
+    @Test
+    void pagesStartWhileTheNextSeedIsAwaited() {
+        // A pipe whose writer is still at work: links found and pages waiting for their host do not wait for it.
+        site.html("/", "<a href=/a>a</a>");
+        site.html("/a", "a");
+        server.setDispatcher(site);
+        boolean[] linkFetchedMeanwhile = {false};
+        Iterator<Seed> seeds = new Iterator<>() {
+            private boolean given;
+
+            @Override
+            public boolean hasNext() {
+                if (!given) {
+                    return true;
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (site.hits("/a") == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                linkFetchedMeanwhile[0] = site.hits("/a") > 0;
+                return false;
+            }
+
+            @Override
+            public Seed next() {
+                given = true;
+                return Seed.listed(url("/"), "t:1");
+            }
+        };
+
+        Crawler.builder(fetcher).depth(1).build().run(seeds, records);
+
+        assertTrue(linkFetchedMeanwhile[0], "the link was fetched while the next line was awaited");
+    }
+
+    @Test
+    void aListedUrlReadAfterTheTimeoutThatALinkReachedIsADuplicateNotATimeout() {
+        site.html("/", "<a href=/a>a</a>");
+        site.html("/a", "a");
+        server.setDispatcher(site);
+        Iterator<Seed> seeds = List.of(Seed.listed(url("/"), "t:1"), Seed.listed(url("/a"), "t:2")).iterator();
+        Iterator<Seed> slow = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return seeds.hasNext();
+            }
+
+            @Override
+            public Seed next() {
+                Seed seed = seeds.next();
+                if (seed.url().endsWith("/a")) {
+                    awaitParsed("/a");
+                    Green.sleep(Duration.ofMillis(500)); // the line comes after the run's timeout
+                }
+                return seed;
+            }
+        };
+
+        Crawler.builder(fetcher).depth(1).timeout(Duration.ofMillis(500)).build().run(slow, records);
+
+        List<PageRecord> listed = records.all.stream()
+                .filter(r -> r.url().equals(url("/a")) && r.depth() == 0).toList();
+        assertEquals(1, listed.size(), records.all.toString());
+        assertEquals("duplicate", listed.getFirst().errorKind(), listed.getFirst().error());
+    }
+
+    @Test
+    void aDuplicateLineTheEarlierRunDidNotReachIsReportedOnResume() {
+        // The earlier run fetched line 1's URL and was killed before it read line 2, which repeats it.
+        server.setDispatcher(site);
+        List<Seed> list = List.of(Seed.listed(url("/"), "t:1"), Seed.listed(url("/"), "t:2"));
+
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).build().run(list.iterator(), records);
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).duplicatesReportedEarlier(Set.of(url("/")))
+                .build().run(list.iterator(), records);
+
+        assertEquals(0, site.hits("/"));
+        assertEquals(1, records.all.size(), "line 2's duplicate line, once: " + records.all);
+        assertEquals("duplicate", records.all.getFirst().errorKind());
+        assertTrue(records.all.getFirst().error().startsWith("t:2: "), records.all.getFirst().error());
     }
 }

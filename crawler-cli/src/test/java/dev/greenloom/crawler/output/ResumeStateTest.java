@@ -46,6 +46,22 @@ class ResumeStateTest {
     }
 
     @Test
+    void aLineTornInsideACharacterIsIgnoredLikeAnyTornLine() throws IOException {
+        Path report = dir.resolve("report.jsonl");
+        try (ReportSink sink = new ReportSink(report, false)) {
+            sink.accept(Pages.ok("http://h/", "root"));
+        }
+        // The first byte of the two of an 'é': what a crash can leave of a line naming a café.
+        Files.write(report, new byte[] {'{', '"', 'u', 'r', 'l', '"', ':', '"', 'c', 'a', 'f', (byte) 0xC3},
+                StandardOpenOption.APPEND);
+
+        ResumeState state = ResumeState.load(report, dir.resolve("missing.frontier"));
+
+        assertEquals(Set.of("http://h/"), state.finished());
+        assertEquals(1, state.skippedLines());
+    }
+
+    @Test
     void duplicateAndNotReachedLinesAreNoOutcome() throws IOException {
         Path report = dir.resolve("report.jsonl");
         try (ReportSink sink = new ReportSink(report, false)) {
