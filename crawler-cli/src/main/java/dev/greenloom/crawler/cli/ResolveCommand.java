@@ -186,6 +186,10 @@ public final class ResolveCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");
         }
         if (types.isEmpty()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--type")) {
+                throw new ParameterException(spec.commandLine(), "--type needs at least one of "
+                        + Arrays.stream(RecordType.values()).map(Enum::name).collect(Collectors.joining(", ")));
+            }
             types = DEFAULT_TYPES;
         }
         types = types.stream().distinct().toList();

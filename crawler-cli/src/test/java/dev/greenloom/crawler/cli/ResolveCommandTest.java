@@ -390,6 +390,16 @@ class ResolveCommandTest {
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.err());
     }
 
+    @Test
+    void anEmptyTypeListIsAUsageErrorNotTheDefaultTypes() {
+        // As --resolver "$UNSET" is: --type "$TYPES" with TYPES=',' must not quietly look up A and AAAA.
+        Result result = run("a.test\n", "--type", ",", "-");
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertEquals("", result.out());
+        assertTrue(result.err().startsWith("--type needs at least one of A, AAAA, CNAME,"), result.err());
+        assertEquals(0, server.queries("a.test"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''             | --resolver '': expected HOST[:PORT]",
