@@ -5,6 +5,7 @@ import dev.greenloom.crawler.dns.HostNames;
 import dev.greenloom.crawler.dns.RecordType;
 import dev.greenloom.crawler.dns.Resolution;
 import dev.greenloom.crawler.dns.Resolution.Outcome;
+import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.output.Json;
 import dev.greenloom.runtime.BoundedSemaphore;
 import dev.greenloom.runtime.Green;
@@ -179,8 +180,9 @@ public final class ResolveCommand implements Callable<Integer> {
         if (retries < 0 || retries > DnsResolver.MAX_RETRIES) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 to " + DnsResolver.MAX_RETRIES);
         }
-        if (lookupTimeout.isZero() || lookupTimeout.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--lookup-timeout must be positive");
+        // A try over TCP (a truncated answer) takes whole milliseconds up to Integer.MAX_VALUE, as OkHttp's do.
+        if (lookupTimeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || lookupTimeout.compareTo(Fetcher.MAX_TIMEOUT) > 0) {
+            throw new ParameterException(spec.commandLine(), "--lookup-timeout must be from 1ms to 24 days");
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");

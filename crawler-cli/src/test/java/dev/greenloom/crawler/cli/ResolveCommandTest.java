@@ -390,6 +390,17 @@ class ResolveCommandTest {
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.err());
     }
 
+    @ParameterizedTest
+    @CsvSource({"1000h", "600h", "0.5ms"})
+    void aLookupTimeoutTheSocketsCannotTakeIsAUsageError(String lookupTimeout) {
+        // A TCP retry takes whole milliseconds up to Integer.MAX_VALUE: '1000h' answered a truncated name with
+        // 'internal error: java.lang.IllegalArgumentException: connect: timeout can't be negative'.
+        Result result = run("a.test\n", "--lookup-timeout", lookupTimeout, "-");
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertEquals("--lookup-timeout must be from 1ms to 24 days", result.err().lines().findFirst().orElseThrow());
+        assertEquals(0, server.queries("a.test"));
+    }
+
     @Test
     void anEmptyTypeListIsAUsageErrorNotTheDefaultTypes() {
         // As --resolver "$UNSET" is: --type "$TYPES" with TYPES=',' must not quietly look up A and AAAA.
