@@ -352,10 +352,14 @@ public final class ResolveCommand implements Callable<Integer> {
                 flusher.kill();
             }
             progress.finish();
-            out.flush();
+            // The flusher checks only every FLUSH_INTERVAL: a shorter run, or the last lines, fail unseen until here.
+            boolean unwritten = out.checkError() && readFailure == null;
             summarize(total, stopped);
+            if (unwritten) {
+                err.println("greenloom resolve: cannot write the output");
+            }
             boolean allOk = counts.getOrDefault(Outcome.OK, 0L) == answered;
-            return allOk && readFailure == null && !stopped ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
+            return allOk && readFailure == null && !unwritten && !stopped ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
         }
 
         /**
