@@ -155,6 +155,9 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the crawl recorded in --report: skip finished URLs, fetch its unfinished ones")
     boolean resume;
 
+    /** Why the input was not read to its end, or null; set by the seeds' iterator on the crawler's thread. */
+    private String readFailure;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -316,6 +319,10 @@ public final class CrawlCommand implements Callable<Integer> {
                     signal.close();
                 }
             }
+            if (readFailure != null) {
+                err.println("greenloom crawl: " + readFailure + " (the rest of the input was not read)");
+                return Main.EXIT_SOME_FAILED;
+            }
             return stats.anyFailed() ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
         }
     }
@@ -398,14 +405,28 @@ public final class CrawlCommand implements Callable<Integer> {
         return sinks;
     }
 
-    /** The unfinished pages of the resumed crawl, then the input lines, lazily. */
-    private static Iterator<Seed> seeds(ResumeState resumed, InputLines lines) {
+    /**
+     * The unfinished pages of the resumed crawl, then the input lines, lazily. An input that cannot be read ends
+     * them, as resolve's does: the lines read before are crawled and reported, and {@link #readFailure} says why.
+     */
+    private Iterator<Seed> seeds(ResumeState resumed, InputLines lines) {
         Iterator<InputLines.Line> input = lines.iterator();
         Iterator<FrontierEntry> pending = resumed.pending().iterator();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return pending.hasNext() || input.hasNext();
+                if (pending.hasNext()) {
+                    return true;
+                }
+                if (readFailure != null) {
+                    return false;
+                }
+                try {
+                    return input.hasNext();
+                } catch (UncheckedIOException e) {
+                    readFailure = e.getMessage();
+                    return false;
+                }
             }
 
             @Override

@@ -5,6 +5,7 @@ import dev.greenloom.crawler.dns.HostNames;
 import dev.greenloom.crawler.dns.RecordType;
 import dev.greenloom.crawler.dns.Resolution;
 import dev.greenloom.crawler.dns.Resolution.Outcome;
+import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.output.Json;
 import dev.greenloom.runtime.BoundedSemaphore;
 import dev.greenloom.runtime.Green;
@@ -179,13 +180,18 @@ public final class ResolveCommand implements Callable<Integer> {
         if (retries < 0 || retries > DnsResolver.MAX_RETRIES) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 to " + DnsResolver.MAX_RETRIES);
         }
-        if (lookupTimeout.isZero() || lookupTimeout.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--lookup-timeout must be positive");
+        // A try over TCP (a truncated answer) takes whole milliseconds up to Integer.MAX_VALUE, as OkHttp's do.
+        if (lookupTimeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || lookupTimeout.compareTo(Fetcher.MAX_TIMEOUT) > 0) {
+            throw new ParameterException(spec.commandLine(), "--lookup-timeout must be from 1ms to 24 days");
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");
         }
         if (types.isEmpty()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--type")) {
+                throw new ParameterException(spec.commandLine(), "--type needs at least one of "
+                        + Arrays.stream(RecordType.values()).map(Enum::name).collect(Collectors.joining(", ")));
+            }
             types = DEFAULT_TYPES;
         }
         types = types.stream().distinct().toList();
@@ -346,10 +352,14 @@ public final class ResolveCommand implements Callable<Integer> {
                 flusher.kill();
             }
             progress.finish();
-            out.flush();
+            // The flusher checks only every FLUSH_INTERVAL: a shorter run, or the last lines, fail unseen until here.
+            boolean unwritten = out.checkError() && readFailure == null;
             summarize(total, stopped);
+            if (unwritten) {
+                err.println("greenloom resolve: cannot write the output");
+            }
             boolean allOk = counts.getOrDefault(Outcome.OK, 0L) == answered;
-            return allOk && readFailure == null && !stopped ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
+            return allOk && readFailure == null && !unwritten && !stopped ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
         }
 
         /**

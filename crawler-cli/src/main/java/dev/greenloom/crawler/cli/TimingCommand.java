@@ -260,7 +260,10 @@ public final class TimingCommand implements Callable<Integer> {
                 allOk = false;
             }
         }
-        out.flush();
+        if (out.checkError()) { // flushes; a full disk or a closed pipe lost the report
+            err.println("greenloom timing: cannot write the output");
+            allOk = false;
+        }
         return allOk ? Main.EXIT_OK : Main.EXIT_SOME_FAILED;
     }
 

@@ -53,9 +53,11 @@ final class Units {
         }
     }
 
-    /** A duration as the options take it, for messages: {@code 500ms}, {@code 2s}. */
+    /** A duration as the options take it, for messages, unrounded: {@code 500ms}, {@code 2s}, {@code 0.5ms}. */
     static String text(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        BigDecimal millis = BigDecimal.valueOf(duration.toNanos(), 6);
+        return millis.remainder(BigDecimal.valueOf(1000)).signum() == 0
+                ? duration.toSeconds() + "s" : millis.stripTrailingZeros().toPlainString() + "ms";
     }
 
     /** A size in bytes: a whole number, optionally with {@code k}, {@code M} or {@code G} (powers of 1024). */

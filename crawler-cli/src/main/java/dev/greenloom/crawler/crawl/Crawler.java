@@ -790,7 +790,10 @@ public final class Crawler {
         if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
             return null;
         }
-        String normal = normalizer.filter(url);
+        // crawler-commons converts a non-ASCII host by the JDK's IDNA 2003 (faß to fass); OkHttp's form has it in
+        // UTS #46 (xn--fa-hia), as browsers, 'greenloom resolve' and the links found on pages have it.
+        HttpUrl okhttp = url.chars().allMatch(c -> c < 0x80) ? null : HttpUrl.parse(url);
+        String normal = normalizer.filter(okhttp != null ? okhttp.toString() : url);
         if (normal == null) {
             // crawler-commons rejects IPv6 literals (http://[::1]/); OkHttp's canonical form is normal enough for them.
             HttpUrl parsed = HttpUrl.parse(url);

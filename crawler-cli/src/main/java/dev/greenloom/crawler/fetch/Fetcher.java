@@ -263,9 +263,10 @@ public final class Fetcher implements AutoCloseable {
                     tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body, tooLarge,
                     remote.address().get(), started);
             return new Hop(exchange, tooLarge);
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             // Not call.isCanceled(): OkHttp cancels a call whose callTimeout ran out too, and that is a timeout.
-            if (Thread.currentThread().isInterrupted() || cancelled) {
+            // OkHttp (Kotlin) lets the InterruptedException of its wait for a TCP connect through undeclared.
+            if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || cancelled) {
                 throw Green.interrupted(e);
             }
             if (e instanceof InterruptedIOException && remote.address().get() == null) {

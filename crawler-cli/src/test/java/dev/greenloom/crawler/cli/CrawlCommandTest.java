@@ -27,6 +27,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +140,23 @@ class CrawlCommandTest {
         assertTrue(text.contains("no url here"), text);
         assertTrue(text.contains("gopher://old.example/"), text);
         assertEquals(1, hits.get("/").get());
+    }
+
+    @Test
+    void anInputThatFailsMidwayKeepsTheLinesReadBeforeAndSaysSo() throws IOException {
+        Path unreadable = Path.of("/proc/self/mem"); // readable, but reading its first page fails with EIO
+        Assumptions.assumeTrue(Files.isReadable(unreadable), "needs Linux's /proc");
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+
+        int code = crawl(list(url("/"), url("/missing")).toString(), unreadable.toString());
+
+        assertEquals(Main.EXIT_SOME_FAILED, code, err.toString());
+        String text = out.toString();
+        assertEquals(2, text.lines().count(), text);
+        assertTrue(text.contains("200 ") && text.contains("404 "), text);
+        assertTrue(err.toString().contains("crawled 2 pages"), err.toString());
+        assertTrue(err.toString().contains("greenloom crawl: cannot read /proc/self/mem: ")
+                && err.toString().endsWith(" (the rest of the input was not read)\n"), err.toString());
     }
 
     @Test

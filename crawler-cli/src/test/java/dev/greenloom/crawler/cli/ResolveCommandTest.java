@@ -391,6 +391,27 @@ class ResolveCommandTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"1000h", "600h", "0.5ms"})
+    void aLookupTimeoutTheSocketsCannotTakeIsAUsageError(String lookupTimeout) {
+        // A TCP retry takes whole milliseconds up to Integer.MAX_VALUE: '1000h' answered a truncated name with
+        // 'internal error: java.lang.IllegalArgumentException: connect: timeout can't be negative'.
+        Result result = run("a.test\n", "--lookup-timeout", lookupTimeout, "-");
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertEquals("--lookup-timeout must be from 1ms to 24 days", result.err().lines().findFirst().orElseThrow());
+        assertEquals(0, server.queries("a.test"));
+    }
+
+    @Test
+    void anEmptyTypeListIsAUsageErrorNotTheDefaultTypes() {
+        // As --resolver "$UNSET" is: --type "$TYPES" with TYPES=',' must not quietly look up A and AAAA.
+        Result result = run("a.test\n", "--type", ",", "-");
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertEquals("", result.out());
+        assertTrue(result.err().startsWith("--type needs at least one of A, AAAA, CNAME,"), result.err());
+        assertEquals(0, server.queries("a.test"));
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''             | --resolver '': expected HOST[:PORT]",
         "' '            | --resolver ' ': expected HOST[:PORT]",
@@ -405,10 +426,9 @@ class ResolveCommandTest {
         assertEquals(0, server.queries("a.test"));
     }
 
-    @Test
-    void stopsReadingOnceTheOutputIsClosed() {
-        // As when the output is piped into `head -1`: every write fails from the first one on.
-        PrintWriter closed = new PrintWriter(new Writer() {
+    /** An output whose every write fails, as one piped into `head -1` or on a full disk. */
+    private static PrintWriter brokenOutput() {
+        return new PrintWriter(new Writer() {
             @Override
             public void write(char[] chars, int offset, int length) throws IOException {
                 throw new IOException("Broken pipe");
@@ -422,8 +442,27 @@ class ResolveCommandTest {
             public void close() {
             }
         });
+    }
+
+    @Test
+    void anOutputThatFailsInAShortRunIsAFailureSaidOnStderr() {
+        // '> /dev/full': every answer was lost, yet a run shorter than the output's check interval exited 0, silent.
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.newCommandLine(closed, new PrintWriter(err));
+        CommandLine commandLine = Main.newCommandLine(brokenOutput(), new PrintWriter(err));
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        command.stdin = new ByteArrayInputStream("a.test\n".getBytes(StandardCharsets.UTF_8));
+
+        int code = commandLine.execute("resolve", "--resolver", server.hostPort(), "-");
+
+        assertEquals(Main.EXIT_SOME_FAILED, code, err.toString());
+        assertTrue(err.toString().endsWith("greenloom resolve: cannot write the output\n"), err.toString());
+    }
+
+    @Test
+    void stopsReadingOnceTheOutputIsClosed() {
+        // As when the output is piped into `head -1`: every write fails from the first one on.
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.newCommandLine(brokenOutput(), new PrintWriter(err));
         ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
         String names = IntStream.range(0, 100_000).mapToObj(i -> "n" + i + ".test\n").collect(Collectors.joining());
         command.stdin = new ByteArrayInputStream(names.getBytes(StandardCharsets.UTF_8));

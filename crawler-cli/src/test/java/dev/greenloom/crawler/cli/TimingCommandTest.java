@@ -9,6 +9,7 @@ import dev.greenloom.crawler.output.JsonLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +70,32 @@ class TimingCommandTest {
 
     private static long count(List<String> lines, String regex) {
         return lines.stream().filter(line -> line.matches(regex)).count();
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAFailureSaidOnStderr() {
+        // 'timing --json > /dev/full' left an empty file and exited 0, as if the measurements were there.
+        PrintWriter full = new PrintWriter(new Writer() {
+            @Override
+            public void write(char[] chars, int offset, int length) throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        StringWriter err = new StringWriter();
+
+        int code = Main.newCommandLine(full, new PrintWriter(err, true))
+                .execute("timing", "--tasks", "1", "--sleep", "1ms", "--modes", "async", "--json");
+
+        assertEquals(Main.EXIT_SOME_FAILED, code, err.toString());
+        assertEquals("greenloom timing: cannot write the output\n", err.toString());
     }
 
     @Test

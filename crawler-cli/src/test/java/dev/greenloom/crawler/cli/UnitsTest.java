@@ -25,6 +25,13 @@ class UnitsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"500ms, 500", "2s, 2000", "90s, 90000", "1500ms, 1500", "1.5ms, 1.5", "0.5ms, 0.5", "0.001ms, 0.001"})
+    void aDurationIsWrittenAsTheOptionsTakeItWithoutRounding(String text, double millis) {
+        // '--timeout 0.5ms' timed out lines saying 'not finished within --timeout 0s'.
+        assertEquals(text, Units.text(Duration.ofNanos(Math.round(millis * 1e6))));
+    }
+
+    @ParameterizedTest
     @CsvSource({"1000, 1000", "500k, 512000", "10M, 10485760", "1G, 1073741824", "10MiB, 10485760", "2kb, 2048"})
     void sizesTakeBinaryUnits(String text, long bytes) {
         assertEquals(bytes, new Units.SizeConverter().convert(text));

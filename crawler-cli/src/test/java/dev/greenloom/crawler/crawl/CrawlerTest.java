@@ -302,6 +302,21 @@ class CrawlerTest {
     }
 
     @Test
+    void anInternationalizedHostIsConvertedAsBrowsersAndResolveConvertIt() {
+        // UTS #46, as OkHttp, browsers and 'greenloom resolve' convert it: faß is xn--fa-hia, not IDNA 2003's fass,
+        // the JDK's java.net.IDN that crawler-commons' normaliser uses.
+        site.html("xn--fa-hia.example/", "the right host");
+        site.html("fass.example/", "another host");
+
+        crawl(Crawler.builder(fetcher), url("faß.example", "/"));
+
+        PageRecord page = records.all.getFirst();
+        assertEquals(url("xn--fa-hia.example", "/"), page.url());
+        assertEquals(200, page.status(), String.valueOf(page.error()));
+        assertEquals("the right host".length(), page.bytes());
+    }
+
+    @Test
     void aRobotsTxtServerErrorDisallowsTheHostAndSaysSo() {
         site.pages.put("/robots.txt", new MockResponse.Builder().code(503).body("down").build());
         site.html("/", "home");

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.greenloom.crawler.fetch.FetchResult.Failed;
 import dev.greenloom.crawler.fetch.FetchResult.Failure;
 import dev.greenloom.crawler.fetch.FetchResult.Fetched;
+import dev.greenloom.runtime.GreenletExit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -67,6 +69,21 @@ class FetcherTest {
         assertTrue(exchange.requestHeaders().stream().anyMatch(h -> h.name().equals("User-Agent")
                 && h.value().startsWith("greenloom/")));
         assertEquals(Fetcher.DEFAULT_USER_AGENT, server.takeRequest().getHeaders().get("User-Agent"));
+    }
+
+    @Test
+    void anInterruptedFetchEndsWithGreenletExitAndKeepsTheInterrupt() {
+        // OkHttp (Kotlin) waits for its TCP connect in an interruptible poll and lets that InterruptedException
+        // through undeclared; a crawl killed there (Ctrl-C, --timeout) reported the page's robots.txt wait as an
+        // 'internal' error, a finished page that --resume never fetched again.
+        server.enqueue(new MockResponse.Builder().body("not for an interrupted fetch").build());
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(GreenletExit.class, () -> fetcher.fetch(url("/")));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
