@@ -155,8 +155,8 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the crawl recorded in --report: skip finished URLs, fetch its unfinished ones")
     boolean resume;
 
-    /** Why the input was not read to its end, or null; set by the seeds' iterator on the crawler's thread. */
-    private String readFailure;
+    /** Why the input was not read to its end, or null; set by the seeds' iterator, on the crawler's seed reader. */
+    private volatile String readFailure;
 
     @Override
     public Integer call() {
