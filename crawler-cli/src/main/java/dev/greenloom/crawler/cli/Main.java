@@ -5,10 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code greenloom} command: parses arguments and dispatches to a subcommand. */
 @Command(name = "greenloom",
@@ -64,11 +68,38 @@ public final class Main implements Callable<Integer> {
         for (Class<?> subcommand : named.isEmpty() ? SUBCOMMANDS : named) {
             commandLine.addSubcommand(subcommand);
         }
+        commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.registerConverter(Duration.class, new Units.DurationConverter());
+        commandLine.registerConverter(Pattern.class, Main::pattern);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine;
+    }
+
+    /**
+     * A usage error of any command, said the way crawl's own checks say theirs: one line naming the command, picocli's
+     * suggestions for a mistyped option if it has any, and where the help is; not the whole help, whose 40-70 lines
+     * would scroll the error out of sight.
+     */
+    private static int usageError(ParameterException error, String[] args) {
+        CommandLine command = error.getCommandLine();
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        err.println(name + ": " + error.getMessage());
+        UnmatchedArgumentException.printSuggestions(error, err);
+        err.println("Try '" + name + " --help' for more information.");
+        return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** A regular expression option's value; what is wrong with a bad one, in one line. */
+    private static Pattern pattern(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new CommandLine.TypeConversionException(
+                    "'" + regex + "' is not a regular expression: " + e.getDescription() + " at index " + e.getIndex());
+        }
     }
 
     /** Without a subcommand: show the usage, which is a usage error. */

@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,6 +32,35 @@ class MainTest {
                 new String[] {"bogus"}, new String[] {"--version"}, new String[] {"--crawl"})) {
             assertEquals(all, List.copyOf(commandLine(args).getSubcommands().keySet()), String.join(" ", args));
         }
+    }
+
+    @Test
+    void aUsageErrorIsOneLineNamingTheCommandAndWhereTheHelpIs() {
+        for (String[] args : List.of(new String[] {"resolve", "--bogus"}, new String[] {"timing", "--tasks", "x"},
+                new String[] {"crawl", "--concurrency", "x"}, new String[] {"--bogus"})) {
+            String name = args.length > 1 ? "greenloom " + args[0] : "greenloom";
+            assertEquals(Main.EXIT_USAGE, commandLine(args).execute(args), String.join(" ", args));
+            List<String> lines = err.toString().lines().toList();
+            assertEquals(2, lines.size(), err.toString());
+            assertTrue(lines.getFirst().startsWith(name + ": "), err.toString());
+            assertEquals("Try '" + name + " --help' for more information.", lines.getLast());
+            assertEquals("", out.toString());
+            err.getBuffer().setLength(0);
+        }
+    }
+
+    @Test
+    void aMistypedOptionGetsSuggestions() {
+        assertEquals(Main.EXIT_USAGE, commandLine("crawl", "--concurency", "5", "x").execute("crawl", "--concurency", "5", "x"));
+        assertTrue(err.toString().contains("--concurrency"), err.toString());
+    }
+
+    @Test
+    void aBadRegularExpressionIsSaidInOneLine() {
+        String[] args = {"crawl", "--include", "(", "x"};
+        assertEquals(Main.EXIT_USAGE, commandLine(args).execute(args));
+        assertEquals("greenloom crawl: Invalid value for option '--include' (REGEX): '(' is not a regular expression:"
+                + " Unclosed group at index 1", err.toString().lines().findFirst().orElseThrow());
     }
 
     @Test

@@ -397,7 +397,7 @@ class ResolveCommandTest {
         // 'internal error: java.lang.IllegalArgumentException: connect: timeout can't be negative'.
         Result result = run("a.test\n", "--lookup-timeout", lookupTimeout, "-");
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
-        assertEquals("--lookup-timeout must be from 1ms to 24 days", result.err().lines().findFirst().orElseThrow());
+        assertEquals("greenloom resolve: --lookup-timeout must be from 1ms to 24 days", result.err().lines().findFirst().orElseThrow());
         assertEquals(0, server.queries("a.test"));
     }
 
@@ -407,7 +407,7 @@ class ResolveCommandTest {
         Result result = run("a.test\n", "--type", ",", "-");
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
         assertEquals("", result.out());
-        assertTrue(result.err().startsWith("--type needs at least one of A, AAAA, CNAME,"), result.err());
+        assertTrue(result.err().startsWith("greenloom resolve: --type needs at least one of A, AAAA, CNAME,"), result.err());
         assertEquals(0, server.queries("a.test"));
     }
 
@@ -422,7 +422,7 @@ class ResolveCommandTest {
     void aBadResolverIsAUsageErrorThatSaysWhatIsWrong(String resolver, String message) {
         Result result = execute("a.test\n", false, List.of("resolve", "--resolver", resolver, "-"));
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
-        assertEquals(message, result.err().lines().findFirst().orElseThrow());
+        assertEquals("greenloom resolve: " + message, result.err().lines().findFirst().orElseThrow());
         assertEquals(0, server.queries("a.test"));
     }
 

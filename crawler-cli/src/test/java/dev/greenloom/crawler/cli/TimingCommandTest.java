@@ -224,7 +224,7 @@ class TimingCommandTest {
     void usageErrorsNameTheOption(String args, String option) {
         Run run = timing(args.split(" "));
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.out());
-        assertTrue(run.err().startsWith(option + " "), run.err());
+        assertTrue(run.err().startsWith("greenloom timing: " + option + " "), run.err());
     }
 
     @Test
@@ -232,7 +232,7 @@ class TimingCommandTest {
         Path chart = Files.createDirectory(dir.resolve("timing.svg"));
         Run run = timing("--tasks", "1", "--sleep", "1ms", "--chart", chart.toString());
         assertEquals(Main.EXIT_USAGE, run.exitCode(), run.err());
-        assertEquals("--chart " + chart + ": is a directory", run.err().lines().findFirst().orElseThrow());
+        assertEquals("greenloom timing: --chart " + chart + ": is a directory", run.err().lines().findFirst().orElseThrow());
         assertTrue(run.out().isEmpty(), "nothing ran");
     }
 
@@ -241,6 +241,6 @@ class TimingCommandTest {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "# nothing\n\n");
         Run run = timing("--urls", empty.toString());
         assertEquals(Main.EXIT_USAGE, run.exitCode());
-        assertTrue(run.err().startsWith("--urls " + empty + " has no URLs"), run.err());
+        assertTrue(run.err().startsWith("greenloom timing: --urls " + empty + " has no URLs"), run.err());
     }
 }
