@@ -39,6 +39,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -163,8 +164,7 @@ public final class CrawlCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String problem = checkOptions();
         if (problem != null) {
-            err.println("greenloom crawl: " + problem);
-            return Main.EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), problem);
         }
         List<String> sources = inputs.isEmpty() ? List.of("urls.txt") : inputs;
         try (InputLines lines = new InputLines(sources, System.in)) {

@@ -37,7 +37,8 @@ class MainTest {
     @Test
     void aUsageErrorIsOneLineNamingTheCommandAndWhereTheHelpIs() {
         for (String[] args : List.of(new String[] {"resolve", "--bogus"}, new String[] {"timing", "--tasks", "x"},
-                new String[] {"crawl", "--concurrency", "x"}, new String[] {"--bogus"})) {
+                new String[] {"crawl", "--concurrency", "x"}, new String[] {"crawl", "--concurrency", "0", "x"},
+                new String[] {"--bogus"})) {
             String name = args.length > 1 ? "greenloom " + args[0] : "greenloom";
             assertEquals(Main.EXIT_USAGE, commandLine(args).execute(args), String.join(" ", args));
             List<String> lines = err.toString().lines().toList();
