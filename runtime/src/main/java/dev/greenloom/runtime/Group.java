@@ -1,5 +1,6 @@
 package dev.greenloom.runtime;
 
+import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -204,8 +205,9 @@ public sealed class Group permits Pool, Scope.Members {
      * results in the order they complete (gevent's {@code imap_unordered}). Items are taken from
      * {@code items} by a feeder greenlet: a plain group spawns them all at once; a {@link Pool}
      * takes them lazily, as its slots free up, so a long input is never held in memory, and at
-     * most its capacity of results wait unread. A reader that stops early leaves the feeder parked
-     * until the program ends.
+     * most its capacity of results wait unread. A reader may stop early: once its iterator is
+     * garbage, the feeder is killed (items already spawned run to their end), so that it does not
+     * stay parked with the rest of {@code items}.
      *
      * <p>The iterator's {@code next()} blocks until a result is ready; it throws
      * {@link CompletionException} for an item that failed (later items keep coming), and
@@ -238,6 +240,10 @@ public sealed class Group permits Pool, Scope.Members {
         private record End(int spawned) {
         }
 
+        /** Kills the feeder of an iterator that became garbage, whatever it was waiting for. */
+        private static final Cleaner FEEDERS =
+                Cleaner.create(Thread.ofPlatform().name("greenloom-imap-cleaner").factory());
+
         private final LinkedBlockingQueue<Object> done = new LinkedBlockingQueue<>();
         private final Semaphore unread;
         private End end;
@@ -246,7 +252,10 @@ public sealed class Group permits Pool, Scope.Members {
 
         UnorderedResults(Group group, Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
             this.unread = new Semaphore(group.unreadLimit());
-            Green.spawn(() -> {
+            // The feeder holds the semaphore and the queue, never this iterator, which may so become garbage.
+            Semaphore unread = this.unread;
+            LinkedBlockingQueue<Object> done = this.done;
+            Greenlet<Void> feeder = Green.spawn(() -> {
                 int spawned = 0;
                 try {
                     for (T item : items) {
@@ -260,6 +269,7 @@ public sealed class Group permits Pool, Scope.Members {
                     done.add(new End(spawned));
                 }
             });
+            FEEDERS.register(this, feeder::requestKill);
         }
 
         private static void acquire(Semaphore semaphore) {

@@ -3,10 +3,12 @@ package dev.greenloom.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
@@ -164,6 +167,23 @@ class PoolTest {
 
         assertEquals(List.of(1, 2, 0), order);
         assertFalse(results.hasNext());
+    }
+
+    @Test
+    void aReaderThatStopsEarlyLetsTheFeederGoOnceItsIteratorIsGarbage() {
+        WeakReference<Iterator<Integer>> input = readOneResultOfAnEndlessInput(new Pool(2));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (input.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Green.sleep(Duration.ofMillis(20));
+        }
+        assertNull(input.get(), "the feeder still holds the input, parked for a slot");
+    }
+
+    private static WeakReference<Iterator<Integer>> readOneResultOfAnEndlessInput(Pool pool) {
+        Iterator<Integer> endless = Stream.iterate(0, i -> i + 1).iterator();
+        assertEquals(0, pool.imapUnordered(x -> x, () -> endless).iterator().next());
+        return new WeakReference<>(endless);
     }
 
     @Test
