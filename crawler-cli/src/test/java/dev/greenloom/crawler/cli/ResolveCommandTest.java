@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.greenloom.crawler.dns.TestDnsServer;
 import dev.greenloom.crawler.dns.TestDnsServer.Behaviour;
+import dev.greenloom.crawler.output.FailingWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -428,20 +428,7 @@ class ResolveCommandTest {
 
     /** An output whose every write fails, as one piped into `head -1` or on a full disk. */
     private static PrintWriter brokenOutput() {
-        return new PrintWriter(new Writer() {
-            @Override
-            public void write(char[] chars, int offset, int length) throws IOException {
-                throw new IOException("Broken pipe");
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        return new PrintWriter(new FailingWriter("Broken pipe"));
     }
 
     @Test

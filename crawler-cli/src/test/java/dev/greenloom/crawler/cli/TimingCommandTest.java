@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.greenloom.crawler.fetch.ClosedPort;
+import dev.greenloom.crawler.output.FailingWriter;
 import dev.greenloom.crawler.output.JsonLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,20 +75,7 @@ class TimingCommandTest {
     @Test
     void anOutputThatCannotBeWrittenIsAFailureSaidOnStderr() {
         // 'timing --json > /dev/full' left an empty file and exited 0, as if the measurements were there.
-        PrintWriter full = new PrintWriter(new Writer() {
-            @Override
-            public void write(char[] chars, int offset, int length) throws IOException {
-                throw new IOException("No space left on device");
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        PrintWriter full = new PrintWriter(new FailingWriter("No space left on device"));
         StringWriter err = new StringWriter();
 
         int code = Main.newCommandLine(full, new PrintWriter(err, true))

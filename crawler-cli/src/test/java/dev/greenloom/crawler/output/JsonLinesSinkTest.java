@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,21 +27,7 @@ class JsonLinesSinkTest {
 
     @Test
     void brokenWriterFailsTheSink() {
-        Writer broken = new Writer() {
-            @Override
-            public void write(char[] buffer, int offset, int length) throws IOException {
-                throw new IOException("disk full");
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        JsonLinesSink sink = new JsonLinesSink(new PrintWriter(broken));
+        JsonLinesSink sink = new JsonLinesSink(new PrintWriter(new FailingWriter("disk full")));
         assertThrows(IOException.class, () -> sink.accept(Pages.ok("http://h/", "abc")));
     }
 }
