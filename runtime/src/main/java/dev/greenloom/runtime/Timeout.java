@@ -70,7 +70,9 @@ public final class Timeout implements AutoCloseable {
 
     /**
      * Cancels the timeout. If it fired and no call reported it yet, clears the interrupt it caused and
-     * throws {@link Expired}.
+     * throws {@link Expired}: its own, or, if an enclosing timeout has passed too without being
+     * reported (busy code that made no blocking call), the outermost one's, as a blocking call would
+     * report it; that one is then reported, and the interrupt is clear either way.
      *
      * @throws Expired if the deadline passed and nothing has thrown for it
      * @throws GreenletExit instead, if the greenlet was also killed (interrupt status kept)
@@ -82,7 +84,8 @@ public final class Timeout implements AutoCloseable {
             if (Interruption.killed()) {
                 throw new GreenletExit(Greenlet.current().name() + " killed");
             }
-            throw expired();
+            Timeout outermost = takeFired(); // this one is popped: only enclosing timeouts are left to take
+            throw outermost == null ? expired() : outermost.expired();
         }
     }
 

@@ -100,6 +100,27 @@ class TimeoutTest {
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
+    @Test
+    void anInnerCloseAfterBothFiredInBusyCodeReportsTheOuterOneWithTheInterruptClear() {
+        Timeout.Expired caught = null;
+        Timeout outerTimeout;
+        try (Timeout outer = Timeout.start(Duration.ofMillis(20))) {
+            outerTimeout = outer;
+            try (Timeout inner = Timeout.start(Duration.ofMillis(10))) {
+                long giveUp = System.nanoTime() + LONG.toNanos();
+                while (!(inner + " " + outer).equals("Timeout[PT0.01S, expired] Timeout[PT0.02S, expired]")
+                        && System.nanoTime() < giveUp) {
+                    Thread.onSpinWait(); // busy: no call that would report a timeout
+                }
+            } catch (Timeout.Expired e) {
+                caught = e;
+                assertFalse(Thread.currentThread().isInterrupted(), "the Expired's interrupt is consumed");
+            }
+        }
+        assertSame(outerTimeout, caught.timeout(), "the outermost deadline is the one reported");
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
     /** As every other runtime type, a Timeout says its state, so that a log of {@code e.timeout()} tells which one fired. */
     @Test
     void toStringShowsTheDurationAndWhetherItExpired() {
