@@ -11,9 +11,11 @@ import java.util.Objects;
  * 200      15320     42ms http://example.com/
  * 200        912      8ms http://example.com/a -> http://example.com/a/
  * ERR          -  10003ms timeout http://slow.example/: read timed out
+ * DUP          -      0ms duplicate urls.txt:4: http://example.com/ is a duplicate of urls.txt:1; fetched once
  * </pre>
  * A fetched page shows status, decoded bytes, elapsed time and URL (plus the final URL after redirects);
- * a failure shows {@code ERR}, elapsed time, its kind and the message, which names the URL, with control characters
+ * a failure shows {@code ERR}, and a duplicate line, which is no failure, {@code DUP}, then elapsed time, the
+ * kind and the message, which names the URL, with control characters
  * written as backslash-u escapes, as {@code resolve} writes them, so that a bad input line cannot drive the
  * terminal or add a column.
  *
@@ -30,7 +32,8 @@ public final class TextSink implements PageSink {
     static String line(PageRecord page) {
         if (!page.ok()) {
             String message = page.error() == null ? page.url() : page.error();
-            return HostNames.printable(String.format("ERR %10s %6dms %s %s", "-", page.elapsedMillis(),
+            String tag = page.errorKind().equals("duplicate") ? "DUP" : "ERR";
+            return HostNames.printable(String.format("%s %10s %6dms %s %s", tag, "-", page.elapsedMillis(),
                     page.errorKind(), message));
         }
         String redirected = page.finalUrl() == null || page.finalUrl().equals(page.url()) ? ""

@@ -33,6 +33,15 @@ class TextSinkTest {
     }
 
     @Test
+    void aDuplicateLineIsMarkedAsSuchNotAsAFailure() {
+        // A duplicate is no failure (the run can exit 0 with it); 'ERR' in the status column said otherwise.
+        PageRecord page = new PageRecord("http://h/", null, 0, null, 0, null, 0, 0, "duplicate",
+                "urls.txt:2: http://h/ is a duplicate of urls.txt:1; fetched once", List.of());
+        assertEquals("DUP          -      0ms duplicate urls.txt:2: http://h/ is a duplicate of urls.txt:1; fetched once",
+                TextSink.line(page));
+    }
+
+    @Test
     void controlCharactersOfABadLineAreEscaped() {
         // Printed raw, the escape sequence would recolour the terminal and the bell ring; a tab would add a column.
         String bad = "ftp://\u001b[31mx\u0007\ty";
