@@ -182,7 +182,7 @@ class PoolTest {
 
     private static WeakReference<Iterator<Integer>> readOneResultOfAnEndlessInput(Pool pool) {
         Iterator<Integer> endless = Stream.iterate(0, i -> i + 1).iterator();
-        assertEquals(0, pool.imapUnordered(x -> x, () -> endless).iterator().next());
+        assertTrue(pool.imapUnordered(x -> x, () -> endless).iterator().next() >= 0); // the first done, any item
         return new WeakReference<>(endless);
     }
 
