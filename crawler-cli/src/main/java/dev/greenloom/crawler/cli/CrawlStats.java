@@ -42,7 +42,7 @@ final class CrawlStats implements PageSink {
         if (page.reportedErrorKind() != null) {
             byErrorKind.merge(page.reportedErrorKind(), 1L, Long::sum);
         }
-        boolean ok = page.errorKind() == null ? page.status() / 100 == 2 : page.errorKind().equals("duplicate");
+        boolean ok = page.errorKind() == null ? page.status() / 100 == 2 : page.duplicate();
         if (!ok) {
             failed++;
         }

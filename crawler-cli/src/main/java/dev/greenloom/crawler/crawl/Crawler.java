@@ -407,7 +407,7 @@ public final class Crawler {
         }
         if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)
                 && !duplicatesEarlier.contains(url)) {
-            enqueue(record(url, 0, null, "duplicate", seed.origin() + ": " + url + " is a duplicate of "
+            enqueue(record(url, 0, null, PageRecord.DUPLICATE, seed.origin() + ": " + url + " is a duplicate of "
                     + (firstSeen.equals(FROM_LINK) ? "a page found by following links" : firstSeen)
                     + "; fetched once"));
         }
@@ -524,7 +524,7 @@ public final class Crawler {
             String redirectedHere = fetchedThroughRedirect.get(work.url());
             if (redirectedHere != null) {
                 return duplicatesEarlier.contains(work.url()) ? null : record(work.url(), work.depth(), work.parent(),
-                        "duplicate", work.url() + " is a duplicate of " + redirectedHere + ", which redirected to it;"
+                        PageRecord.DUPLICATE, work.url() + " is a duplicate of " + redirectedHere + ", which redirected to it;"
                         + " fetched once");
             }
             Host host = work.host();

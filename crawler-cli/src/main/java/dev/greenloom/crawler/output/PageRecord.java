@@ -16,13 +16,17 @@ import java.util.Objects;
  * @param elapsedMillis wall time spent on this URL, redirects and retries included
  * @param errorKind     null if the page was fetched; otherwise a short kind such as {@code bad-url}, {@code dns},
  *                      {@code connect}, {@code timeout}, {@code too-large}, {@code redirect-loop},
- *                      {@code too-many-redirects}, {@code robots}, {@code out-of-scope} or {@code http}
+ *                      {@code too-many-redirects}, {@code robots}, {@code out-of-scope}, {@code http} or
+ *                      {@link #DUPLICATE}
  * @param error         a human-readable message naming the URL, null if the page was fetched
  * @param exchanges     every HTTP exchange in order, redirects included; the last one is the final response;
  *                      empty if none happened
  */
 public record PageRecord(String url, String finalUrl, int depth, String parent, int status, String contentType,
         long bytes, long elapsedMillis, String errorKind, String error, List<Exchange> exchanges) {
+    /** The error kind of a line naming a URL that the run fetches, or fetched, under another line: no failure. */
+    public static final String DUPLICATE = "duplicate";
+
     public PageRecord {
         Objects.requireNonNull(url, "url == null");
         exchanges = List.copyOf(exchanges);
@@ -31,6 +35,11 @@ public record PageRecord(String url, String finalUrl, int depth, String parent, 
     /** True if the page was fetched without error (whatever its status, unless the crawler called it an error). */
     public boolean ok() {
         return errorKind == null;
+    }
+
+    /** True for a {@link #DUPLICATE} line, which is no failure though it is not {@link #ok()}. */
+    public boolean duplicate() {
+        return DUPLICATE.equals(errorKind);
     }
 
     /**

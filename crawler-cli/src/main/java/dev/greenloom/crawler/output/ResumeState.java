@@ -45,8 +45,6 @@ import java.util.function.Consumer;
  */
 public record ResumeState(Set<String> finished, Set<String> duplicates, List<FrontierEntry> pending,
         Map<String, String> redirects, int skippedLines) {
-    private static final String DUPLICATE = "duplicate";
-
     public ResumeState {
         finished = Collections.unmodifiableSet(finished);
         duplicates = Collections.unmodifiableSet(duplicates);
@@ -73,7 +71,7 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
         Map<String, String> redirects = new HashMap<>();
         readLines(report, skipped, members -> {
             String url = required(members, "url");
-            if (DUPLICATE.equals(members.get("error_kind"))) {
+            if (PageRecord.DUPLICATE.equals(members.get("error_kind"))) {
                 duplicates.add(url);
             } else if (!notReached(members)) {
                 finished.add(url);

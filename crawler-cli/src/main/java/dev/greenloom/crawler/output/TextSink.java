@@ -32,7 +32,7 @@ public final class TextSink implements PageSink {
     static String line(PageRecord page) {
         if (!page.ok()) {
             String message = page.error() == null ? page.url() : page.error();
-            String tag = page.errorKind().equals("duplicate") ? "DUP" : "ERR";
+            String tag = page.duplicate() ? "DUP" : "ERR";
             return HostNames.printable(String.format("%s %10s %6dms %s %s", tag, "-", page.elapsedMillis(),
                     page.errorKind(), message));
         }
