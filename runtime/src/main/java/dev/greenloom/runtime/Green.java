@@ -1,8 +1,5 @@
 package dev.greenloom.runtime;
 
-import java.lang.ref.PhantomReference;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -283,16 +280,9 @@ public final class Green {
     /**
      * The links of one {@link Finishing} and the queue they fill, which is all that its greenlets
      * hold: never the iterator itself. If the iterator becomes garbage while some links wait on
-     * running greenlets, the GC queues this reference and the cleaner thread removes them; once
-     * every link ran, nothing holds this and it is simply collected.
+     * running greenlets, the cleaner thread removes them.
      */
-    private static final class Links<G extends Greenlet<?>> extends PhantomReference<Object> {
-        private static final ReferenceQueue<Object> DROPPED = new ReferenceQueue<>();
-
-        static {
-            Thread.ofPlatform().name("greenloom-cleaner").daemon().start(Links::removeDropped);
-        }
-
+    private static final class Links<G extends Greenlet<?>> extends Collected {
         private final LinkedBlockingQueue<G> finished;
         /** The links added and not run at once; only read once built, by the iterator or the cleaner. */
         private final List<Link> added = new ArrayList<>();
@@ -302,7 +292,7 @@ public final class Green {
         }
 
         Links(Finishing<G> iterator, LinkedBlockingQueue<G> finished) {
-            super(iterator, DROPPED);
+            super(iterator);
             this.finished = finished;
         }
 
@@ -321,30 +311,11 @@ public final class Green {
             }
         }
 
-        /**
-         * The cleaner thread: drops the links of every iteration queued so far, then prunes each
-         * greenlet once, so that many iterations dropped between two collections cost one walk of
-         * each greenlet's stack instead of one per iteration.
-         */
-        private static void removeDropped() {
-            while (true) {
-                List<Links<?>> dropped = new ArrayList<>();
-                try {
-                    dropped.add((Links<?>) DROPPED.remove());
-                } catch (InterruptedException e) {
-                    continue; // nobody stops this thread; an interrupt changes nothing
-                }
-                for (Reference<?> more; (more = DROPPED.poll()) != null; ) {
-                    dropped.add((Links<?>) more);
-                }
-                Set<Greenlet<?>> touched = Collections.newSetFromMap(new IdentityHashMap<>());
-                for (Links<?> links : dropped) {
-                    for (Link link : links.added) {
-                        link.greenlet().forgetCallback(link.handle());
-                        touched.add(link.greenlet());
-                    }
-                }
-                touched.forEach(Greenlet::pruneCallbacks);
+        @Override
+        void undo(Set<Greenlet<?>> toPrune) {
+            for (Link link : added) {
+                link.greenlet().forgetCallback(link.handle());
+                toPrune.add(link.greenlet());
             }
         }
     }

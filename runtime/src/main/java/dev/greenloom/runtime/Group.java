@@ -1,6 +1,5 @@
 package dev.greenloom.runtime;
 
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -240,10 +239,6 @@ public sealed class Group permits Pool, Scope.Members {
         private record End(int spawned) {
         }
 
-        /** Kills the feeder of an iterator that became garbage, whatever it was waiting for. */
-        private static final Cleaner FEEDERS =
-                Cleaner.create(Thread.ofPlatform().name("greenloom-imap-cleaner").factory());
-
         private final LinkedBlockingQueue<Object> done = new LinkedBlockingQueue<>();
         private final Semaphore unread;
         private End end;
@@ -269,7 +264,24 @@ public sealed class Group permits Pool, Scope.Members {
                     done.add(new End(spawned));
                 }
             });
-            FEEDERS.register(this, feeder::requestKill);
+            // Held by the feeder's callback while it runs, and cleared when it ends.
+            FeederKill kill = new FeederKill(this, feeder);
+            feeder.link(ended -> kill.clear());
+        }
+
+        /** Kills the feeder of an iterator that became garbage, whatever it was waiting for. */
+        private static final class FeederKill extends Collected {
+            private final Greenlet<?> feeder;
+
+            FeederKill(UnorderedResults<?, ?> iterator, Greenlet<?> feeder) {
+                super(iterator);
+                this.feeder = feeder;
+            }
+
+            @Override
+            void undo(Set<Greenlet<?>> toPrune) {
+                feeder.requestKill();
+            }
         }
 
         private static void acquire(Semaphore semaphore) {
