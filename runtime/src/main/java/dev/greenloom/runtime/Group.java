@@ -172,13 +172,41 @@ public sealed class Group permits Pool, Scope.Members {
      * {@code map}). Waits for all of them. The function may throw checked exceptions, as a
      * {@link Callable} given to {@link #spawn(Callable)} may: {@code pool.map(InetAddress::getByName, hosts)}.
      *
+     * <p>Called from a platform thread (such as {@code main}), map spawns and collects in a greenlet
+     * of its own and waits for that one: a slot freed in a full pool then wakes a virtual thread, not
+     * an operating-system thread, and each start is a push onto a carrier's own queue (BENCHMARKS.md
+     * has the gain).
+     *
      * @throws CompletionException wrapping the failure of the first item (in item order) that failed;
      *     the other items still ran to their end
-     * @throws GreenletExit if the calling thread is interrupted; the items already spawned keep running
+     * @throws GreenletExit if the calling thread is interrupted; no more items are spawned, and the
+     *     items already spawned keep running
+     * @throws Timeout.Expired if a {@link Timeout} of the calling thread expires, with the same effect
      */
     public <T, R> List<R> map(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
         Objects.requireNonNull(items, "items == null");
+        if (Thread.currentThread().isVirtual()) {
+            return mapHere(function, items);
+        }
+        Greenlet<List<R>> mapper = Green.spawn(() -> mapHere(function, items));
+        try {
+            mapper.join();
+        } catch (RuntimeException | Error e) { // interrupted, or a Timeout expired
+            mapper.requestKill();
+            mapper.awaitUninterruptibly();
+            throw e;
+        }
+        return switch (mapper.exception()) {
+            case null -> mapper.value();
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> mapper.get(); // mapHere throws no checked exception: never reached
+        };
+    }
+
+    /** {@link #map} on the calling thread. */
+    private <T, R> List<R> mapHere(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         List<Greenlet<R>> jobs = new ArrayList<>(items instanceof Collection<?> known ? known.size() : 16);
         for (T item : items) {
             jobs.add(spawn(() -> function.apply(item)));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,69 @@ class PoolTest {
         }, List.of(1, 2)));
         assertTrue(slowOneEnded.get(), "map threw while item 2 still ran");
         assertEquals(2, pool.freeCount());
+    }
+
+    @Test
+    void mapInsideAGreenletKeepsItemOrderAndThrowsTheFirstFailure() {
+        Pool pool = new Pool(2);
+        assertEquals(List.of(2, 4, 6), Green.spawn(() -> pool.map(x -> 2 * x, List.of(1, 2, 3))).get());
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> Green.spawn(() -> pool.map(PoolTest::parseCount, List.of("1", "-1"))).get());
+        assertInstanceOf(IOException.class, e.getCause().getCause());
+    }
+
+    @Test
+    void mapStopsSpawningWhenTheCallingThreadIsInterrupted() {
+        Pool pool = new Pool(1);
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Thread caller = Thread.currentThread();
+        Green.spawn(() -> {
+            while (started.get() == 0) {
+                Green.sleep(Duration.ofMillis(1));
+            }
+            caller.interrupt();
+        });
+
+        assertThrows(GreenletExit.class, () -> pool.map(x -> {
+            started.incrementAndGet();
+            GreenTest.await(release);
+            return x;
+        }, List.of(1, 2, 3, 4)));
+
+        assertTrue(Thread.interrupted(), "the interrupt status is kept");
+        release.countDown();
+        pool.join();
+        assertEquals(1, started.get(), "items were spawned after map threw");
+    }
+
+    @Test
+    void mapEndsWithATimeoutOfTheCallingThreadAndLeavesTheSpawnedItemsRunning() {
+        Pool pool = new Pool(2);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Timeout timeout = Timeout.start(Duration.ofMillis(100))) {
+            Timeout.Expired expired = assertThrows(Timeout.Expired.class,
+                    () -> pool.map(x -> {
+                        GreenTest.await(release);
+                        return x;
+                    }, List.of(1, 2, 3)));
+            assertSame(timeout, expired.timeout());
+        }
+        assertEquals(2, pool.size(), "the spawned items keep running");
+        release.countDown();
+        pool.join();
+    }
+
+    @Test
+    void mapRethrowsWhatTheItemsIteratorThrowsAsItIs() {
+        IllegalStateException broken = new IllegalStateException("input broke off");
+        Iterable<Integer> items = () -> Stream.iterate(1, x -> {
+            if (x == 2) {
+                throw broken;
+            }
+            return x + 1;
+        }).iterator();
+        assertEquals(broken, assertThrows(IllegalStateException.class, () -> new Pool(2).map(x -> x, items)));
     }
 
     /** A function with a checked exception, as gevent's {@code pool.map(socket.gethostbyname, hosts)} passes one. */

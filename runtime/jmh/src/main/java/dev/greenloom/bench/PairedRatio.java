@@ -36,10 +36,13 @@ public final class PairedRatio {
     private record Batch(double rate, long cpuNanos) {
     }
 
-    /** {@code roundsDivisor}: a workload whose batch takes far longer than the others runs ROUNDS ÷ this many rounds. */
-    private record Workload(String name, String param, Object bench, int opsPerBatch, int roundsDivisor) {
+    /**
+     * {@code roundsDivisor}: a workload whose batch takes far longer than the others runs ROUNDS ÷
+     * this many rounds; {@code baseline}: the method of raw virtual threads it is compared with.
+     */
+    private record Workload(String name, String param, Object bench, int opsPerBatch, int roundsDivisor, String baseline) {
         Workload(String name, String param, Object bench, int opsPerBatch) {
-            this(name, param, bench, opsPerBatch, 1);
+            this(name, param, bench, opsPerBatch, 1, "virtualThreads");
         }
     }
 
@@ -58,15 +61,21 @@ public final class PairedRatio {
             pool.size = size;
             workloads.add(new Workload("pool_map", Integer.toString(size), pool, PoolMapBenchmark.TASKS));
         }
+        for (int size : new int[] {64, 1000}) {
+            PoolMapBenchmark pool = new PoolMapBenchmark();
+            pool.size = size;
+            workloads.add(new Workload("pool_map_in_virtual", Integer.toString(size), pool, PoolMapBenchmark.TASKS, 1,
+                    "virtualThreadsSpawnedInVirtual"));
+        }
         for (int count : new int[] {100_000, 1_000_000}) {
             SleepersBenchmark sleepers = new SleepersBenchmark();
             sleepers.count = count;
-            workloads.add(new Workload("sleepers", Integer.toString(count), sleepers, count, count / 10_000));
+            workloads.add(new Workload("sleepers", Integer.toString(count), sleepers, count, count / 10_000, "virtualThreads"));
         }
         for (Workload workload : workloads) {
             Method greenloom = find(workload.bench(), "greenloom");
             if (greenloom != null && (only == null || only.equals(workload.name()))) {
-                measure(workload, greenloom, find(workload.bench(), "virtualThreads"), Math.max(10, rounds / workload.roundsDivisor()));
+                measure(workload, greenloom, find(workload.bench(), workload.baseline()), Math.max(10, rounds / workload.roundsDivisor()));
             }
         }
     }

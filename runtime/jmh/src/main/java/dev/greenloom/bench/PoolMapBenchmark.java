@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
@@ -61,6 +62,21 @@ public class PoolMapBenchmark {
      */
     @Benchmark
     public List<Integer> virtualThreads() throws InterruptedException {
+        return handWritten();
+    }
+
+    /**
+     * The hand-written pool of {@link #virtualThreads()} run inside a virtual thread of its own, as
+     * {@code Pool.map} does when called from a platform thread: a fair baseline for its per-task cost.
+     */
+    @Benchmark
+    public List<Integer> virtualThreadsSpawnedInVirtual() throws Exception {
+        FutureTask<List<Integer>> inVirtual = new FutureTask<>(this::handWritten);
+        Thread.ofVirtual().start(inVirtual);
+        return inVirtual.get();
+    }
+
+    private List<Integer> handWritten() throws InterruptedException {
         Semaphore slots = new Semaphore(size);
         Integer[] results = new Integer[TASKS];
         Thread[] threads = new Thread[TASKS];
