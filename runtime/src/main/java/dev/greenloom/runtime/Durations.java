@@ -1,7 +1,6 @@
 package dev.greenloom.runtime;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /** Duration checks shared by the runtime's timed methods. */
 final class Durations {
@@ -10,12 +9,23 @@ final class Durations {
 
     /** The timeout in nanoseconds, saturated at Long.MAX_VALUE; negative timeouts count as zero. */
     static long nanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout == null");
-        if (timeout.isNegative()) {
+        return nanos(timeout, "timeout");
+    }
+
+    /**
+     * {@code duration} in nanoseconds, as {@link #nanos(Duration)}.
+     *
+     * @throws NullPointerException naming the argument {@code name} if {@code duration} is null
+     */
+    static long nanos(Duration duration, String name) {
+        if (duration == null) {
+            throw new NullPointerException(name + " == null");
+        }
+        if (duration.isNegative()) {
             return 0;
         }
         try {
-            return timeout.toNanos();
+            return duration.toNanos();
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }

@@ -71,7 +71,7 @@ public final class Green {
 
     private static <T> Greenlet<T> startLater(Duration delay, Greenlet<T> greenlet) {
         ScheduledFuture<?> start = Timers.schedule(greenlet::start,
-                Durations.nanos(Objects.requireNonNull(delay, "delay == null")));
+                Durations.nanos(delay, "delay"));
         // A kill before the delay ends the greenlet: its timer goes too, instead of keeping the task
         // reachable until the delay is over. (Cancelling a timer that already fired does nothing.)
         greenlet.link(finished -> start.cancel(false));
@@ -86,15 +86,14 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the thread expires
      */
     public static void sleep(Duration duration) {
-        long nanos = Durations.nanos(Objects.requireNonNull(duration, "duration == null"));
         try {
-            if (nanos == 0) {
+            if (Durations.nanos(duration, "duration") == 0) {
                 Thread.yield();
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
             } else {
-                Thread.sleep(Duration.ofNanos(nanos));
+                Thread.sleep(duration); // saturates a duration too long for a long of nanoseconds
             }
         } catch (InterruptedException e) {
             throw Interruption.raise(e);

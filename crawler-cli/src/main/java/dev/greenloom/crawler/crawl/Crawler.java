@@ -379,7 +379,11 @@ public final class Crawler {
     }
 
     private void admitSeed(Seed seed) {
-        String url = normalise(seed.url());
+        admitSeed(seed, normalise(seed.url()));
+    }
+
+    /** Queues {@code seed}, whose normalised URL is {@code url} (null: it has none), or reports why it is not. */
+    private void admitSeed(Seed seed, String url) {
         if (url == null) {
             if (seed.listed() && !finishedEarlier.contains(seed.url())) {
                 enqueue(badUrl(seed));
@@ -760,7 +764,7 @@ public final class Crawler {
     private void reportNotReached(Seed seed) {
         String url = normalise(seed.url());
         if (url != null && seen.containsKey(url)) {
-            admitSeed(seed);
+            admitSeed(seed, url);
         } else if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
             enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
         }
@@ -796,7 +800,7 @@ public final class Crawler {
         String normal = normalizer.filter(okhttp != null ? okhttp.toString() : url);
         if (normal == null) {
             // crawler-commons rejects IPv6 literals (http://[::1]/); OkHttp's canonical form is normal enough for them.
-            HttpUrl parsed = HttpUrl.parse(url);
+            HttpUrl parsed = okhttp != null ? okhttp : HttpUrl.parse(url);
             return parsed != null && parsed.host().indexOf(':') >= 0 ? parsed.newBuilder().fragment(null).build().toString() : null;
         }
         return HttpUrl.parse(normal) != null ? normal : null;
