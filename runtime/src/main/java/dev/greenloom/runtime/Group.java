@@ -172,10 +172,12 @@ public sealed class Group permits Pool, Scope.Members {
      * {@code map}). Waits for all of them. The function may throw checked exceptions, as a
      * {@link Callable} given to {@link #spawn(Callable)} may: {@code pool.map(InetAddress::getByName, hosts)}.
      *
-     * <p>Called from a platform thread (such as {@code main}), map spawns and collects in a greenlet
-     * of its own and waits for that one: a slot freed in a full pool then wakes a virtual thread, not
-     * an operating-system thread, and each start is a push onto a carrier's own queue (BENCHMARKS.md
-     * has the gain).
+     * <p>Called from a platform thread (such as {@code main}) with a {@link Collection} of items, map
+     * copies the items there, then spawns and collects in a greenlet of its own and waits for that
+     * one: a slot freed in a full pool then wakes a virtual thread, not an operating-system thread,
+     * and each start is a push onto a carrier's own queue (BENCHMARKS.md has the gain). Any other
+     * {@link Iterable} is read on the calling thread, item by item as they are spawned, since its
+     * iterator may depend on that thread (a lock it holds, a thread-local).
      *
      * @throws CompletionException wrapping the failure of the first item (in item order) that failed;
      *     the other items still ran to their end
@@ -186,10 +188,11 @@ public sealed class Group permits Pool, Scope.Members {
     public <T, R> List<R> map(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         Objects.requireNonNull(function, "function == null");
         Objects.requireNonNull(items, "items == null");
-        if (Thread.currentThread().isVirtual()) {
+        if (Thread.currentThread().isVirtual() || !(items instanceof Collection<? extends T> known)) {
             return mapHere(function, items);
         }
-        Greenlet<List<R>> mapper = Green.spawn(() -> mapHere(function, items));
+        List<? extends T> copied = new ArrayList<>(known);
+        Greenlet<List<R>> mapper = Green.spawn(() -> mapHere(function, copied));
         try {
             mapper.join();
         } catch (RuntimeException | Error e) { // interrupted, or a Timeout expired

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -193,6 +195,41 @@ class PoolTest {
             return x + 1;
         }).iterator();
         assertEquals(broken, assertThrows(IllegalStateException.class, () -> new Pool(2).map(x -> x, items)));
+    }
+
+    @Test
+    void mapReadsTheItemsOnTheCallingThread() {
+        Thread caller = Thread.currentThread();
+        Set<Thread> readers = ConcurrentHashMap.newKeySet();
+        List<Integer> numbers = List.of(1, 2, 3);
+        Iterable<Integer> lazy = () -> {
+            readers.add(Thread.currentThread());
+            return numbers.iterator();
+        };
+        Collection<Integer> collection = new AbstractCollection<>() {
+            @Override
+            public Iterator<Integer> iterator() {
+                readers.add(Thread.currentThread());
+                return numbers.iterator();
+            }
+
+            @Override
+            public Object[] toArray() {
+                readers.add(Thread.currentThread());
+                return numbers.toArray();
+            }
+
+            @Override
+            public int size() {
+                return numbers.size();
+            }
+        };
+        Pool pool = new Pool(2);
+
+        assertEquals(List.of(2, 3, 4), pool.map(x -> x + 1, lazy));
+        assertEquals(List.of(2, 3, 4), pool.map(x -> x + 1, collection));
+
+        assertEquals(Set.of(caller), readers);
     }
 
     /** A function with a checked exception, as gevent's {@code pool.map(socket.gethostbyname, hosts)} passes one. */
