@@ -212,6 +212,10 @@ public sealed class Group permits Pool, Scope.Members {
     private <T, R> List<R> mapHere(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
         List<Greenlet<R>> jobs = new ArrayList<>(items instanceof Collection<?> known ? known.size() : 16);
         for (T item : items) {
+            // A plain group's spawn never waits, so nothing else would see an interrupt (a kill) until the joins.
+            if (Thread.interrupted()) {
+                throw Interruption.raise(new InterruptedException());
+            }
             jobs.add(spawn(() -> function.apply(item)));
         }
         // Every item ends before a failure is thrown, as promised: no item of this call still runs.

@@ -3,6 +3,7 @@ package dev.greenloom.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -160,5 +161,31 @@ class GroupTest {
             seen.add(x);
         }
         assertEquals(Set.of(1, 2, 3), seen);
+    }
+
+    // The interrupt arrives while map reads its items: a plain group never waits for a slot, so
+    // only map itself can notice it before spawning the next item.
+    @Test
+    void mapStopsSpawningWhenTheCallingThreadIsInterrupted() {
+        Group group = new Group();
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> numbers = List.of(1, 2, 3, 4);
+        Iterable<Integer> interruptingAfterTheFirst = () -> numbers.stream().peek(x -> {
+            if (x == 2) {
+                Thread.currentThread().interrupt();
+            }
+        }).iterator();
+
+        assertThrows(GreenletExit.class, () -> group.map(x -> {
+            started.incrementAndGet();
+            GreenTest.await(release);
+            return x;
+        }, interruptingAfterTheFirst));
+
+        assertTrue(Thread.interrupted(), "the interrupt status is kept");
+        release.countDown();
+        group.join();
+        assertEquals(1, started.get(), "items were spawned after the interrupt");
     }
 }
