@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An unbounded set of running greenlets that can be joined or killed together, gevent's
@@ -175,14 +176,17 @@ public sealed class Group permits Pool, Scope.Members {
      * <p>Called from a platform thread (such as {@code main}) with a {@link Collection} of items, map
      * copies the items there, then spawns and collects in a greenlet of its own and waits for that
      * one: a slot freed in a full pool then wakes a virtual thread, not an operating-system thread,
-     * and each start is a push onto a carrier's own queue (BENCHMARKS.md has the gain). Any other
-     * {@link Iterable} is read on the calling thread, item by item as they are spawned, since its
-     * iterator may depend on that thread (a lock it holds, a thread-local).
+     * and each start is a push onto a carrier's own queue (BENCHMARKS.md has the gain). An interrupt
+     * or a Timeout of the caller kills that greenlet without waiting for it to end (the items may
+     * hold every carrier thread); an item it still spawns ends at once, with a {@link GreenletExit},
+     * without calling the function. Any other {@link Iterable} is read on the calling thread, item
+     * by item as they are spawned, since its iterator may depend on that thread (a lock it holds, a
+     * thread-local).
      *
      * @throws CompletionException wrapping the failure of the first item (in item order) that failed;
      *     the other items still ran to their end
-     * @throws GreenletExit if the calling thread is interrupted; no more items are spawned, and the
-     *     items already spawned keep running
+     * @throws GreenletExit if the calling thread is interrupted; the function is called for no more
+     *     items, and the items already started keep running
      * @throws Timeout.Expired if a {@link Timeout} of the calling thread expires, with the same effect
      */
     public <T, R> List<R> map(Mapper<? super T, ? extends R> function, Iterable<? extends T> items) {
@@ -192,12 +196,20 @@ public sealed class Group permits Pool, Scope.Members {
             return mapHere(function, items);
         }
         List<? extends T> copied = new ArrayList<>(known);
-        Greenlet<List<R>> mapper = Green.spawn(() -> mapHere(function, copied));
+        AtomicBoolean stopped = new AtomicBoolean();
+        Greenlet<List<R>> mapper = Green.spawn(() -> mapHere(item -> {
+            if (stopped.get()) {
+                throw new GreenletExit("map was stopped before this item started");
+            }
+            return function.apply(item);
+        }, copied));
         try {
             mapper.join();
         } catch (RuntimeException | Error e) { // interrupted, or a Timeout expired
+            // Not waiting for the mapper to end: it needs a carrier thread, and the items may hold
+            // them all until this caller goes on. The flag keeps what it still spawns from running.
+            stopped.set(true);
             mapper.requestKill();
-            mapper.awaitUninterruptibly();
             throw e;
         }
         return switch (mapper.exception()) {

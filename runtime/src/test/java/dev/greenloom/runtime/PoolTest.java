@@ -185,6 +185,34 @@ class PoolTest {
         pool.join();
     }
 
+    // Items that busy-wait for the caller hold every carrier thread: a caller that waited for its
+    // mapping greenlet to end (which needs a carrier) would wait for them, and they for it.
+    @Test
+    void mapEndsWithATimeoutOfTheCallingThreadWhileItemsHoldEveryCarrier() throws InterruptedException {
+        Pool pool = new Pool(2 * Runtime.getRuntime().availableProcessors());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean expired = new AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try (Timeout timeout = Timeout.start(Duration.ofMillis(100))) {
+                pool.map(x -> {
+                    while (!stop.get()) {
+                        Thread.onSpinWait();
+                    }
+                    return x;
+                }, IntStream.range(0, 4 * pool.capacity()).boxed().toList());
+            } catch (Timeout.Expired e) {
+                expired.set(true);
+            }
+        });
+
+        boolean ended = caller.join(Duration.ofSeconds(10));
+        stop.set(true);
+        caller.join();
+        pool.join();
+        assertTrue(ended, "map did not end at the caller's timeout while the items held every carrier");
+        assertTrue(expired.get());
+    }
+
     @Test
     void mapRethrowsWhatTheItemsIteratorThrowsAsItIs() {
         IllegalStateException broken = new IllegalStateException("input broke off");
