@@ -455,8 +455,8 @@ public final class ResolveCommand implements Callable<Integer> {
         }
 
         /**
-         * Reads every line, answering bad and late ones at once and spawning the lookups of new
-         * names (waiting while the pool is full); hands each line to {@code sink}.
+         * Reads every line, answering bad ones and new names read after the deadline at once and spawning
+         * the lookups of new names (waiting while the pool is full); hands each line to {@code sink}.
          *
          * @return the number of lines
          */
@@ -488,12 +488,13 @@ public final class ResolveCommand implements Callable<Integer> {
                         sink.accept(Entry.of(answer(line.text(), host, null, Outcome.BAD_INPUT, "invalid name: " + e.getMessage())));
                         continue;
                     }
-                    if (timeout != null && System.nanoTime() - deadline >= 0) {
-                        sink.accept(Entry.of(answer(line.text(), host, name, Outcome.TIMEOUT, timedOutReason)));
-                        continue;
-                    }
                     Lookup lookup = recent.get(name);
                     if (lookup == null) {
+                        // Past the deadline only new names time out: a duplicate shares its twin's answer.
+                        if (timeout != null && System.nanoTime() - deadline >= 0) {
+                            sink.accept(Entry.of(answer(line.text(), host, name, Outcome.TIMEOUT, timedOutReason)));
+                            continue;
+                        }
                         lookup = new Lookup(name);
                         recent.put(name, lookup);
                     }

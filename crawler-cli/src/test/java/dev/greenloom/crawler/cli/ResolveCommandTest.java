@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.ResolverConfig;
 import picocli.CommandLine;
 
@@ -340,6 +341,23 @@ class ResolveCommandTest {
                 "silent.test\tERROR timeout: not finished within --timeout 300ms"), result.lines());
         assertTrue(elapsed.compareTo(Duration.ofSeconds(5)) < 0, "took " + elapsed);
         assertEquals(Main.EXIT_SOME_FAILED, result.exitCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDuplicateReadAfterTheRunTimeoutGetsItsAnsweredTwinsAnswer(boolean unordered) {
+        server.behave("silent.test", Behaviour.SILENT);
+        // One lookup at a time: n1.test waits for silent.test's slot, so the last line is read after the deadline.
+        List<String> args = new ArrayList<>(List.of("--type", "A", "--concurrency", "1", "--timeout", "300ms",
+                "--lookup-timeout", "10s"));
+        if (unordered) {
+            args.add("--unordered");
+        }
+        Result result = run("b.test\nsilent.test\nn1.test\nb.test\n", args.toArray(String[]::new));
+        String timedOut = "\tERROR timeout: not finished within --timeout 300ms";
+        assertEquals(List.of("b.test\t192.0.2.2", "b.test\t192.0.2.2", "n1.test" + timedOut, "silent.test" + timedOut),
+                result.lines().stream().sorted().toList());
+        assertEquals(1, server.queries("b.test"));
     }
 
     @Test
