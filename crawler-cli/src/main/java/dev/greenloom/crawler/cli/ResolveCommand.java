@@ -259,7 +259,8 @@ public final class ResolveCommand implements Callable<Integer> {
         rest = rest.substring(rest.lastIndexOf('@') + 1);
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
-            return close > 0 ? rest.substring(1, close) : rest;
+            // Brackets hold an IPv6 address (RFC 3986's IP-literal); round anything else they stay, a bad name.
+            return close > 0 && rest.lastIndexOf(':', close) > 0 ? rest.substring(1, close) : rest;
         }
         int colon = rest.indexOf(':');
         return colon >= 0 && colon == rest.lastIndexOf(':') ? rest.substring(0, colon) : rest;

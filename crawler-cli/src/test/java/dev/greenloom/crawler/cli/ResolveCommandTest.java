@@ -152,6 +152,14 @@ class ResolveCommandTest {
     }
 
     @Test
+    void bracketsAroundAnythingButAnIpv6AddressAreBadInputWithoutALookup() {
+        Result result = run("[b.test]\nhttp://[b.test]:80/\n[192.0.2.7]\n", "--type", "A");
+        String bracket = "\tERROR invalid name: character not allowed in a host name: '['";
+        assertEquals(List.of("[b.test]" + bracket, "[b.test]:80" + bracket, "[192.0.2.7]" + bracket), result.lines());
+        assertEquals(0, server.queries("b.test"));
+    }
+
+    @Test
     void aNameEndingInADotIsNotSearchedUnderTheSystemsSearchDomains() {
         server.add("intranet", "A", "192.0.2.30").add("intranet.corp.test", "A", "192.0.2.31");
         // The system's configuration, from the properties dnsjava reads before /etc/resolv.conf: no machine resolver.
