@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -73,6 +74,7 @@ public final class ResolveCommand implements Callable<Integer> {
     static final int DEDUPE_WINDOW = 32_768;
     private static final List<RecordType> DEFAULT_TYPES = List.of(RecordType.A, RecordType.AAAA);
     private static final int DNS_PORT = 53;
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
     /** How long an answer may wait in the output's buffer. */
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
@@ -246,7 +248,9 @@ public final class ResolveCommand implements Callable<Integer> {
     static String hostOf(String line) {
         String rest = line;
         int scheme = rest.indexOf("://");
-        if (scheme >= 0) {
+        // Only a scheme (RFC 3986: a letter, then letters, digits, + - .) ends there: in 'b.test/go?to=https://a.test'
+        // the "://" is in the query of host b.test.
+        if (scheme > 0 && SCHEME.matcher(rest).region(0, scheme).matches()) {
             rest = rest.substring(scheme + 3);
         } else if (rest.startsWith("//")) {
             rest = rest.substring(2); // a scheme-relative URL, as pages link their CDNs

@@ -146,7 +146,10 @@ class ResolveCommandTest {
         "a.test/index.html                 | a.test",
         "http://[2001:db8::1]:80/          | 2001:db8::1",
         "plain.example                     | plain.example",
-        "//cdn.example/lib.js              | cdn.example"})
+        "//cdn.example/lib.js              | cdn.example",
+        "b.test/go?to=https://a.test/      | b.test",
+        "b.test?u=http://a.test            | b.test",
+        "svn+ssh://a.test/repo             | a.test"})
     void extractsHosts(String line, String host) {
         assertEquals(host, ResolveCommand.hostOf(line.strip()));
     }
