@@ -199,11 +199,16 @@ public final class ResolveCommand implements Callable<Integer> {
         types = types.stream().distinct().toList();
     }
 
-    /** Parses {@code HOST[:PORT]}: {@code 127.0.0.1}, {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ::1}. */
-    private InetSocketAddress server(String spec) {
-        if (spec.isBlank()) {
-            // Never the system's servers instead: --resolver "$UNSET" must not query another resolver than asked.
-            throw new ParameterException(this.spec.commandLine(), "--resolver '" + spec + "': expected HOST[:PORT]");
+    /**
+     * Parses {@code HOST[:PORT]}: {@code 127.0.0.1}, {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ::1}; spaces
+     * around it (from a shell variable) are ignored.
+     */
+    private InetSocketAddress server(String given) {
+        String spec = given.strip();
+        if (spec.isEmpty() || spec.chars().anyMatch(Character::isWhitespace)) {
+            // Never the system's servers instead: --resolver "$UNSET" must not query another resolver than asked;
+            // nor a name with a space in it, which the JDK would send to the system's resolver.
+            throw new ParameterException(this.spec.commandLine(), "--resolver '" + given + "': expected HOST[:PORT]");
         }
         String host = spec;
         int port = DNS_PORT;

@@ -444,6 +444,7 @@ class ResolveCommandTest {
     @CsvSource(delimiter = '|', value = {
         "''             | --resolver '': expected HOST[:PORT]",
         "' '            | --resolver ' ': expected HOST[:PORT]",
+        "'127.0.0.1 x'  | --resolver '127.0.0.1 x': expected HOST[:PORT]",
         "127.0.0.1:     | --resolver 127.0.0.1:: port '' is not a number from 1 to 65535",
         "127.0.0.1:53x  | --resolver 127.0.0.1:53x: port '53x' is not a number from 1 to 65535",
         "[::1]:0        | --resolver [::1]:0: port '0' is not a number from 1 to 65535",
@@ -453,6 +454,14 @@ class ResolveCommandTest {
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
         assertEquals("greenloom resolve: " + message, result.err().lines().findFirst().orElseThrow());
         assertEquals(0, server.queries("a.test"));
+    }
+
+    @Test
+    void spacesAroundTheResolverAreIgnored() {
+        // --resolver " $DNS" looked up ' 127.0.0.1' as a host name through the system's resolver, then failed.
+        Result result = execute("a.test\n", false, List.of("resolve", "--resolver", " " + server.hostPort() + "\t", "-"));
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(2, server.queries("a.test"), "A and AAAA, from the test's server");
     }
 
     /** An output whose every write fails, as one piped into `head -1` or on a full disk. */
