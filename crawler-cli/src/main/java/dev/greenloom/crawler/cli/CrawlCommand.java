@@ -170,8 +170,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try (InputLines lines = new InputLines(sources, System.in)) {
             List<String> missing = lines.problems();
             if (!missing.isEmpty()) {
-                missing.forEach(p -> err.println("greenloom crawl: " + p));
-                return Main.EXIT_USAGE;
+                return Main.usageErrors(spec.commandLine(), missing);
             }
             return crawl(lines, err);
         } catch (IOException e) {

@@ -88,8 +88,26 @@ public final class Main implements Callable<Integer> {
         String name = command.getCommandSpec().qualifiedName();
         err.println(name + ": " + error.getMessage());
         UnmatchedArgumentException.printSuggestions(error, err);
-        err.println("Try '" + name + " --help' for more information.");
+        err.println(helpPointer(name));
         return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * Usage errors a command finds after parsing, such as input files that do not exist: one line each, then where
+     * the help is, as {@link #usageError} says picocli's.
+     *
+     * @return {@link #EXIT_USAGE}
+     */
+    static int usageErrors(CommandLine command, List<String> problems) {
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        problems.forEach(problem -> err.println(name + ": " + problem));
+        err.println(helpPointer(name));
+        return EXIT_USAGE;
+    }
+
+    private static String helpPointer(String command) {
+        return "Try '" + command + " --help' for more information.";
     }
 
     /** A regular expression option's value; what is wrong with a bad one, in one line. */

@@ -160,8 +160,7 @@ public final class ResolveCommand implements Callable<Integer> {
         try (InputLines lines = new InputLines(files, stdin)) {
             List<String> problems = lines.problems();
             if (!problems.isEmpty()) {
-                problems.forEach(problem -> err.println("greenloom resolve: " + problem));
-                return Main.EXIT_USAGE;
+                return Main.usageErrors(spec.commandLine(), problems);
             }
             try (DnsResolver resolver = DnsResolver.builder().servers(servers).lookupTimeout(lookupTimeout)
                     .retries(retries).build()) {

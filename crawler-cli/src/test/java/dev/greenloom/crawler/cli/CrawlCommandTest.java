@@ -204,6 +204,8 @@ class CrawlCommandTest {
         assertEquals(Main.EXIT_USAGE, crawl("--resume", list(url("/")).toString()));
         assertTrue(err.toString().contains("--resume needs --report"), err.toString());
         assertEquals(Main.EXIT_USAGE, crawl(dir.resolve("absent.txt").toString()));
+        assertTrue(err.toString().endsWith("greenloom crawl: " + dir.resolve("absent.txt") + ": no such file\n"
+                + "Try 'greenloom crawl --help' for more information.\n"), err.toString());
         assertEquals(Main.EXIT_USAGE, crawl("--delay", "soon", list(url("/")).toString()));
         assertEquals(Main.EXIT_USAGE, crawl("--same-host", "--same-domain", list(url("/")).toString()));
         assertEquals(Main.EXIT_USAGE, crawl("--concurrency", "0", list(url("/")).toString()));

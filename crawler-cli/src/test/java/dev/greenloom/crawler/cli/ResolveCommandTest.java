@@ -392,7 +392,8 @@ class ResolveCommandTest {
     void missingFileIsAUsageError() {
         Result result = run("", dir.resolve("nope.txt").toString());
         assertEquals(Main.EXIT_USAGE, result.exitCode());
-        assertTrue(result.err().contains("no such file"), result.err());
+        assertEquals(List.of("greenloom resolve: " + dir.resolve("nope.txt") + ": no such file",
+                "Try 'greenloom resolve --help' for more information."), result.err().lines().toList());
     }
 
     @Test
