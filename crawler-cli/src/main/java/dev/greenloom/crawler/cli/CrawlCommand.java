@@ -193,8 +193,8 @@ public final class CrawlCommand implements Callable<Integer> {
         if (isDash(out) || isDash(warc) || isDash(report)) {
             return "--out, --warc and --report write files, not stdout ('-'); for JSON lines on stdout, use --json";
         }
-        String timeouts = joined(within("--connect-timeout", connectTimeout), within("--read-timeout", readTimeout),
-                within("--request-timeout", requestTimeout));
+        String timeouts = joined(Units.timeoutProblem("--connect-timeout", connectTimeout),
+                Units.timeoutProblem("--read-timeout", readTimeout), Units.timeoutProblem("--request-timeout", requestTimeout));
         if (timeouts != null) {
             return timeouts;
         }
@@ -212,12 +212,6 @@ public final class CrawlCommand implements Callable<Integer> {
 
     private static boolean isDash(Path path) {
         return path != null && path.toString().equals("-");
-    }
-
-    /** {@code "OPTION must be from 1ms to 24 days"} if OkHttp cannot take {@code timeout}, else null. */
-    private static String within(String option, Duration timeout) {
-        return timeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || timeout.compareTo(Fetcher.MAX_TIMEOUT) > 0
-                ? option + " must be from 1ms to 24 days" : null;
     }
 
     /** {@code "OPTION must be >= MIN, not VALUE"} if {@code value} is below {@code min}, else null. */

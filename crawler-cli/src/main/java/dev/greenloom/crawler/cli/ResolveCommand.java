@@ -5,7 +5,6 @@ import dev.greenloom.crawler.dns.HostNames;
 import dev.greenloom.crawler.dns.RecordType;
 import dev.greenloom.crawler.dns.Resolution;
 import dev.greenloom.crawler.dns.Resolution.Outcome;
-import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.output.Json;
 import dev.greenloom.runtime.BoundedSemaphore;
 import dev.greenloom.runtime.Green;
@@ -181,9 +180,9 @@ public final class ResolveCommand implements Callable<Integer> {
         if (retries < 0 || retries > DnsResolver.MAX_RETRIES) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 to " + DnsResolver.MAX_RETRIES);
         }
-        // A try over TCP (a truncated answer) takes whole milliseconds up to Integer.MAX_VALUE, as OkHttp's do.
-        if (lookupTimeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || lookupTimeout.compareTo(Fetcher.MAX_TIMEOUT) > 0) {
-            throw new ParameterException(spec.commandLine(), "--lookup-timeout must be from 1ms to 24 days");
+        String lookupTimeoutProblem = Units.timeoutProblem("--lookup-timeout", lookupTimeout);
+        if (lookupTimeoutProblem != null) {
+            throw new ParameterException(spec.commandLine(), lookupTimeoutProblem);
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");

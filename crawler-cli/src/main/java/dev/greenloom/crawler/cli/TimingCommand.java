@@ -1,6 +1,5 @@
 package dev.greenloom.crawler.cli;
 
-import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.timing.DurationText;
 import dev.greenloom.crawler.timing.FetchWorkload;
 import dev.greenloom.crawler.timing.JsonReport;
@@ -173,8 +172,9 @@ public final class TimingCommand implements Callable<Integer> {
         if (threads < 1 || threads > MAX_THREADS) {
             throw usage("--threads must be from 1 to " + MAX_THREADS);
         }
-        if (timeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || timeout.compareTo(Fetcher.MAX_TIMEOUT) > 0) {
-            throw usage("--timeout must be from 1ms to 24 days");
+        String timeoutProblem = Units.timeoutProblem("--timeout", timeout);
+        if (timeoutProblem != null) {
+            throw usage(timeoutProblem);
         }
         if (chart != null) {
             try {

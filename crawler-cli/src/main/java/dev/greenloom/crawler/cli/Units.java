@@ -1,5 +1,6 @@
 package dev.greenloom.crawler.cli;
 
+import dev.greenloom.crawler.fetch.Fetcher;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -51,6 +52,15 @@ final class Units {
                 throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 2s, 1.5m");
             }
         }
+    }
+
+    /**
+     * {@code "OPTION must be from 1ms to 24 days"} if {@code timeout} is outside what OkHttp and a DNS try over TCP
+     * take (whole milliseconds up to Integer.MAX_VALUE), else null.
+     */
+    static String timeoutProblem(String option, Duration timeout) {
+        return timeout.compareTo(Fetcher.MIN_TIMEOUT) < 0 || timeout.compareTo(Fetcher.MAX_TIMEOUT) > 0
+                ? option + " must be from 1ms to 24 days" : null;
     }
 
     /** A duration as the options take it, for messages, unrounded: {@code 500ms}, {@code 2s}, {@code 0.5ms}. */
