@@ -3,11 +3,10 @@ package dev.greenloom.runtime;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A counting semaphore that refuses to be released more often than acquired, gevent's
- * {@code BoundedSemaphore}: a {@link Semaphore} plus a count of the permits handed out.
+ * {@code BoundedSemaphore}: a {@link Semaphore} whose releases check its free permits.
  *
  * <pre>{@code
  * BoundedSemaphore hosts = new BoundedSemaphore(8);
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BoundedSemaphore {
     private final int permits;
     private final Semaphore semaphore;
-    private final AtomicInteger held = new AtomicInteger();
 
     /** A semaphore of {@code permits} permits, all free. */
     public BoundedSemaphore(int permits) {
@@ -49,7 +47,6 @@ public final class BoundedSemaphore {
         } catch (InterruptedException e) {
             throw Interruption.raise(e);
         }
-        held.incrementAndGet();
     }
 
     /**
@@ -61,16 +58,11 @@ public final class BoundedSemaphore {
      */
     public boolean acquire(Duration timeout) {
         long nanos = Durations.nanos(timeout);
-        boolean taken;
         try {
-            taken = nanos == 0 ? semaphore.tryAcquire() : semaphore.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+            return nanos == 0 ? semaphore.tryAcquire() : semaphore.tryAcquire(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             throw Interruption.raise(e);
         }
-        if (taken) {
-            held.incrementAndGet();
-        }
-        return taken;
     }
 
     /**
@@ -78,14 +70,11 @@ public final class BoundedSemaphore {
      *
      * @throws IllegalStateException if every permit is already free (gevent's {@code ValueError})
      */
-    public void release() {
-        int out;
-        do {
-            out = held.get();
-            if (out == 0) {
-                throw new IllegalStateException("released more often than acquired");
-            }
-        } while (!held.compareAndSet(out, out - 1));
+    public synchronized void release() {
+        // Only a release adds free permits, and releases take turns here: the check cannot go stale.
+        if (semaphore.availablePermits() >= permits) {
+            throw new IllegalStateException("released more often than acquired");
+        }
         semaphore.release();
     }
 

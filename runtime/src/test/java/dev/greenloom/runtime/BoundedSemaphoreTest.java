@@ -42,6 +42,24 @@ class BoundedSemaphoreTest {
         assertEquals(1, semaphore.availablePermits());
     }
 
+    // Permits are not owned: the permit a waiter just took may be given back by anyone, at once.
+    @Test
+    void aPermitMayBeReleasedByAnotherThreadTheMomentItIsTaken() {
+        BoundedSemaphore semaphore = new BoundedSemaphore(1);
+        semaphore.acquire();
+        for (int i = 0; i < 5_000; i++) {
+            Greenlet<Void> taker = Green.spawn(() -> semaphore.acquire());
+            semaphore.release();
+            while (semaphore.availablePermits() != 0) {
+                Thread.onSpinWait(); // the taker has the permit: release it before the taker goes on
+            }
+            semaphore.release();
+            taker.join();
+            semaphore.acquire();
+        }
+        assertEquals(0, semaphore.availablePermits());
+    }
+
     @Test
     void permitsMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new BoundedSemaphore(0));
