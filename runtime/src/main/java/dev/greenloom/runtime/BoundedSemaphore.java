@@ -70,12 +70,15 @@ public final class BoundedSemaphore {
      *
      * @throws IllegalStateException if every permit is already free (gevent's {@code ValueError})
      */
-    public synchronized void release() {
-        // Only a release adds free permits, and releases take turns here: the check cannot go stale.
-        if (semaphore.availablePermits() >= permits) {
-            throw new IllegalStateException("released more often than acquired");
+    public void release() {
+        // Only a release adds free permits, and releases take turns on the private semaphore's monitor (no
+        // caller can hold it): the check cannot go stale.
+        synchronized (semaphore) {
+            if (semaphore.availablePermits() >= permits) {
+                throw new IllegalStateException("released more often than acquired");
+            }
+            semaphore.release();
         }
-        semaphore.release();
     }
 
     /** The number of free permits now. */
