@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Mode#FAIL_FAST} mode the first child to fail kills its siblings, greenlets spawned
  * afterwards never run, and {@link #join()} throws that failure.
  *
+ * <p>The children are the greenlets spawned with this scope's {@link #spawn} only: one that a child
+ * starts with {@link Green#spawn} or in a {@link Pool} belongs to no scope and may outlive this one
+ * (spawn it into this scope, or into a scope the child opens).
+ *
  * <p>Any thread, children included, may {@link #spawn} into the scope; only the thread that opened
  * it may {@link #join()} or {@link #close()} it (a child waiting for its own scope would wait for
  * itself). Memory consistency effects: the children's actions happen-before the return of
