@@ -449,6 +449,19 @@ class CrawlerTest {
     }
 
     @Test
+    void theFirstPageWaitsForTheCrawlDelayAfterTheRobotsTxtRequest() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 0.5\n").build());
+        site.html("/", "page");
+        long start = System.nanoTime();
+
+        crawl(Crawler.builder(fetcher), url("/"));
+
+        long pageMillis = TimeUnit.NANOSECONDS.toMillis(site.startNanos.peek() - start);
+        assertEquals(1, site.hits("/robots.txt"));
+        assertTrue(pageMillis >= 450, "the page " + pageMillis + " ms after the start, robots.txt before it, Crawl-delay 0.5");
+    }
+
+    @Test
     void retriesWaitForTheDelayBetweenRequestsToTheHost() {
         site.first.put("/robots.txt",
                 new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(503).build())));
