@@ -696,7 +696,8 @@ public final class Crawler {
 
     /**
      * Fetches and parses the robots.txt of {@code origin}, one of {@code host}'s; a missing file (4xx) or no answer
-     * allows everything.
+     * allows everything. One over the maximum size is obeyed as far as it was read (RFC 9309 lets a crawler stop
+     * parsing at a limit; ignoring the file would let the crawl go anywhere).
      */
     private BaseRobotRules fetchRobots(Host host, String origin) {
         waitTurn(host, delay);
@@ -713,11 +714,12 @@ public final class Crawler {
             }
         });
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
-        if (result instanceof Fetched fetched) {
-            if (fetched.status() / 100 == 2) {
-                return parser.parseContent(url, fetched.body(), fetched.contentType(), robotsAgents);
+        if (result instanceof Fetched || result instanceof Failed failed && failed.kind() == Failure.TOO_LARGE) {
+            Exchange answer = result.exchanges().getLast();
+            if (answer.status() / 100 == 2) {
+                return parser.parseContent(url, answer.body(), header(answer, "Content-Type"), robotsAgents);
             }
-            return parser.failedFetch(fetched.status());
+            return parser.failedFetch(answer.status());
         }
         return parser.failedFetch(404);
     }

@@ -23,8 +23,10 @@ final class Host {
     int active;
     /** Pages of this host waiting because {@link #active} reached the limit. Guarded by the crawler's lock. */
     final ArrayDeque<Work> parked = new ArrayDeque<>();
-    /** When the next request to this host may start, in {@link System#nanoTime()} terms. Guarded by this. */
-    private long nextStart = System.nanoTime();
+    /** When the last request reserved starts, in {@link System#nanoTime()} terms. Guarded by this. */
+    private long lastStart;
+    /** The delay that request was reserved with; null before the first. Guarded by this. */
+    private Duration lastDelay;
     /** By origin; most hosts have one. Guarded by this. */
     private final Map<String, FutureTask<BaseRobotRules>> robots = new HashMap<>(2);
     private final BiFunction<Host, String, BaseRobotRules> fetchRobots;
@@ -38,13 +40,16 @@ final class Host {
     }
 
     /**
-     * Reserves the next start time for a request to this host, {@code delay} after the previous reservation,
-     * and returns how long the caller must wait for it (zero if it may start now).
+     * Reserves the next start time for a request to this host, {@code delay} or the previous reservation's delay
+     * after that one, whichever is longer (the page after the robots.txt request waits for the Crawl-delay that
+     * request brought), and returns how long the caller must wait for it (zero if it may start now).
      */
     synchronized Duration reserve(Duration delay) {
         long now = System.nanoTime();
-        long start = Math.max(now, nextStart);
-        nextStart = start + delay.toNanos();
+        long start = lastDelay == null ? now
+                : Math.max(now, lastStart + (delay.compareTo(lastDelay) > 0 ? delay : lastDelay).toNanos());
+        lastStart = start;
+        lastDelay = delay;
         return Duration.ofNanos(start - now);
     }
 

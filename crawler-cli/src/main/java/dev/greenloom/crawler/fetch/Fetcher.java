@@ -255,13 +255,12 @@ public final class Fetcher implements AutoCloseable {
             Response network = response.networkResponse();
             Headers sent = network != null ? network.request().headers() : response.request().headers();
             Headers received = network != null ? network.headers() : response.headers();
-            boolean declaredTooLarge = response.body().contentLength() > maxSize;
-            byte[] body = declaredTooLarge ? new byte[0] : read(response.body().source());
-            boolean tooLarge = declaredTooLarge || body.length > maxSize;
+            // Read up to the limit even when the Content-Length is over it: a robots.txt is obeyed as far as it is read.
+            byte[] body = read(response.body().source());
+            boolean tooLarge = body.length > maxSize;
             Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
                     response.code(), response.message(), headers(received),
-                    tooLarge && body.length > maxSize ? Arrays.copyOf(body, (int) maxSize) : body, tooLarge,
-                    remote.address().get(), started);
+                    tooLarge ? Arrays.copyOf(body, (int) maxSize) : body, tooLarge, remote.address().get(), started);
             return new Hop(exchange, tooLarge);
         } catch (Exception e) {
             // Not call.isCanceled(): OkHttp cancels a call whose callTimeout ran out too, and that is a timeout.

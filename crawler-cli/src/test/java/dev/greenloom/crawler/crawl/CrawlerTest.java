@@ -330,6 +330,21 @@ class CrawlerTest {
     }
 
     @Test
+    void aRobotsTxtOverTheSizeLimitIsObeyedUpToTheLimit() {
+        String robots = "User-agent: *\nDisallow: /private\n" + "# a long comment\n".repeat(200);
+        site.pages.put("a.example/robots.txt", new MockResponse.Builder().body(robots).build()); // Content-Length
+        site.pages.put("b.example/robots.txt", new MockResponse.Builder().chunkedBody(robots, 100).build());
+        site.html("/private", "secret");
+
+        try (Fetcher small = Fetcher.builder(new LoopbackResolver()).maxSize(1_000).build()) {
+            crawl(Crawler.builder(small), url("a.example", "/private"), url("b.example", "/private"));
+        }
+
+        assertEquals(0, site.hits("/private"), "RFC 9309 2.5: a crawler may stop parsing at its limit, not ignore the file");
+        records.all.forEach(page -> assertEquals("robots", page.errorKind(), page.url()));
+    }
+
+    @Test
     void aRedirectIsFollowedOnlyWhereTheTargetsRobotsTxtAllows() {
         site.pages.put("b.example/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
         site.pages.put("a.example/to-private", new MockResponse.Builder().code(302)
@@ -431,6 +446,19 @@ class CrawlerTest {
         long spreadMillis = TimeUnit.NANOSECONDS.toMillis(starts.getLast() - starts.getFirst());
         assertEquals(4, starts.size());
         assertTrue(spreadMillis >= 850, "4 requests 300 ms apart took only " + spreadMillis + " ms");
+    }
+
+    @Test
+    void theFirstPageWaitsForTheCrawlDelayAfterTheRobotsTxtRequest() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 0.5\n").build());
+        site.html("/", "page");
+        long start = System.nanoTime();
+
+        crawl(Crawler.builder(fetcher), url("/"));
+
+        long pageMillis = TimeUnit.NANOSECONDS.toMillis(site.startNanos.peek() - start);
+        assertEquals(1, site.hits("/robots.txt"));
+        assertTrue(pageMillis >= 450, "the page " + pageMillis + " ms after the start, robots.txt before it, Crawl-delay 0.5");
     }
 
     @Test
