@@ -77,6 +77,11 @@ public final class Crawler {
     /** A finished-earlier URL whose line has come: the first line naming it is the one the earlier run reported. */
     private static final String LISTED_EARLIER = "a line the resumed run fetched";
     private static final String FROM_LINK = "a link";
+    /**
+     * Where a robots.txt is cut: RFC 9309 (2.5) lets a crawler stop parsing at a limit of at least 500 KiB, Google's.
+     * Independent of the pages' maximum size, which may be smaller.
+     */
+    private static final long ROBOTS_TXT_LIMIT = 500 * 1024;
     /** A URL's scheme (RFC 3986), as written. */
     private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
     /** A product token of a User-Agent, {@code name/version}, at its start or after a space, "(" or ";". */
@@ -696,8 +701,8 @@ public final class Crawler {
 
     /**
      * Fetches and parses the robots.txt of {@code origin}, one of {@code host}'s; a missing file (4xx) or no answer
-     * allows everything. One over the maximum size is obeyed as far as it was read (RFC 9309 lets a crawler stop
-     * parsing at a limit; ignoring the file would let the crawl go anywhere).
+     * allows everything. It is read up to {@link #ROBOTS_TXT_LIMIT}, whatever the pages' maximum size, and obeyed as
+     * far as it was read.
      */
     private BaseRobotRules fetchRobots(Host host, String origin) {
         waitTurn(host, delay);
@@ -712,14 +717,18 @@ public final class Crawler {
             public void beforeRetry(HttpUrl again) {
                 waitTurn(host, delay); // its Crawl-delay is what is being fetched
             }
+
+            @Override
+            public long partialBodyLimit() {
+                return ROBOTS_TXT_LIMIT;
+            }
         });
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
-        if (result instanceof Fetched || result instanceof Failed failed && failed.kind() == Failure.TOO_LARGE) {
-            Exchange answer = result.exchanges().getLast();
-            if (answer.status() / 100 == 2) {
-                return parser.parseContent(url, answer.body(), header(answer, "Content-Type"), robotsAgents);
+        if (result instanceof Fetched fetched) {
+            if (fetched.status() / 100 == 2) {
+                return parser.parseContent(url, fetched.body(), fetched.contentType(), robotsAgents);
             }
-            return parser.failedFetch(answer.status());
+            return parser.failedFetch(fetched.status());
         }
         return parser.failedFetch(404);
     }

@@ -219,7 +219,7 @@ public final class Fetcher implements AutoCloseable {
             }
             Hop hop;
             try {
-                hop = exchange(url);
+                hop = exchange(url, gate.partialBodyLimit());
             } catch (IOException e) {
                 if (attempt >= retries || !retryable(e)) {
                     throw e;
@@ -241,8 +241,11 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** Exactly one HTTP exchange; the body is read up to {@code maxSize + 1} decoded bytes and kept up to {@code maxSize}. */
-    private Hop exchange(HttpUrl url) throws IOException {
+    /**
+     * Exactly one HTTP exchange; the body is read up to {@code maxSize + 1} decoded bytes and kept up to {@code maxSize},
+     * or, with a {@code partialLimit} (not 0), read and kept up to that limit, the hop succeeding with the part read.
+     */
+    private Hop exchange(HttpUrl url, long partialLimit) throws IOException {
         RemoteAddress remote = new RemoteAddress(new AtomicReference<>());
         Request request = new Request.Builder()
                 .url(url)
@@ -255,13 +258,14 @@ public final class Fetcher implements AutoCloseable {
             Response network = response.networkResponse();
             Headers sent = network != null ? network.request().headers() : response.request().headers();
             Headers received = network != null ? network.headers() : response.headers();
-            // Read up to the limit even when the Content-Length is over it: a robots.txt is obeyed as far as it is read.
-            byte[] body = read(response.body().source());
-            boolean tooLarge = body.length > maxSize;
+            long limit = partialLimit > 0 ? partialLimit : maxSize;
+            boolean declaredTooLarge = partialLimit == 0 && response.body().contentLength() > maxSize;
+            byte[] body = declaredTooLarge ? new byte[0] : read(response.body().source(), limit);
+            boolean cut = declaredTooLarge || body.length > limit;
             Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
                     response.code(), response.message(), headers(received),
-                    tooLarge ? Arrays.copyOf(body, (int) maxSize) : body, tooLarge, remote.address().get(), started);
-            return new Hop(exchange, tooLarge);
+                    body.length > limit ? Arrays.copyOf(body, (int) limit) : body, cut, remote.address().get(), started);
+            return new Hop(exchange, cut && partialLimit == 0);
         } catch (Exception e) {
             // Not call.isCanceled(): OkHttp cancels a call whose callTimeout ran out too, and that is a timeout.
             // OkHttp (Kotlin) lets the InterruptedException of its wait for a TCP connect through undeclared.
@@ -280,14 +284,14 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /**
-     * Up to {@code maxSize + 1} decoded bytes of a body; one the server cut short by closing the connection is a
+     * Up to {@code limit + 1} decoded bytes of a body; one the server cut short by closing the connection is a
      * broken connection, retried, not the protocol error OkHttp calls it ("unexpected end of stream").
      */
-    private byte[] read(BufferedSource source) throws IOException {
+    private static byte[] read(BufferedSource source, long limit) throws IOException {
         Buffer buffer = new Buffer();
         long read = 0;
         try {
-            while (buffer.size() <= maxSize && read != -1) {
+            while (buffer.size() <= limit && read != -1) {
                 read = source.read(buffer, 64 * 1024); // decoded bytes: the limit is checked after each chunk
             }
         } catch (ProtocolException e) {
@@ -296,7 +300,7 @@ public final class Fetcher implements AutoCloseable {
             }
             throw new IOException("the connection closed before the end of the body", e);
         }
-        return buffer.readByteArray(Math.min(buffer.size(), maxSize + 1));
+        return buffer.readByteArray(Math.min(buffer.size(), limit + 1));
     }
 
     private static boolean isRedirect(int status) {
@@ -404,6 +408,16 @@ public final class Fetcher implements AutoCloseable {
 
         /** Before retrying {@code url}, after its backoff: returns when the retry may be sent. */
         void beforeRetry(HttpUrl url);
+
+        /**
+         * 0 (the default): a body over the fetcher's maximum size fails the fetch as {@link Failure#TOO_LARGE}
+         * (unread if its {@code Content-Length} says so). Otherwise the size, at most {@link #MAX_SIZE_LIMIT}, at
+         * which a body is cut, whatever the maximum size, the fetch succeeding with the part read, marked truncated:
+         * a robots.txt is obeyed as far as it is read.
+         */
+        default long partialBodyLimit() {
+            return 0;
+        }
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.Objects;
  * One HTTP request and its response, as the crawler saw them; a redirect chain is several exchanges.
  *
  * <p>{@code body} holds the decoded (decompressed) body bytes as delivered to the crawler, at most the crawl's
- * maximum size; {@code truncated} says when it was cut there. The array is not copied: callers must not modify it
- * after construction.
+ * maximum size; {@code truncated} says when it was cut there, or not read at all because the response's
+ * {@code Content-Length} was over that size. The array is not copied: callers must not modify it after construction.
  *
  * @param method          the request method, e.g. {@code GET}
  * @param url             the absolute request URL

@@ -330,10 +330,11 @@ class CrawlerTest {
     }
 
     @Test
-    void aRobotsTxtOverTheSizeLimitIsObeyedUpToTheLimit() {
-        String robots = "User-agent: *\nDisallow: /private\n" + "# a long comment\n".repeat(200);
-        site.pages.put("a.example/robots.txt", new MockResponse.Builder().body(robots).build()); // Content-Length
-        site.pages.put("b.example/robots.txt", new MockResponse.Builder().chunkedBody(robots, 100).build());
+    void aRobotsTxtOverItsSizeLimitIsObeyedAsFarAsItWasRead() {
+        // Over RFC 9309's 500 KiB, whether announced by its Content-Length or not: the rules before the cut hold.
+        String robots = "User-agent: *\nDisallow: /private\n" + "# a long comment\n".repeat(40_000);
+        site.pages.put("a.example/robots.txt", new MockResponse.Builder().body(robots).build());
+        site.pages.put("b.example/robots.txt", new MockResponse.Builder().chunkedBody(robots, 64 * 1024).build());
         site.html("/private", "secret");
 
         try (Fetcher small = Fetcher.builder(new LoopbackResolver()).maxSize(1_000).build()) {
@@ -342,6 +343,20 @@ class CrawlerTest {
 
         assertEquals(0, site.hits("/private"), "RFC 9309 2.5: a crawler may stop parsing at its limit, not ignore the file");
         records.all.forEach(page -> assertEquals("robots", page.errorKind(), page.url()));
+    }
+
+    @Test
+    void aRobotsTxtIsReadWholeWhateverThePagesMaximumSize() {
+        String robots = "# a long comment\n".repeat(200) + "User-agent: *\nDisallow: /private\n";
+        site.pages.put("a.example/robots.txt", new MockResponse.Builder().body(robots).build());
+        site.html("/private", "secret");
+
+        try (Fetcher small = Fetcher.builder(new LoopbackResolver()).maxSize(1_000).build()) {
+            crawl(Crawler.builder(small), url("a.example", "/private"));
+        }
+
+        assertEquals(0, site.hits("/private"), "the rule after the pages' 1,000-byte limit holds");
+        assertEquals("robots", records.byUrl().get(url("a.example", "/private")).errorKind());
     }
 
     @Test
