@@ -2,10 +2,9 @@ package dev.greenloom.crawler.fetch;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Date;
 import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.Headers;
 
 /**
  * How long to wait before retry number {@code attempt + 1}: exponential backoff with jitter, or the server's
@@ -49,17 +48,24 @@ record Backoff(Duration base, Duration cap) {
         return wait.compareTo(cap) > 0 ? cap : wait;
     }
 
-    /** The wait a {@code Retry-After} value asks for, or null if it is neither delta seconds nor an HTTP date. */
+    /**
+     * The wait a {@code Retry-After} value asks for, or null if it is neither delta seconds nor an HTTP date (any of
+     * the three forms RFC 9110 says a recipient must accept: IMF-fixdate, RFC 850 and asctime; OkHttp parses them).
+     */
     static Duration parseRetryAfter(String value, Instant now) {
         if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
             return value.length() > 9 ? Duration.ofSeconds(999_999_999) : Duration.ofSeconds(Long.parseLong(value));
         }
+        Date when;
         try {
-            Instant when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration wait = Duration.between(now, when);
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (DateTimeParseException e) {
+            when = Headers.of("Retry-After", value).getDate("Retry-After");
+        } catch (IllegalArgumentException notAHeaderValue) {
             return null;
         }
+        if (when == null) {
+            return null;
+        }
+        Duration wait = Duration.between(now, when.toInstant());
+        return wait.isNegative() ? Duration.ZERO : wait;
     }
 }

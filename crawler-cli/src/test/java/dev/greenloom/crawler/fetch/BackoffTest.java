@@ -45,8 +45,17 @@ class BackoffTest {
     }
 
     @Test
+    void retryAfterInTheObsoleteDateFormsRecipientsMustAccept() {
+        // RFC 9110 5.6.7: RFC 850 (two-digit year) and asctime (day padded with a space).
+        assertEquals(Duration.ofSeconds(3), backoff.delay(0, "Tuesday, 24-Nov-26 08:00:03 GMT", NOW));
+        assertEquals(Duration.ofSeconds(4), backoff.delay(0, "Tue Nov 24 08:00:04 2026", NOW));
+        assertEquals(Duration.ZERO, backoff.delay(0, "Sun Nov  6 08:49:37 1994", NOW));
+    }
+
+    @Test
     void unreadableRetryAfterFallsBackToBackoff() {
         assertNull(Backoff.parseRetryAfter("soon", NOW));
+        assertNull(Backoff.parseRetryAfter("Tue, 24 Nov 2026 08:00:03 GMT\u00e9", NOW));
         assertTrue(backoff.delay(0, "soon", NOW).toMillis() <= 100);
     }
 }
