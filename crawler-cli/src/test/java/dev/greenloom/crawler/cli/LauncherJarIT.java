@@ -139,6 +139,24 @@ class LauncherJarIT {
     }
 
     /**
+     * An update of the JDK in its folder (a package upgrade) makes the recorded start-up cache one the
+     * JVM refuses; the launcher records a new one for the new JDK, and none while nothing changed.
+     */
+    @Test
+    void recordsTheCacheAgainAfterTheJdkIsUpdatedInPlace() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25.0.1\"\nJAVA_RUNTIME_VERSION=\"25.0.1+8\"\n",
+                RECORDS_NO_CACHE);
+        Path launcher = checkout();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+        finish(start(launcher, env));
+        finish(start(launcher, env));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.2\"\nJAVA_RUNTIME_VERSION=\"25.0.2+10\"\n");
+        finish(start(launcher, env));
+
+        assertEquals(List.of("recorded", "recorded"), Files.readAllLines(jdk.resolve("recorded")));
+    }
+
+    /**
      * A checkout with the real launcher and the packaged jar, built already (its poms are older than the
      * jar, and its {@code mvnw} fails); returns its launcher.
      */
