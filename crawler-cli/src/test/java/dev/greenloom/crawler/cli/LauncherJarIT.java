@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * jar-tests execution, right after packaging, so the launcher finds the jar up to date.
  *
  * <p>The JDKs here are stand-ins: a folder with a {@code release} file and a {@code bin/java}
- * script that answers for its own home, declines to record a start-up cache, logs that it ran
+ * script that answers for its own home, declines to record a start-up cache (or records one no JVM can use), logs that it ran
  * greenloom, then hands over to the JDK running this test.
  */
 @Timeout(120)
 class LauncherJarIT {
     private static final String JAR = System.getProperty("greenloom.jar");
+    /** A stand-in JDK's answer to a request to record a start-up cache: it declines. */
+    private static final String RECORDS_NOTHING = "exit 1";
+    /** A stand-in JDK's answer to a request to record a start-up cache: it logs it and writes a file no JVM can use. */
+    private static final String RECORDS_NO_CACHE = """
+            echo recorded >> "$home/recorded"
+            for arg; do [[ "$arg" == -XX:AOTCacheOutput=* ]] && echo 'no cache' > "${arg#*=}"; done
+            exit 0""";
 
     @TempDir
     Path dir;
@@ -114,6 +124,55 @@ class LauncherJarIT {
         assertEquals(0, process.exitValue(), err);
     }
 
+    /**
+     * A start-up cache the JVM cannot use (recorded by another build of the JDK at that path, or for
+     * options GREENLOOM_JAVA_OPTS changes) makes the JVM print why; that goes to stderr, not into
+     * greenloom's output on stdout. The stand-in JDK records a file that is no cache at all.
+     */
+    @Test
+    void theJvmsWarningsAboutItsCacheStayOffStdout() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25\"\n", RECORDS_NO_CACHE);
+
+        String err = finish(start(checkout(), Map.of("JAVA_HOME", jdk.toString())));
+
+        assertTrue(err.contains("AOT cache"), err);
+    }
+
+    /**
+     * An update of the JDK in its folder (a package upgrade) makes the recorded start-up cache one the
+     * JVM refuses; the launcher records a new one for the new JDK, and none while nothing changed.
+     */
+    @Test
+    void recordsTheCacheAgainAfterTheJdkIsUpdatedInPlace() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25.0.1\"\nJAVA_RUNTIME_VERSION=\"25.0.1+8\"\n",
+                RECORDS_NO_CACHE);
+        Path launcher = checkout();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+        finish(start(launcher, env));
+        finish(start(launcher, env));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.2\"\nJAVA_RUNTIME_VERSION=\"25.0.2+10\"\n");
+        finish(start(launcher, env));
+
+        assertEquals(List.of("recorded", "recorded"), Files.readAllLines(jdk.resolve("recorded")));
+    }
+
+    /**
+     * A checkout with the real launcher and the packaged jar, built already (its poms are older than the
+     * jar, and its {@code mvnw} fails); returns its launcher.
+     */
+    private Path checkout() throws IOException {
+        Path checkout = Files.createDirectories(dir.resolve("a checkout"));
+        Path launcher = Files.copy(repositoryLauncher(), checkout.resolve("greenloom"));
+        executable(checkout.resolve("mvnw"), "#!/usr/bin/env bash\nexit 1\n");
+        FileTime before = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        for (String pom : List.of("pom.xml", "runtime/pom.xml", "crawler-cli/pom.xml")) {
+            Files.createDirectories(checkout.resolve(pom).getParent());
+            Files.setLastModifiedTime(Files.writeString(checkout.resolve(pom), "<project/>\n"), before);
+        }
+        Files.copy(Path.of(JAR), Files.createDirectories(checkout.resolve("crawler-cli/target")).resolve("greenloom.jar"));
+        return launcher;
+    }
+
     /** Runs {@code greenloom --version} without JAVA_HOME, with {@code env} added; returns its stderr. */
     private String launch(Map<String, String> env) throws IOException, InterruptedException {
         return finish(start(repositoryLauncher(), env));
@@ -150,17 +209,24 @@ class LauncherJarIT {
     }
 
     private static Path fakeJdk(Path home, int version) throws IOException {
+        return fakeJdk(home, "JAVA_VERSION=\"" + version + "\"\n", RECORDS_NOTHING);
+    }
+
+    /** A stand-in JDK at {@code home} with that {@code release} file, answering {@code recording} when asked to record a cache. */
+    private static Path fakeJdk(Path home, String release, String recording) throws IOException {
         Files.createDirectories(home.resolve("bin"));
-        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        Files.writeString(home.resolve("release"), release);
         executable(home.resolve("bin/java"), """
                 #!/usr/bin/env bash
+                home='%1$s'
                 case " $* " in
-                  *" -XshowSettings:properties "*) echo "    java.home = %1$s" >&2; exit 0 ;;
-                  *-XX:AOTCacheOutput=*) exit 1 ;;
+                  *" -XshowSettings:properties "*) echo "    java.home = $home" >&2; exit 0 ;;
+                  *-XX:AOTCacheOutput=*)
+                %3$s ;;
                 esac
-                echo "$*" >> '%1$s/ran'
+                echo "$*" >> "$home/ran"
                 exec '%2$s' "$@"
-                """.formatted(home, Path.of(System.getProperty("java.home"), "bin", "java")));
+                """.formatted(home, Path.of(System.getProperty("java.home"), "bin", "java"), recording));
         return home;
     }
 
