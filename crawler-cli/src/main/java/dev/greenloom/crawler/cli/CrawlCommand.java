@@ -64,8 +64,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every URL fetched with a 2xx status",
-            "1:some URLs failed (each is reported)",
-            "2:usage error"})
+            "1:some URLs failed (each is reported), or an output could not be written",
+            "2:usage error",
+            "130/143:stopped by Ctrl-C / SIGTERM (the summary is printed)"})
 public final class CrawlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -308,7 +309,8 @@ public final class CrawlCommand implements Callable<Integer> {
                     // A crawl cut short by Ctrl-C must not read as a finished one: its queue was not fetched.
                     String stopped = report != null ? "; stopped before the end (--resume continues)"
                             : "; stopped before the end";
-                    err.println(stats.summary() + (signal.signalled() ? stopped : ""));
+                    String where = report != null && stats.anyFailed() ? "; each failure is in " + report : "";
+                    err.println(stats.summary() + where + (signal.signalled() ? stopped : ""));
                     signal.close();
                 }
             }
@@ -371,16 +373,20 @@ public final class CrawlCommand implements Callable<Integer> {
 
     /**
      * The lines on stdout (with --json, or without any output flag), kept clear of the progress line when stdout is
-     * its terminal too; then {@code files}.
+     * its terminal too; without them and without --report, the failures and duplicates on stderr (each input line's
+     * outcome is somewhere); then {@code files}.
      */
     private List<PageSink> outputs(PageSink files, CrawlStats stats) {
         PrintWriter stdout = spec.commandLine().getOut();
         PageSink lines = json ? new JsonLinesSink(stdout)
                 : out == null && warc == null && report == null ? new TextSink(stdout) : null;
-        if (lines == null) {
-            return List.of(files);
+        if (lines != null) {
+            return List.of(Progress.stdoutIsTerminal() ? stats.above(lines) : lines, files);
         }
-        return List.of(Progress.stdoutIsTerminal() ? stats.above(lines) : lines, files);
+        if (report == null) {
+            return List.of(stats.above(TextSink.problemsOnly(spec.commandLine().getErr())), files);
+        }
+        return List.of(files);
     }
 
     /** The file outputs: --out, --warc, --report. */

@@ -22,8 +22,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every input succeeded",
-            "1:some inputs failed (each is reported)",
-            "2:usage error"})
+            "1:some inputs failed (each is reported), or an output could not be written",
+            "2:usage error",
+            "130/143:resolve or crawl stopped by Ctrl-C / SIGTERM (the summary is printed)"})
 public final class Main implements Callable<Integer> {
     /** Every input line succeeded. */
     public static final int EXIT_OK = 0;

@@ -66,8 +66,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every line resolved",
-            "1:some lines failed (each is reported)",
-            "2:usage error"})
+            "1:some lines failed (each is reported), or an output could not be written",
+            "2:usage error",
+            "130/143:stopped by Ctrl-C / SIGTERM (the summary is printed)"})
 public final class ResolveCommand implements Callable<Integer> {
     /** Distinct names remembered for answering duplicates without a new lookup; older ones are looked up again. */
     static final int DEDUPE_WINDOW = 32_768;

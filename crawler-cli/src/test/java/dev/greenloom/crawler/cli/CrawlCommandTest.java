@@ -315,6 +315,36 @@ class CrawlCommandTest {
     }
 
     @Test
+    void withOnlyFileOutputsWithoutAReportFailuresAndDuplicatesAreListedOnStderr() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path mirror = dir.resolve("mirror");
+
+        int code = crawl("--out", mirror.toString(), list(url("/"), url("/missing"), "no url here", url("/")).toString());
+
+        assertEquals(Main.EXIT_SOME_FAILED, code);
+        assertEquals("", out.toString());
+        List<String> problems = err.toString().lines().filter(line -> !line.startsWith("crawled")).toList();
+        assertEquals(3, problems.size(), err.toString());
+        assertTrue(problems.stream().anyMatch(line -> line.startsWith("404") && line.endsWith(url("/missing"))),
+                err.toString());
+        assertTrue(problems.stream().anyMatch(line -> line.startsWith("ERR") && line.contains("no url here")),
+                err.toString());
+        assertTrue(problems.stream().anyMatch(line -> line.startsWith("DUP")), err.toString());
+    }
+
+    @Test
+    void theSummaryNamesTheReportThatListsTheFailures() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path report = dir.resolve("failures.jsonl");
+
+        int code = crawl("--report", report.toString(), list(url("/missing")).toString());
+
+        assertEquals(Main.EXIT_SOME_FAILED, code);
+        assertTrue(err.toString().contains("each failure is in " + report), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void aRetriedResponseCutAtMaxSizeIsMarkedTruncatedInTheWarc() throws IOException {
         server.enqueue(new MockResponse.Builder().code(503).body("busy ".repeat(1000)).build());
         server.enqueue(html("fine"));
