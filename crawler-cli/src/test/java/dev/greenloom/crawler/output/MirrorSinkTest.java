@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,31 @@ class MirrorSinkTest {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             assertEquals(urls.size(), files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void writesPathsLongerThanTheFileSystemTakes() throws IOException {
+        // A spider trap's URL (relative links piling up segments) past Linux's PATH_MAX of 4,096 bytes, in short
+        // segments and in long ones; a crawl met such a URL and stopped with 'File name too long'.
+        List<String> urls = List.of("http://example.com/" + "d/".repeat(2100) + "page.html",
+                "http://example.com/" + ("x".repeat(300) + "/").repeat(40) + "page.html");
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            for (String url : urls) {
+                sink.accept(Pages.ok(url, url));
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertEquals(urls.stream().sorted().toList(),
+                    files.filter(Files::isRegularFile).map(MirrorSinkTest::read).sorted().toList());
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
