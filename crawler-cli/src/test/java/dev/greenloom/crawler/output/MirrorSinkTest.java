@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MirrorSinkTest {
@@ -140,6 +142,24 @@ class MirrorSinkTest {
         }
         assertEquals("file a", Files.readString(dir.resolve("h/a/index.html")));
         assertEquals("file b", Files.readString(dir.resolve("h/a/b")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aPathInfoBelowIndexHtmlGivesTheSameLayoutInEitherOrder(boolean fileFirst) throws IOException {
+        // /a/index.html/x makes both a and a/index.html directories; /a then goes below them, as it does when it
+        // came first. The file arriving second stopped the crawl: its body was moved onto the directory a/index.html.
+        List<String> urls = new ArrayList<>(List.of("http://h/a", "http://h/a/index.html/x"));
+        if (!fileFirst) {
+            urls = urls.reversed();
+        }
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            for (String url : urls) {
+                sink.accept(Pages.ok(url, url));
+            }
+        }
+        assertEquals("http://h/a", Files.readString(dir.resolve("h/a/index.html/index.html")));
+        assertEquals("http://h/a/index.html/x", Files.readString(dir.resolve("h/a/index.html/x")));
     }
 
     @Test
