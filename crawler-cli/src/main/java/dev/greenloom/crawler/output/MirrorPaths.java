@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import okhttp3.HttpUrl;
@@ -26,6 +28,9 @@ import okhttp3.HttpUrl;
  *   <li>A segment (the host's included) longer than {@value #MAX_SEGMENT} bytes in UTF-8 after escaping is cut and
  *       given a hash of the whole segment (keeping a short extension), so every name fits the 255-byte limit of
  *       common file systems, whatever its script (a CJK character takes 3 bytes, an emoji 4).</li>
+ *   <li>A path longer than {@value #MAX_PATH} bytes keeps its leading segments up to that length; the segments
+ *       past it become one name, {@code _<8 hex of SHA-256 of them>} with the last name's extension, so a spider
+ *       trap's ever deeper URL fits the file system's limit on a whole path (4,096 bytes on Linux).</li>
  *   <li>The host is lowercased; an explicit non-default port is appended as {@code _port}.</li>
  * </ul>
  * The result never contains a {@code .} or {@code ..} segment, so it cannot leave the directory it is resolved
@@ -34,6 +39,8 @@ import okhttp3.HttpUrl;
 final class MirrorPaths {
     /** Longest segment in UTF-8 bytes; room is left for the {@code _<8 hex>} a name conflict adds. */
     static final int MAX_SEGMENT = 150;
+    /** Longest relative path in UTF-8 bytes, separators included, leaving room for the mirror directory's own. */
+    static final int MAX_PATH = 1000;
     /** UTF-8 bytes of a cut segment kept before its hash. */
     private static final int KEPT_PREFIX = 100;
     private static final String RESERVED = "/\\%:*?\"<>|";
@@ -76,15 +83,46 @@ final class MirrorPaths {
         // raw[0] is the empty string before the leading '/'; a directory's last element is the empty string after '/'.
         int from = rawPath.startsWith("/") ? 1 : 0;
         int to = directory ? raw.length - 1 : raw.length;
-        Path path = Path.of(cap(escape(host), false));
+        List<String> segments = new ArrayList<>();
+        segments.add(cap(escape(host), false));
         for (int i = from; i < (directory ? to : to - 1); i++) {
-            path = path.resolve(cap(escape(decode(raw[i])), false));
+            segments.add(cap(escape(decode(raw[i])), false));
         }
         String name = directory ? "index.html" : escape(decode(raw[to - 1]));
         if (uri.getRawQuery() != null) {
             name = withSuffix(name, "_" + hash8(uri.getRawQuery()));
         }
-        return path.resolve(cap(name, true));
+        segments.add(cap(name, true));
+        return Path.of("", folded(segments).toArray(String[]::new));
+    }
+
+    /** {@code segments} (host first, name last), the ones past {@link #MAX_PATH} folded into one hashed name. */
+    private static List<String> folded(List<String> segments) {
+        int length = -1;
+        for (String segment : segments) {
+            length += utf8Length(segment) + 1;
+        }
+        if (length <= MAX_PATH) {
+            return segments;
+        }
+        String name = segments.getLast();
+        String extension = name.substring(extensionStart(name));
+        int foldedLength = 1 + 1 + 8 + extension.length(); // '/', '_', the hash, an ASCII extension
+        int kept = 1; // the host, at most MAX_SEGMENT bytes
+        for (int used = utf8Length(segments.getFirst()); kept < segments.size() - 1; kept++) {
+            used += 1 + utf8Length(segments.get(kept));
+            if (used + foldedLength > MAX_PATH) {
+                break;
+            }
+        }
+        String rest = String.join("/", segments.subList(kept, segments.size()));
+        List<String> result = new ArrayList<>(segments.subList(0, kept));
+        result.add("_" + hash8(rest) + extension);
+        return result;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** Inserts {@code suffix} before the name's extension (a short alphanumeric tail after the last dot). */
@@ -117,7 +155,7 @@ final class MirrorPaths {
     }
 
     private static String cap(String segment, boolean keepExtension) {
-        if (segment.getBytes(StandardCharsets.UTF_8).length <= MAX_SEGMENT) {
+        if (utf8Length(segment) <= MAX_SEGMENT) {
             return segment;
         }
         int dot = keepExtension ? extensionStart(segment) : segment.length();

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       that will hold them, then are moved into place.</li>
  *   <li>File versus directory: {@code /a} is stored as the file {@code a} until a URL below it ({@code /a/b})
  *       needs {@code a} as a directory; then {@code a} moves to {@code a/index.html}, and a later {@code /a}
- *       goes there directly. The final layout is the same whatever order the pages arrive in.</li>
+ *       goes there directly (or to {@code a/index.html/index.html} if {@code /a/index.html/x} made that a
+ *       directory too). The final layout is the same whatever order the pages arrive in.</li>
  *   <li>Two URLs of one run never overwrite each other: when a name is already taken by another URL
  *       (e.g. {@code /a} and {@code /a/}, both wanting {@code a/index.html}), the later one gets
  *       {@code _<8 hex of SHA-256 of its URL>} before the extension. Files left by an earlier run are replaced,
@@ -128,7 +129,8 @@ public final class MirrorSink implements PageSink {
                 throw new IOException("mirror closed");
             }
             Path target = checked(dir.resolve(relative));
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a/index.html is a directory too once /a/index.html/x is mirrored; /a then goes below it, as when first.
+            while (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                 target = target.resolve("index.html");
             }
             target = unclaimed(target, url);

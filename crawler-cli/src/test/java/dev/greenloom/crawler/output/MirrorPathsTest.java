@@ -91,6 +91,18 @@ class MirrorPathsTest {
     }
 
     @Test
+    void foldsTheSegmentsPastMaxPathIntoOneHashedName() {
+        String deep = "http://h/" + "d/".repeat(2000);
+        Path path = MirrorPaths.relativePath(deep + "page.html");
+        assertSegmentsFit(path);
+        assertTrue(path.toString().getBytes(StandardCharsets.UTF_8).length <= MirrorPaths.MAX_PATH, path.toString());
+        assertTrue(path.startsWith(Path.of("h", "d", "d")), path.toString());
+        assertTrue(path.getFileName().toString().endsWith(".html"), path.toString());
+        assertFalse(path.equals(MirrorPaths.relativePath(deep + "other.html")));
+        assertFalse(path.equals(MirrorPaths.relativePath(deep + "d/page.html")));
+    }
+
+    @Test
     void neverProducesDotSegments() {
         for (String url : new String[] {"http://h/..", "http://h/.", "http://h/%2E%2E/", "http://h/a/%2e/"}) {
             for (Path segment : MirrorPaths.relativePath(url)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MirrorSinkTest {
@@ -44,6 +47,31 @@ class MirrorSinkTest {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             assertEquals(urls.size(), files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void writesPathsLongerThanTheFileSystemTakes() throws IOException {
+        // A spider trap's URL (relative links piling up segments) past Linux's PATH_MAX of 4,096 bytes, in short
+        // segments and in long ones; a crawl met such a URL and stopped with 'File name too long'.
+        List<String> urls = List.of("http://example.com/" + "d/".repeat(2100) + "page.html",
+                "http://example.com/" + ("x".repeat(300) + "/").repeat(40) + "page.html");
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            for (String url : urls) {
+                sink.accept(Pages.ok(url, url));
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertEquals(urls.stream().sorted().toList(),
+                    files.filter(Files::isRegularFile).map(MirrorSinkTest::read).sorted().toList());
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -114,6 +142,24 @@ class MirrorSinkTest {
         }
         assertEquals("file a", Files.readString(dir.resolve("h/a/index.html")));
         assertEquals("file b", Files.readString(dir.resolve("h/a/b")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aPathInfoBelowIndexHtmlGivesTheSameLayoutInEitherOrder(boolean fileFirst) throws IOException {
+        // /a/index.html/x makes both a and a/index.html directories; /a then goes below them, as it does when it
+        // came first. The file arriving second stopped the crawl: its body was moved onto the directory a/index.html.
+        List<String> urls = new ArrayList<>(List.of("http://h/a", "http://h/a/index.html/x"));
+        if (!fileFirst) {
+            urls = urls.reversed();
+        }
+        try (MirrorSink sink = new MirrorSink(dir)) {
+            for (String url : urls) {
+                sink.accept(Pages.ok(url, url));
+            }
+        }
+        assertEquals("http://h/a", Files.readString(dir.resolve("h/a/index.html/index.html")));
+        assertEquals("http://h/a/index.html/x", Files.readString(dir.resolve("h/a/index.html/x")));
     }
 
     @Test
