@@ -20,6 +20,9 @@ final class CrawlStats implements PageSink {
     private final Progress progress;
     private final Map<String, Long> byStatusClass = new TreeMap<>();
     private final Map<String, Long> byErrorKind = new TreeMap<>();
+    /** Outcomes counted: one per URL, input line or followed link. */
+    private long urls;
+    /** URLs with a response, whatever its status: what the rate counts. */
     private long pages;
     private long failed;
     private long bytes;
@@ -36,7 +39,10 @@ final class CrawlStats implements PageSink {
     /** Counts one page: failed unless fetched with a 2xx status, or a duplicate line (its original counts). */
     @Override
     public synchronized void accept(PageRecord page) {
-        pages++;
+        urls++;
+        if (page.status() != 0) {
+            pages++;
+        }
         bytes += page.bytes();
         byStatusClass.merge(page.status() == 0 ? "no response" : page.status() / 100 + "xx", 1L, Long::sum);
         if (page.reportedErrorKind() != null) {
@@ -78,20 +84,21 @@ final class CrawlStats implements PageSink {
         return failed > 0;
     }
 
-    /** The progress line: {@code 1234 done, 56 queued, 321.0 pages/s, 7 failed}. */
+    /** The progress line: {@code 1234 done, 56 queued, 321.0 pages/s, 7 failed}; done counts URLs, the rate pages. */
     synchronized String progress(int queued) {
-        return String.format(Locale.ROOT, "%d done, %d queued, %.1f pages/s, %d failed", pages, queued, rate(), failed);
+        return String.format(Locale.ROOT, "%d done, %d queued, %.1f pages/s, %d failed", urls, queued, rate(), failed);
     }
 
     /**
-     * The end-of-run summary, one line: totals, then counts by status class and by error kind, the kinds of the
-     * report's {@code error_kind} ({@link PageRecord#reportedErrorKind}).
+     * The end-of-run summary, one line: the pages fetched (with a response, whatever its status) and their rate, the
+     * URLs reported (duplicates, bad lines and ones left by a timeout included) and how many failed, then counts by
+     * status class and by error kind, the kinds of the report's {@code error_kind} ({@link PageRecord#reportedErrorKind}).
      */
     synchronized String summary() {
         double seconds = elapsedNanos() / 1e9;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "crawled %s in %.1f s (%.1f pages/s), %s; %,d failed", Counted.of(pages, "page"), seconds, rate(), size(bytes),
-                failed));
+                "crawled %s in %.1f s (%.1f pages/s), %s; %s, %,d failed", Counted.of(pages, "page"), seconds, rate(),
+                size(bytes), Counted.of(urls, "URL"), failed));
         if (!byStatusClass.isEmpty()) {
             line.append("; status ").append(counts(byStatusClass));
         }
