@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -309,8 +310,11 @@ public final class CrawlCommand implements Callable<Integer> {
                     // A crawl cut short by Ctrl-C must not read as a finished one: its queue was not fetched.
                     String stopped = report != null ? "; stopped before the end (--resume continues)"
                             : "; stopped before the end";
-                    String where = report != null && stats.anyFailed() ? "; each failure is in " + report : "";
-                    err.println(stats.summary() + where + (signal.signalled() ? stopped : ""));
+                    String earlier = resumed.failedEarlier() == 0 ? ""
+                            : String.format(Locale.ROOT, "; %,d failed before the resume", resumed.failedEarlier());
+                    String where = report != null && (stats.anyFailed() || !earlier.isEmpty())
+                            ? "; each failure is in " + report : "";
+                    err.println(stats.summary() + earlier + where + (signal.signalled() ? stopped : ""));
                     signal.close();
                 }
             }
@@ -318,7 +322,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 err.println("greenloom crawl: " + readFailure + " (the rest of the input was not read)");
                 return Main.EXIT_SOME_FAILED;
             }
-            return stats.anyFailed() ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
+            return stats.anyFailed() || resumed.failedEarlier() > 0 ? Main.EXIT_SOME_FAILED : Main.EXIT_OK;
         }
     }
 

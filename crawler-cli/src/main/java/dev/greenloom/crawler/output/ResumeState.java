@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  *       parent), in logged order.</li>
  *   <li>{@link #redirects()}: the final URL of each finished page that was reached through a redirect, to the URL
  *       that redirected there: that page was fetched, under the other URL.</li>
+ *   <li>{@link #failedEarlier()}: how many finished URLs failed (an {@code error_kind}, {@code http-status}
+ *       included): their outcome stands, and the resumed crawl's exit status counts them.</li>
  * </ul>
  * A last line without its newline (torn by the kill) is ignored, as is any line that does not parse
  * ({@link #skippedLines()} counts them). Missing files count as empty. Memory: the finished URLs as strings in a set,
@@ -41,10 +43,11 @@ import java.util.function.Consumer;
  * @param duplicates   URLs already reported as duplicate lines
  * @param pending      URLs queued but not reported, in the order they were queued
  * @param redirects    final URLs of finished pages reached through a redirect, to the URL that redirected there
+ * @param failedEarlier finished URLs whose outcome is a failure
  * @param skippedLines torn or unreadable lines ignored in both files
  */
 public record ResumeState(Set<String> finished, Set<String> duplicates, List<FrontierEntry> pending,
-        Map<String, String> redirects, int skippedLines) {
+        Map<String, String> redirects, long failedEarlier, int skippedLines) {
     public ResumeState {
         finished = Collections.unmodifiableSet(finished);
         duplicates = Collections.unmodifiableSet(duplicates);
@@ -54,7 +57,7 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
 
     /** Nothing done yet: a run that does not resume. */
     public static ResumeState none() {
-        return new ResumeState(Set.of(), Set.of(), List.of(), Map.of(), 0);
+        return new ResumeState(Set.of(), Set.of(), List.of(), Map.of(), 0, 0);
     }
 
     /**
@@ -69,12 +72,15 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
         Set<String> finished = new HashSet<>();
         Set<String> duplicates = new HashSet<>();
         Map<String, String> redirects = new HashMap<>();
+        long[] failed = {0};
         readLines(report, skipped, members -> {
             String url = required(members, "url");
             if (PageRecord.DUPLICATE.equals(members.get("error_kind"))) {
                 duplicates.add(url);
             } else if (!notReached(members)) {
-                finished.add(url);
+                if (finished.add(url) && members.get("error_kind") != null) {
+                    failed[0]++;
+                }
                 String finalUrl = members.get("final_url");
                 if (finalUrl != null && !finalUrl.equals(url)) {
                     redirects.putIfAbsent(finalUrl, url);
@@ -89,7 +95,7 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
                 pending.add(new FrontierEntry(url, Integer.parseInt(members.get("depth")), members.get("parent")));
             }
         });
-        return new ResumeState(finished, duplicates, pending, redirects, skipped[0]);
+        return new ResumeState(finished, duplicates, pending, redirects, failed[0], skipped[0]);
     }
 
     /**

@@ -388,9 +388,14 @@ class CrawlCommandTest {
         Path report = dir.resolve("report.jsonl");
         assertEquals(Main.EXIT_SOME_FAILED, crawl("--report", report.toString(), input.toString()));
 
-        crawl("--resume", "--report", report.toString(), input.toString());
+        err.getBuffer().setLength(0);
+
+        int resumed = crawl("--resume", "--report", report.toString(), input.toString());
 
         assertEquals(List.of(url("/"), "not a url"), reportUrls(report).stream().sorted().toList());
+        assertEquals(Main.EXIT_SOME_FAILED, resumed, "the earlier run's failure stands: not every input succeeded");
+        assertTrue(err.toString().contains("; 1 failed before the resume; each failure is in " + report),
+                err.toString());
     }
 
     @Test
