@@ -273,8 +273,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try {
             resumed = resume ? ResumeState.load(report, FrontierLog.pathFor(report)) : ResumeState.none();
         } catch (IOException e) {
-            err.println("greenloom crawl: cannot resume: " + why(e));
-            return Main.EXIT_USAGE;
+            return Main.usageErrors(spec.commandLine(), List.of("cannot resume: " + why(e)));
         }
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
@@ -285,8 +284,7 @@ public final class CrawlCommand implements Callable<Integer> {
             files = Sinks.all(fileSinks());
             frontier = report == null ? null : frontierLog(report);
         } catch (IOException e) {
-            err.println("greenloom crawl: cannot open output " + why(e));
-            return Main.EXIT_USAGE;
+            return Main.usageErrors(spec.commandLine(), List.of("cannot open output " + why(e)));
         }
         try (DnsResolver resolver = DnsResolver.system(); Fetcher fetcher = fetcher(resolver)) {
             Crawler crawler = crawler(fetcher, resumed, frontier);

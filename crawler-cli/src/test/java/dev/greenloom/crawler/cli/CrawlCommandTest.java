@@ -234,6 +234,7 @@ class CrawlCommandTest {
 
         assertTrue(Files.isDirectory(frontier), "the directory is not the crawl's to delete");
         assertTrue(err.toString().contains("cannot open output " + frontier + ": Is a directory"), err.toString());
+        assertTrue(err.toString().contains("Try 'greenloom crawl --help'"), err.toString());
         assertEquals(0, server.getRequestCount());
     }
 
