@@ -441,6 +441,11 @@ public final class Crawler {
             public void beforeRetry(HttpUrl url) {
                 Crawler.this.beforeRetry(url);
             }
+
+            @Override
+            public void serverAsksToWait(HttpUrl url, Duration wait) {
+                lockedHost(url.toString()).pause(wait); // a 429 or 5xx speaks for the server, not for one page
+            }
         };
     }
 
@@ -671,8 +676,9 @@ public final class Crawler {
      */
     private static void waitTurn(Host host, Duration delay) {
         Duration wait = host.reserve(delay);
-        if (!wait.isZero()) {
+        while (!wait.isZero()) {
             Green.sleep(wait);
+            wait = host.pauseLeft(); // the server may have asked for a pause meanwhile (a 429 to another page)
         }
     }
 

@@ -27,6 +27,9 @@ final class Host {
     private long lastStart;
     /** The delay that request was reserved with; null before the first. Guarded by this. */
     private Duration lastDelay;
+    /** No request starts before this, in {@link System#nanoTime()} terms, once the server asked for a pause. Guarded by this. */
+    private long pausedUntil;
+    private boolean paused;
     /** By origin; most hosts have one. Guarded by this. */
     private final Map<String, FutureTask<BaseRobotRules>> robots = new HashMap<>(2);
     private final BiFunction<Host, String, BaseRobotRules> fetchRobots;
@@ -48,9 +51,30 @@ final class Host {
         long now = System.nanoTime();
         long start = lastDelay == null ? now
                 : Math.max(now, lastStart + (delay.compareTo(lastDelay) > 0 ? delay : lastDelay).toNanos());
+        if (paused && pausedUntil - start > 0) {
+            start = pausedUntil;
+        }
         lastStart = start;
         lastDelay = delay;
         return Duration.ofNanos(start - now);
+    }
+
+    /**
+     * Holds every request to this host not started yet until {@code pause} from now (unless an earlier pause ends
+     * later): the server answered 429 or a 5xx, and the page that got it waits that long before its retry.
+     */
+    synchronized void pause(Duration pause) {
+        long until = System.nanoTime() + pause.toNanos();
+        if (!paused || until - pausedUntil > 0) {
+            pausedUntil = until;
+            paused = true;
+        }
+    }
+
+    /** What is left of the pause the server asked for ({@link #pause}); zero if none. */
+    synchronized Duration pauseLeft() {
+        long left = paused ? pausedUntil - System.nanoTime() : 0;
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     /**

@@ -237,6 +237,7 @@ public final class Fetcher implements AutoCloseable {
                 return hop; // the server asks for a longer wait than we give it: its answer stands
             }
             exchanges.add(hop.exchange());
+            gate.serverAsksToWait(url, wait);
             Green.sleep(wait);
         }
     }
@@ -408,6 +409,13 @@ public final class Fetcher implements AutoCloseable {
 
         /** Before retrying {@code url}, after its backoff: returns when the retry may be sent. */
         void beforeRetry(HttpUrl url);
+
+        /**
+         * {@code url}'s server answered 429 or a 5xx, and its retry waits {@code wait} (its {@code Retry-After}, or
+         * the backoff): other requests to that server may hold back as long. Does nothing by default.
+         */
+        default void serverAsksToWait(HttpUrl url, Duration wait) {
+        }
 
         /**
          * 0 (the default): a body over the fetcher's maximum size fails the fetch as {@link Failure#TOO_LARGE}

@@ -497,6 +497,25 @@ class CrawlerTest {
     }
 
     @Test
+    void a429PausesTheWholeHostForItsRetryAfter() {
+        site.first.put("/a", new ConcurrentLinkedQueue<>(List.of(
+                new MockResponse.Builder().code(429).setHeader("Retry-After", "1").build())));
+        site.html("/a", "a");
+        site.html("/b", "b");
+        site.html("/c", "c");
+
+        crawl(Crawler.builder(fetcher).perHost(2).delay(Duration.ofMillis(200)).ignoreRobots(true),
+                url("/a"), url("/b"), url("/c"));
+
+        // /a at once and its 429; /b was due 200 ms later, /c 400 ms later: both wait for the second asked for.
+        List<Long> starts = new ArrayList<>(site.startNanos);
+        assertEquals(4, starts.size(), starts.toString());
+        long secondMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(1) - starts.get(0));
+        assertTrue(secondMillis >= 900, "the next request " + secondMillis + " ms after the 429 asking for 1 s");
+        assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
+    }
+
+    @Test
     void aCrawlDelayOverFiveMinutesDisallowsTheHostAndSaysSo() {
         site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nCrawl-delay: 3600\n").build());
         site.html("/0", "page");
