@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every task succeeded",
-            "1:some fetches failed (each is reported)",
+            "1:some fetches failed (each is reported), or the output or the chart could not be written",
             "2:usage error"})
 public final class TimingCommand implements Callable<Integer> {
     /** The most tasks or URLs one run takes. */

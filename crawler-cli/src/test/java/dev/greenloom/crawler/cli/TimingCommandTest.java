@@ -86,6 +86,15 @@ class TimingCommandTest {
     }
 
     @Test
+    void helpListsExitCodeOneForAnOutputThatCannotBeWritten() {
+        // --help listed 1 for failed fetches only, though a full disk or an unwritable --chart ends with 1 too.
+        Run run = timing("--help");
+        assertEquals(Main.EXIT_OK, run.exitCode());
+        assertTrue(run.out().replaceAll("\\s+", " ").contains(
+                " 1 some fetches failed (each is reported), or the output or the chart could not be written "), run.out());
+    }
+
+    @Test
     void seedDemoRunsTenHalfSecondTasksAsyncUnderASecondAndSyncAtLeastFive() {
         Run run = timing();
         assertEquals(Main.EXIT_OK, run.exitCode(), run.err());
