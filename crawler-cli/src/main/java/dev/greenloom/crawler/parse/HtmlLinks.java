@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Comment;
@@ -31,6 +32,8 @@ import org.jsoup.select.QueryParser;
 public final class HtmlLinks {
     /** Parsed once: jsoup would parse a query string on every call. {@code rel} is checked in {@link #followed}. */
     private static final Evaluator LINKS = QueryParser.parse("a[href], area[href], link[href]");
+    /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
+    private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");
     /** The {@code <meta>} elements jsoup's charset detection reads. */
     private static final Evaluator CHARSET_META = QueryParser.parse("meta[http-equiv=content-type], meta[charset]");
 
@@ -73,13 +76,20 @@ public final class HtmlLinks {
         return List.copyOf(links);
     }
 
-    /** {@code <a>} and {@code <area>}; {@code <link>} only as the next or previous page, not a stylesheet. */
+    /**
+     * {@code <a>} and {@code <area>}; {@code <link>} only as the next or previous page, not a stylesheet. {@code rel}
+     * is a set of space-separated tokens in any case, as in {@code rel="prefetch next"}.
+     */
     private static boolean followed(Element element) {
         if (!element.nameIs("link")) {
             return true;
         }
-        String rel = element.attr("rel");
-        return rel.equalsIgnoreCase("next") || rel.equalsIgnoreCase("prev");
+        for (String token : REL_SEPARATOR.split(element.attr("rel"))) {
+            if (token.equalsIgnoreCase("next") || token.equalsIgnoreCase("prev")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -36,6 +36,13 @@ class HtmlLinksTest {
     }
 
     @Test
+    void relIsASetOfTokens() {
+        assertEquals(List.of("http://h/2", "http://h/0", "http://h/3"),
+                links("<link rel='prefetch next' href=2><link rel=' Prev ' href=0><link rel='next\tprefetch' href=3>"
+                        + "<link rel='nextpage' href=no><link rel='stylesheet prev-style' href=no.css>", "http://h/1"));
+    }
+
+    @Test
     void dropsOtherSchemesFragmentsAndRepeats() {
         assertEquals(List.of("http://h/a", "http://h/"), links("<a href='javascript:go()'>j</a><a href='mailto:x@h'>m</a>"
                 + "<a href='a#top'>a</a><a href=a>again</a><a href='#'>self</a><a>none</a>", "http://h/"));
