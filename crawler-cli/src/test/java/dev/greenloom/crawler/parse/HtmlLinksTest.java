@@ -95,6 +95,18 @@ class HtmlLinksTest {
         assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/"));
     }
 
+    /** As a browser sends it (URL Standard: a query is percent-encoded in the page's charset), and as wget does. */
+    @Test
+    void queryIsEncodedInThePagesCharsetAndPathInUtf8() {
+        byte[] latin1 = "<a href='caf\u00e9?q=\u00e9&amp;r=&#x65e5;#\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(List.of("http://h/caf%C3%A9?q=%E9&r=%26%2326085%3B"),
+                HtmlLinks.extract(latin1, "text/html; charset=ISO-8859-1", "http://h/"));
+        byte[] shiftJis = "<meta charset=Shift_JIS><a href='/s?q=\u65e5'>s</a>".getBytes(Charset.forName("Shift_JIS"));
+        assertEquals(List.of("http://h/s?q=%93%FA"), HtmlLinks.extract(shiftJis, "text/html", "http://h/"));
+        byte[] utf16 = "<a href='/s?q=\u00e9'>s</a>".getBytes(StandardCharsets.UTF_16);
+        assertEquals(List.of("http://h/s?q=%C3%A9"), HtmlLinks.extract(utf16, "text/html; charset=utf-16", "http://h/"));
+    }
+
     @Test
     void byteOrderMarkOverridesTheHeader() {
         byte[] text = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.UTF_8);
