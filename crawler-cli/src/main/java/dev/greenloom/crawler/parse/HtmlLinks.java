@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Comment;
@@ -24,13 +26,16 @@ import org.jsoup.select.QueryParser;
 /**
  * Extracts the links of an HTML page: bytes in, absolute URLs out, no I/O. Follows {@code <a href>},
  * {@code <area href>} and {@code <link rel=next|prev href>}, resolved against the page URL or its
- * {@code <base href>} the way browsers resolve them (OkHttp's {@link HttpUrl}); only http and https links are
- * kept ({@code javascript:}, {@code mailto:} and the like are dropped), without their {@code #fragment}, each
- * once, in document order. Stateless and thread-safe.
+ * {@code <base href>} the way browsers resolve them (OkHttp's {@link HttpUrl}, a query encoded in the page's
+ * charset); only http and https links are kept ({@code javascript:}, {@code mailto:} and the like are dropped),
+ * without their {@code #fragment}, each once, in document order. Stateless and thread-safe.
  */
 public final class HtmlLinks {
     /** Parsed once: jsoup would parse a query string on every call. {@code rel} is checked in {@link #followed}. */
     private static final Evaluator LINKS = QueryParser.parse("a[href], area[href], link[href]");
+    /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
+    private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     /** The {@code <meta>} elements jsoup's charset detection reads. */
     private static final Evaluator CHARSET_META = QueryParser.parse("meta[http-equiv=content-type], meta[charset]");
 
@@ -57,12 +62,13 @@ public final class HtmlLinks {
         Objects.requireNonNull(pageUrl, "pageUrl == null");
         Document document = parse(body, charset(contentType), pageUrl);
         HttpUrl base = HttpUrl.parse(document.baseUri()); // the page, or its <base href>, made absolute by jsoup
+        Charset charset = document.outputSettings().charset();
         Set<String> links = new LinkedHashSet<>();
         for (Element element : document.select(LINKS)) {
             if (!followed(element)) {
                 continue;
             }
-            String href = element.attr("href");
+            String href = queryInCharset(element.attr("href"), charset);
             HttpUrl url = base == null ? HttpUrl.parse(href) : base.resolve(href);
             if (url != null) {
                 String link = url.toString();
@@ -73,13 +79,56 @@ public final class HtmlLinks {
         return List.copyOf(links);
     }
 
-    /** {@code <a>} and {@code <area>}; {@code <link>} only as the next or previous page, not a stylesheet. */
+    /**
+     * {@code href} with the non-ASCII characters of its query percent-encoded in the page's {@code charset}, as the
+     * URL Standard has a browser do, and wget sends the page's bytes: an {@code é} in a Latin-1 page's query is
+     * {@code %E9}, one the charset cannot encode is its {@code &#NNNN;} reference, {@code %26%23NNNN%3B}. A UTF-8 or
+     * UTF-16 page's query stays UTF-8, and the path is always UTF-8: OkHttp encodes the rest.
+     */
+    private static String queryInCharset(String href, Charset charset) {
+        int query = href.indexOf('?');
+        if (query < 0 || charset.equals(StandardCharsets.UTF_8) || charset.name().startsWith("UTF-16")
+                || href.chars().allMatch(c -> c < 0x80)) {
+            return href;
+        }
+        int fragment = href.indexOf('#');
+        if (fragment >= 0 && fragment < query) {
+            return href;
+        }
+        int end = fragment < 0 ? href.length() : fragment;
+        CharsetEncoder encoder = charset.newEncoder();
+        StringBuilder result = new StringBuilder(href.length() + 16).append(href, 0, query);
+        href.substring(query, end).codePoints().forEach(c -> {
+            if (c < 0x80) {
+                result.appendCodePoint(c);
+                return;
+            }
+            String character = Character.toString(c);
+            if (!encoder.canEncode(character)) {
+                result.append("%26%23").append(c).append("%3B");
+                return;
+            }
+            for (byte b : character.getBytes(charset)) {
+                result.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+            }
+        });
+        return result.append(href, end, href.length()).toString();
+    }
+
+    /**
+     * {@code <a>} and {@code <area>}; {@code <link>} only as the next or previous page, not a stylesheet. {@code rel}
+     * is a set of space-separated tokens in any case, as in {@code rel="prefetch next"}.
+     */
     private static boolean followed(Element element) {
         if (!element.nameIs("link")) {
             return true;
         }
-        String rel = element.attr("rel");
-        return rel.equalsIgnoreCase("next") || rel.equalsIgnoreCase("prev");
+        for (String token : REL_SEPARATOR.split(element.attr("rel"))) {
+            if (token.equalsIgnoreCase("next") || token.equalsIgnoreCase("prev")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -101,12 +150,18 @@ public final class HtmlLinks {
             }
         }
         if (charset != null) {
-            return Jsoup.parse(new String(body, charset), pageUrl);
+            return parseIn(charset, body, pageUrl);
         }
         Document document = Jsoup.parse(new String(body, StandardCharsets.UTF_8), pageUrl);
         Charset declared = mayNameCharset(body) ? declaredCharset(document) : null;
-        return declared == null || declared.equals(StandardCharsets.UTF_8)
-                ? document : Jsoup.parse(new String(body, declared), pageUrl);
+        return declared == null || declared.equals(StandardCharsets.UTF_8) ? document : parseIn(declared, body, pageUrl);
+    }
+
+    /** {@code body} read in {@code charset}, which the document keeps as its own, for the links' queries. */
+    private static Document parseIn(Charset charset, byte[] body, String pageUrl) {
+        Document document = Jsoup.parse(new String(body, charset), pageUrl);
+        document.outputSettings().charset(charset);
+        return document;
     }
 
     /**

@@ -36,6 +36,13 @@ class HtmlLinksTest {
     }
 
     @Test
+    void relIsASetOfTokens() {
+        assertEquals(List.of("http://h/2", "http://h/0", "http://h/3"),
+                links("<link rel='prefetch next' href=2><link rel=' Prev ' href=0><link rel='next\tprefetch' href=3>"
+                        + "<link rel='nextpage' href=no><link rel='stylesheet prev-style' href=no.css>", "http://h/1"));
+    }
+
+    @Test
     void dropsOtherSchemesFragmentsAndRepeats() {
         assertEquals(List.of("http://h/a", "http://h/"), links("<a href='javascript:go()'>j</a><a href='mailto:x@h'>m</a>"
                 + "<a href='a#top'>a</a><a href=a>again</a><a href='#'>self</a><a>none</a>", "http://h/"));
@@ -86,6 +93,18 @@ class HtmlLinksTest {
     void headerCharsetIsHonoured() {
         byte[] page = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/"));
+    }
+
+    /** As a browser sends it (URL Standard: a query is percent-encoded in the page's charset), and as wget does. */
+    @Test
+    void queryIsEncodedInThePagesCharsetAndPathInUtf8() {
+        byte[] latin1 = "<a href='caf\u00e9?q=\u00e9&amp;r=&#x65e5;#\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(List.of("http://h/caf%C3%A9?q=%E9&r=%26%2326085%3B"),
+                HtmlLinks.extract(latin1, "text/html; charset=ISO-8859-1", "http://h/"));
+        byte[] shiftJis = "<meta charset=Shift_JIS><a href='/s?q=\u65e5'>s</a>".getBytes(Charset.forName("Shift_JIS"));
+        assertEquals(List.of("http://h/s?q=%93%FA"), HtmlLinks.extract(shiftJis, "text/html", "http://h/"));
+        byte[] utf16 = "<a href='/s?q=\u00e9'>s</a>".getBytes(StandardCharsets.UTF_16);
+        assertEquals(List.of("http://h/s?q=%C3%A9"), HtmlLinks.extract(utf16, "text/html; charset=utf-16", "http://h/"));
     }
 
     @Test
