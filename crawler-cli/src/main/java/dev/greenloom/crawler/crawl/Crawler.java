@@ -213,7 +213,7 @@ public final class Crawler {
         }
         if (maxDepth > 0) {
             // jsoup's classes load and warm up while robots.txt and the first pages are fetched, not after.
-            parsers.execute(() -> HtmlLinks.extract(WARM_UP_PAGE, "text/html", "http://localhost/"));
+            parsers.execute(() -> HtmlLinks.extract(WARM_UP_PAGE, "text/html", "http://localhost/", true));
         }
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         Thread reader = Thread.ofPlatform().daemon().name("greenloom-crawl-seeds").start(() -> readSeeds(seeds));
@@ -590,7 +590,7 @@ public final class Crawler {
      */
     private List<String> links(Fetched page) {
         Future<List<String>> parsed = parsers.submit(
-                () -> HtmlLinks.extract(page.body(), page.contentType(), page.finalUrl()));
+                () -> HtmlLinks.extract(page.body(), page.contentType(), page.finalUrl(), !ignoreRobots));
         try {
             return parsed.get();
         } catch (InterruptedException e) {

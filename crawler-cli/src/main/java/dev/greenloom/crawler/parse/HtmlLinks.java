@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.jsoup.Jsoup;
@@ -25,14 +26,24 @@ import org.jsoup.select.QueryParser;
 
 /**
  * Extracts the links of an HTML page: bytes in, absolute URLs out, no I/O. Follows {@code <a href>},
- * {@code <area href>} and {@code <link rel=next|prev href>}, resolved against the page URL or its
+ * {@code <area href>}, {@code <link rel=next|prev href>}, {@code <frame src>}, {@code <iframe src>} and the URL of a
+ * {@code <meta http-equiv=refresh>} (as wget does), resolved against the page URL or its
  * {@code <base href>} the way browsers resolve them (OkHttp's {@link HttpUrl}, a query encoded in the page's
  * charset); only http and https links are kept ({@code javascript:}, {@code mailto:} and the like are dropped),
  * without their {@code #fragment}, each once, in document order. Stateless and thread-safe.
  */
 public final class HtmlLinks {
     /** Parsed once: jsoup would parse a query string on every call. {@code rel} is checked in {@link #followed}. */
-    private static final Evaluator LINKS = QueryParser.parse("a[href], area[href], link[href]");
+    private static final Evaluator LINKS = QueryParser.parse(
+            "a[href], area[href], link[href], frame[src], iframe[src], meta[http-equiv=refresh][content]");
+    /** {@code <meta name=robots>}, whose {@code nofollow} or {@code none} asks crawlers to follow no link of the page. */
+    private static final Evaluator ROBOTS_META = QueryParser.parse("meta[name=robots][content]");
+    /**
+     * The URL of a refresh's {@code content}, {@code 5; url=next.html} (HTML's "shared declarative refresh steps":
+     * a time, then {@code ;} or {@code ,}, then an optional {@code url=}, then the URL, quotes around it dropped).
+     */
+    private static final Pattern REFRESH = Pattern.compile(
+            "^\\s*[0-9.]+\\s*[;,]?\\s*(?:[uU][rR][lL]\\s*=\\s*)?(['\"]?)(.*?)\\1\\s*$", Pattern.DOTALL);
     /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
     private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -56,11 +67,15 @@ public final class HtmlLinks {
      *
      * @param contentType the response's {@code Content-Type}, for its charset; null to let jsoup detect it
      * @param pageUrl the page's absolute URL, after redirects, to resolve relative links against
+     * @param obeyRobotsMeta whether a {@code <meta name=robots content=nofollow>} (or {@code none}) means no links
      */
-    public static List<String> extract(byte[] body, String contentType, String pageUrl) {
+    public static List<String> extract(byte[] body, String contentType, String pageUrl, boolean obeyRobotsMeta) {
         Objects.requireNonNull(body, "body == null");
         Objects.requireNonNull(pageUrl, "pageUrl == null");
         Document document = parse(body, charset(contentType), pageUrl);
+        if (obeyRobotsMeta && asksNotToFollow(document)) {
+            return List.of();
+        }
         HttpUrl base = HttpUrl.parse(document.baseUri()); // the page, or its <base href>, made absolute by jsoup
         Charset charset = document.outputSettings().charset();
         Set<String> links = new LinkedHashSet<>();
@@ -68,7 +83,11 @@ public final class HtmlLinks {
             if (!followed(element)) {
                 continue;
             }
-            String href = queryInCharset(element.attr("href"), charset);
+            String target = target(element);
+            if (target == null) {
+                continue;
+            }
+            String href = queryInCharset(target, charset);
             HttpUrl url = base == null ? HttpUrl.parse(href) : base.resolve(href);
             if (url != null) {
                 String link = url.toString();
@@ -77,6 +96,31 @@ public final class HtmlLinks {
             }
         }
         return List.copyOf(links);
+    }
+
+    /** The URL {@code element} links to, as written: its href, src or refresh URL; null for a refresh without one. */
+    private static String target(Element element) {
+        if (element.nameIs("frame") || element.nameIs("iframe")) {
+            return element.attr("src");
+        }
+        if (element.nameIs("meta")) {
+            Matcher refresh = REFRESH.matcher(element.attr("content"));
+            return refresh.matches() && !refresh.group(2).isBlank() ? refresh.group(2) : null;
+        }
+        return element.attr("href");
+    }
+
+    /** Whether a {@code <meta name=robots>} of {@code document} says {@code nofollow} or {@code none}, in any case. */
+    private static boolean asksNotToFollow(Document document) {
+        for (Element meta : document.select(ROBOTS_META)) {
+            for (String directive : meta.attr("content").split(",")) {
+                String word = directive.strip();
+                if (word.equalsIgnoreCase("nofollow") || word.equalsIgnoreCase("none")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -116,8 +160,8 @@ public final class HtmlLinks {
     }
 
     /**
-     * {@code <a>} and {@code <area>}; {@code <link>} only as the next or previous page, not a stylesheet. {@code rel}
-     * is a set of space-separated tokens in any case, as in {@code rel="prefetch next"}.
+     * Every element {@link #LINKS} selects but {@code <link>}, which only as the next or previous page, not a
+     * stylesheet. {@code rel} is a set of space-separated tokens in any case, as in {@code rel="prefetch next"}.
      */
     private static boolean followed(Element element) {
         if (!element.nameIs("link")) {

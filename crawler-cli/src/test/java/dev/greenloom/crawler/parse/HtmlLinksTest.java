@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(10)
 class HtmlLinksTest {
     private static List<String> links(String html, String pageUrl) {
-        return HtmlLinks.extract(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8", pageUrl);
+        return HtmlLinks.extract(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8", pageUrl, true);
     }
 
     @Test
@@ -33,6 +33,25 @@ class HtmlLinksTest {
         assertEquals(List.of("http://h/2", "http://h/map"),
                 links("<link rel=stylesheet href=s.css><link rel=next href=2>"
                         + "<map><area href=map></map>", "http://h/1"));
+    }
+
+    @Test
+    void followsFramesIframesAndARefreshsUrl() {
+        assertEquals(List.of("http://h/nav.html", "http://h/main.html"),
+                links("<frameset><frame src=nav.html><frame src='main.html'></frameset>", "http://h/"));
+        assertEquals(List.of("http://h/moved/", "http://h/q", "http://h/ad"),
+                links("<head><meta http-equiv=Refresh content='0; URL=\"moved/\"'><meta http-equiv=refresh content='5,q'>"
+                        + "<meta http-equiv=refresh content=30></head><body><iframe src=/ad></iframe>", "http://h/"));
+    }
+
+    @Test
+    void aRobotsMetaNofollowMeansNoLinksUnlessRobotsAreIgnored() {
+        for (String content : List.of("NOFOLLOW", "noindex, nofollow", "none")) {
+            byte[] page = ("<meta name=robots content='" + content + "'><a href=/a>a</a>").getBytes(StandardCharsets.UTF_8);
+            assertEquals(List.of(), HtmlLinks.extract(page, "text/html", "http://h/", true), content);
+            assertEquals(List.of("http://h/a"), HtmlLinks.extract(page, "text/html", "http://h/", false), content);
+        }
+        assertEquals(List.of("http://h/a"), links("<meta name=robots content=noindex><a href=/a>a</a>", "http://h/"));
     }
 
     @Test
@@ -63,14 +82,14 @@ class HtmlLinksTest {
     @Test
     void pageWithoutCharsetIsReadAsUtf8() {
         byte[] page = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.UTF_8);
-        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/"));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/", true));
     }
 
     @Test
     void metaCharsetIsHonouredWhenTheHeaderNamesNone() {
         byte[] page = "<meta charset=iso-8859-1><a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/"));
-        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, null, "http://h/"));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/", true));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, null, "http://h/", true));
     }
 
     /** The page is written in {@code written}: a declared charset is honoured, and anything else reads as UTF-8. */
@@ -82,17 +101,17 @@ class HtmlLinksTest {
         "ISO-8859-1 | <title>t</title><p>text</p><meta charset=iso-8859-1>",
         "UTF-8 | <meta charset=utf-8>",
         "UTF-8 | <meta charset=no-such-charset>",
-        "UTF-8 | <meta http-equiv=refresh content='0; charset=iso-8859-1'>",
+        "UTF-8 | <meta name=description content='0; charset=iso-8859-1'>",
         "UTF-8 | <p>charset=iso-8859-1</p>"})
     void aDeclaredCharsetIsHonouredAndOtherPagesAreReadAsUtf8(String written, String declaration) {
         byte[] page = (declaration + "<a href='caf\u00e9'>c</a>").getBytes(Charset.forName(written));
-        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/"));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html", "http://h/", true));
     }
 
     @Test
     void headerCharsetIsHonoured() {
         byte[] page = "<a href='caf\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/"));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/", true));
     }
 
     /** As a browser sends it (URL Standard: a query is percent-encoded in the page's charset), and as wget does. */
@@ -100,11 +119,11 @@ class HtmlLinksTest {
     void queryIsEncodedInThePagesCharsetAndPathInUtf8() {
         byte[] latin1 = "<a href='caf\u00e9?q=\u00e9&amp;r=&#x65e5;#\u00e9'>c</a>".getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(List.of("http://h/caf%C3%A9?q=%E9&r=%26%2326085%3B"),
-                HtmlLinks.extract(latin1, "text/html; charset=ISO-8859-1", "http://h/"));
+                HtmlLinks.extract(latin1, "text/html; charset=ISO-8859-1", "http://h/", true));
         byte[] shiftJis = "<meta charset=Shift_JIS><a href='/s?q=\u65e5'>s</a>".getBytes(Charset.forName("Shift_JIS"));
-        assertEquals(List.of("http://h/s?q=%93%FA"), HtmlLinks.extract(shiftJis, "text/html", "http://h/"));
+        assertEquals(List.of("http://h/s?q=%93%FA"), HtmlLinks.extract(shiftJis, "text/html", "http://h/", true));
         byte[] utf16 = "<a href='/s?q=\u00e9'>s</a>".getBytes(StandardCharsets.UTF_16);
-        assertEquals(List.of("http://h/s?q=%C3%A9"), HtmlLinks.extract(utf16, "text/html; charset=utf-16", "http://h/"));
+        assertEquals(List.of("http://h/s?q=%C3%A9"), HtmlLinks.extract(utf16, "text/html; charset=utf-16", "http://h/", true));
     }
 
     @Test
@@ -115,7 +134,7 @@ class HtmlLinksTest {
         page[1] = (byte) 0xBB;
         page[2] = (byte) 0xBF;
         System.arraycopy(text, 0, page, 3, text.length);
-        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/"));
+        assertEquals(List.of("http://h/caf%C3%A9"), HtmlLinks.extract(page, "text/html; charset=ISO-8859-1", "http://h/", true));
     }
 
     @ParameterizedTest
