@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
@@ -157,6 +158,9 @@ public final class CrawlCommand implements Callable<Integer> {
 
     @Option(names = "--resume", description = "continue the crawl recorded in --report: skip finished URLs, fetch its unfinished ones")
     boolean resume;
+
+    /** Whether stderr is a terminal (then a progress line is drawn there); tests replace it. */
+    BooleanSupplier stderrIsTerminal = Progress::stderrIsTerminal;
 
     /** Why the input was not read to its end, or null; set by the seeds' iterator, on the crawler's seed reader. */
     private volatile String readFailure;
@@ -288,12 +292,13 @@ public final class CrawlCommand implements Callable<Integer> {
         }
         try (DnsResolver resolver = DnsResolver.system(); Fetcher fetcher = fetcher(resolver)) {
             Crawler crawler = crawler(fetcher, resumed, frontier);
-            CrawlStats stats = new CrawlStats(err, Progress.stderrIsTerminal(), crawler::queued);
+            CrawlStats stats = new CrawlStats(err, stderrIsTerminal.getAsBoolean(), crawler::queued);
             PageSink outputs = Sinks.all(outputs(files, stats));
             StopOnSignal signal = new StopOnSignal("greenloom-crawl-shutdown", crawler::stop);
             try {
                 crawler.run(seeds(resumed, lines), Sinks.all(List.of(outputs, stats)));
             } catch (UncheckedIOException e) {
+                stats.close(); // erased first: the message must not follow the progress line on its row
                 err.println("greenloom crawl: " + e.getMessage());
                 return Main.EXIT_SOME_FAILED;
             } finally {

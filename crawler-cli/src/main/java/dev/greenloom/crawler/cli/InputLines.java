@@ -1,15 +1,16 @@
 package dev.greenloom.crawler.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
@@ -17,16 +18,21 @@ import java.util.Objects;
  * The input lines of a command, read lazily from files and/or standard input ({@code -}), in order,
  * so that a 1,000,000-line input is never held in memory. Blank lines and {@code #} comments are
  * skipped; leading and trailing white space, and a byte order mark starting a source, are trimmed.
- * Not thread-safe: iterate from one thread.
+ * A line longer than {@link #MAX_LINE} characters ends the input as a read failure would: it is no URL
+ * or host name (servers refuse URLs past 8 to 64 KB), but a file named by mistake, and is never held
+ * whole. Not thread-safe: iterate from one thread.
  */
 public final class InputLines implements Iterable<InputLines.Line>, AutoCloseable {
     /** One input line: where it came from, its 1-based line number there, and its trimmed text. */
     public record Line(String source, long number, String text) {
     }
 
+    /** The longest line read. */
+    static final int MAX_LINE = 1 << 16;
+
     private final List<String> sources;
     private final InputStream stdin;
-    private BufferedReader open;
+    private LineReader open;
     private boolean openIsStdin;
 
     /**
@@ -66,7 +72,8 @@ public final class InputLines implements Iterable<InputLines.Line>, AutoCloseabl
     /**
      * Iterates once over all lines of all sources.
      *
-     * @throws UncheckedIOException from {@code hasNext()} if a source cannot be read
+     * @throws UncheckedIOException from {@code hasNext()} if a source cannot be read, or has a line longer than
+     *     {@link #MAX_LINE}
      */
     @Override
     public Iterator<Line> iterator() {
@@ -86,12 +93,12 @@ public final class InputLines implements Iterable<InputLines.Line>, AutoCloseabl
                             open = reader(sources.get(sourceIndex));
                             number = 0;
                         }
-                        String text = open.readLine();
+                        number++;
+                        String text = open.readLine(number);
                         if (text == null) {
                             closeOpen();
                             continue;
                         }
-                        number++;
                         if (number == 1 && text.startsWith("\uFEFF")) {
                             text = text.substring(1); // a byte order mark, as some editors write at the start of UTF-8
                         }
@@ -118,10 +125,69 @@ public final class InputLines implements Iterable<InputLines.Line>, AutoCloseabl
         };
     }
 
-    private BufferedReader reader(String source) throws IOException {
+    private LineReader reader(String source) throws IOException {
         openIsStdin = source.equals("-");
         InputStream in = openIsStdin ? stdin : Files.newInputStream(Path.of(source));
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        return new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Lines ended as {@code BufferedReader.readLine} ends them ({@code \n}, {@code \r} or both), none longer than
+     * {@link #MAX_LINE}.
+     */
+    private static final class LineReader {
+        private final Reader in;
+        private final char[] buffer = new char[1 << 16];
+        private int start;
+        private int end;
+        /** The last line ended with {@code \r}: a {@code \n} next belongs to it. */
+        private boolean skipNewline;
+
+        LineReader(Reader in) {
+            this.in = in;
+        }
+
+        /** Line {@code number}'s text, or null at the end of the input; an IOException if it is too long. */
+        String readLine(long number) throws IOException {
+            StringBuilder line = null;
+            while (true) {
+                if (start == end) {
+                    int read = in.read(buffer, 0, buffer.length);
+                    if (read < 0) {
+                        return line == null ? null : line.toString();
+                    }
+                    start = 0;
+                    end = read;
+                }
+                if (skipNewline) {
+                    skipNewline = false;
+                    if (buffer[start] == '\n') {
+                        start++;
+                        continue;
+                    }
+                }
+                int stop = start;
+                while (stop < end && buffer[stop] != '\n' && buffer[stop] != '\r') {
+                    stop++;
+                }
+                line = line == null ? new StringBuilder(stop - start) : line;
+                if (line.length() + stop - start > MAX_LINE) {
+                    throw new IOException(String.format(Locale.ROOT,
+                            "line %,d is longer than %,d characters (not a list of URLs or names?)", number, MAX_LINE));
+                }
+                line.append(buffer, start, stop - start);
+                start = stop;
+                if (stop < end) {
+                    skipNewline = buffer[stop] == '\r';
+                    start++;
+                    return line.toString();
+                }
+            }
+        }
+
+        void close() throws IOException {
+            in.close();
+        }
     }
 
     /** Closes the file being read; standard input stays open, it is not ours. */

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
+import picocli.CommandLine;
 
 @Timeout(120)
 class CrawlCommandTest {
@@ -331,6 +332,27 @@ class CrawlCommandTest {
         assertTrue(problems.stream().anyMatch(line -> line.startsWith("ERR") && line.contains("no url here")),
                 err.toString());
         assertTrue(problems.stream().anyMatch(line -> line.startsWith("DUP")), err.toString());
+    }
+
+    /** On the terminal of the progress line, an output that fails mid-run is said on a row of its own. */
+    @Test
+    void anOutputFailingMidRunIsSaidOnARowOfItsOwn() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path mirror = Files.createDirectories(dir.resolve("mirror"));
+        Files.createSymbolicLink(mirror.resolve("127.0.0.1_" + server.getPort()),
+                Files.createDirectories(dir.resolve("elsewhere")));
+        StringWriter screen = new StringWriter();
+        PrintWriter terminal = new PrintWriter(screen, true);
+        CommandLine commandLine = Main.newCommandLine(terminal, terminal);
+        CrawlCommand command = commandLine.getSubcommands().get("crawl").getCommand();
+        command.stderrIsTerminal = () -> true;
+
+        int code = commandLine.execute("crawl", "--ignore-robots", "--out", mirror.toString(), list(url("/")).toString());
+
+        assertEquals(Main.EXIT_SOME_FAILED, code);
+        List<String> rows = TerminalScreen.rows(screen.toString());
+        assertTrue(rows.stream().anyMatch(row -> row.startsWith("greenloom crawl: cannot write output")), rows.toString());
+        assertTrue(rows.stream().noneMatch(row -> row.contains(" done, ")), rows.toString());
     }
 
     @Test

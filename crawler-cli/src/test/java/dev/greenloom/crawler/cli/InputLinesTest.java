@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
@@ -46,6 +47,22 @@ class InputLinesTest {
             assertEquals(List.of(file + ":1 http://a.example/", file + ":2 http://b.example/", "-:2 c.example"),
                     texts(lines));
         }
+    }
+
+    /** A file given by mistake (an image, a WARC) has lines of megabytes: held whole, one ran a 512 MB heap out. */
+    @Test
+    void aLineTooLongForAUrlEndsTheInput() throws IOException {
+        byte[] binary = ("http://a.example/\r\n" + "x".repeat(10_000_000) + "\nhttp://b.example/\n")
+                .getBytes(StandardCharsets.UTF_8);
+        List<String> read = new ArrayList<>();
+
+        try (InputLines lines = new InputLines(List.of("-"), new ByteArrayInputStream(binary))) {
+            UncheckedIOException thrown = assertThrows(UncheckedIOException.class,
+                    () -> lines.forEach(line -> read.add(line.text())));
+            assertEquals("cannot read -: line 2 is longer than 65,536 characters (not a list of URLs or names?)",
+                    thrown.getMessage());
+        }
+        assertEquals(List.of("http://a.example/"), read);
     }
 
     /** {@code greenloom resolve <(cut -f1 list.tsv)}: the shell passes a pipe, /dev/fd/63, that is no regular file. */
