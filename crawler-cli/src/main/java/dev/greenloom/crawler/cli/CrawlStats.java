@@ -38,7 +38,12 @@ final class CrawlStats implements PageSink {
 
     /** Counts one page: failed unless fetched with a 2xx status, or a duplicate line (its original counts). */
     @Override
-    public synchronized void accept(PageRecord page) {
+    public void accept(PageRecord page) {
+        count(page);
+        progress.tick(); // not under this lock: the progress line's own thread takes its lock, then this one
+    }
+
+    private synchronized void count(PageRecord page) {
         urls++;
         if (page.status() != 0) {
             pages++;
@@ -52,7 +57,6 @@ final class CrawlStats implements PageSink {
         if (!ok) {
             failed++;
         }
-        progress.tick();
     }
 
     /**
@@ -73,10 +77,10 @@ final class CrawlStats implements PageSink {
         };
     }
 
-    /** Erases the progress line. */
+    /** Erases the progress line for good. */
     @Override
     public void close() {
-        progress.finish();
+        progress.close();
     }
 
     /** True if some page failed. */

@@ -5,12 +5,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * A status line on stderr, redrawn in place at most every {@code interval} while a run goes on, and
  * only when stderr is a terminal (so logs and pipes stay clean). Call {@link #tick()} as often as
- * you like from any thread; {@link #finish()} erases the line. Safe for concurrent use.
+ * you like from any thread; a virtual thread of its own ticks too, so the line stays current while
+ * nothing calls it (every request waiting on a slow server); {@link #finish()} erases the line, and
+ * {@link #close()} erases it for good. Safe for concurrent use; the status supplier is called from any
+ * thread, holding this object's lock, so it must not wait for a lock held by a caller of {@link #tick()}.
  */
 public final class Progress {
     private static final long INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
@@ -20,6 +24,7 @@ public final class Progress {
     private long lastDrawn = System.nanoTime() - INTERVAL_NANOS;
     /** The line on screen now, or empty. */
     private String shown = "";
+    private volatile boolean closed;
 
     /**
      * @param err where to draw
@@ -30,6 +35,16 @@ public final class Progress {
         this.err = err;
         this.enabled = enabled;
         this.status = status;
+        if (enabled) {
+            Thread.ofVirtual().name("greenloom-progress").start(this::tickUntilClosed);
+        }
+    }
+
+    private void tickUntilClosed() {
+        while (!closed) {
+            LockSupport.parkNanos(2 * INTERVAL_NANOS);
+            tick();
+        }
     }
 
     /**
@@ -95,12 +110,12 @@ public final class Progress {
 
     /** Redraws the line if the last draw is older than the interval. */
     public void tick() {
-        if (!enabled) {
+        if (!enabled || closed) {
             return;
         }
         synchronized (this) {
             long now = System.nanoTime();
-            if (now - lastDrawn < INTERVAL_NANOS) {
+            if (closed || now - lastDrawn < INTERVAL_NANOS) {
                 return;
             }
             lastDrawn = now;
@@ -114,7 +129,13 @@ public final class Progress {
         shown = line;
     }
 
-    /** Erases the line, so the summary that follows starts clean. */
+    /** Erases the line and draws it no more; its ticking thread ends. */
+    public synchronized void close() {
+        closed = true;
+        finish();
+    }
+
+    /** Erases the line, so the summary that follows starts clean; the next tick draws it again. */
     public synchronized void finish() {
         if (enabled && !shown.isEmpty()) {
             err.print("\r" + " ".repeat(shown.length()) + "\r");

@@ -359,8 +359,8 @@ public final class ResolveCommand implements Callable<Integer> {
             } finally {
                 writer.kill(Duration.ZERO); // this thread was interrupted: the writer stops too; else a no-op
                 flusher.kill();
+                progress.close();
             }
-            progress.finish();
             // The flusher checks only every FLUSH_INTERVAL: a shorter run, or the last lines, fail unseen until here.
             boolean unwritten = out.checkError() && readFailure == null;
             summarize(total, stopped);
