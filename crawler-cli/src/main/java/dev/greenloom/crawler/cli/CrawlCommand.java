@@ -391,7 +391,8 @@ public final class CrawlCommand implements Callable<Integer> {
             return List.of(Progress.stdoutIsTerminal() ? stats.above(lines) : lines, files);
         }
         if (report == null) {
-            return List.of(stats.above(TextSink.problemsOnly(spec.commandLine().getErr())), files);
+            // Filtered before the progress line is erased for them: most pages print nothing here.
+            return List.of(Sinks.problemsOnly(stats.above(new TextSink(spec.commandLine().getErr()))), files);
         }
         return List.of(files);
     }

@@ -31,6 +31,27 @@ public final class Sinks {
         };
     }
 
+    /**
+     * A sink that hands {@code sink} only the pages that failed (an error, or a final status other than 2xx) and
+     * duplicate lines, as wget writes only its errors; closing it closes {@code sink}.
+     */
+    public static PageSink problemsOnly(PageSink sink) {
+        Objects.requireNonNull(sink, "sink == null");
+        return new PageSink() {
+            @Override
+            public void accept(PageRecord page) throws IOException {
+                if (page.reportedErrorKind() != null) {
+                    sink.accept(page);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                sink.close();
+            }
+        };
+    }
+
     private interface Action {
         void run(PageSink sink) throws IOException;
     }

@@ -23,24 +23,9 @@ import java.util.Objects;
  */
 public final class TextSink implements PageSink {
     private final PrintWriter out;
-    private final boolean problemsOnly;
 
-    /** Writes a line for every page to {@code out}. */
     public TextSink(PrintWriter out) {
-        this(out, false);
-    }
-
-    private TextSink(PrintWriter out, boolean problemsOnly) {
         this.out = Objects.requireNonNull(out, "out == null");
-        this.problemsOnly = problemsOnly;
-    }
-
-    /**
-     * Writes the lines of failures (an error, or a final status other than 2xx) and duplicates only, as wget writes
-     * its errors: for stderr beside file outputs.
-     */
-    public static TextSink problemsOnly(PrintWriter out) {
-        return new TextSink(out, true);
     }
 
     /** The line for {@code page}, without a line terminator; control characters escaped (a bad line may hold them). */
@@ -59,9 +44,6 @@ public final class TextSink implements PageSink {
 
     @Override
     public void accept(PageRecord page) throws IOException {
-        if (problemsOnly && Objects.requireNonNull(page, "page == null").reportedErrorKind() == null) {
-            return;
-        }
         String line = line(Objects.requireNonNull(page, "page == null"));
         LineFiles.writeLine(out, line, "line", page.url());
     }

@@ -334,6 +334,24 @@ class CrawlCommandTest {
         assertTrue(problems.stream().anyMatch(line -> line.startsWith("DUP")), err.toString());
     }
 
+    /** The stderr lines beside file outputs are failures only: a page that succeeds does not redraw the progress line. */
+    @Test
+    void pagesThatSucceedDoNotRedrawTheProgressLineBesideFileOutputs() throws IOException {
+        serveSite(200, Duration.ZERO, new CountDownLatch(0));
+        StringWriter screen = new StringWriter();
+        PrintWriter terminal = new PrintWriter(screen, true);
+        CommandLine commandLine = Main.newCommandLine(terminal, terminal);
+        CrawlCommand command = commandLine.getSubcommands().get("crawl").getCommand();
+        command.stderrIsTerminal = () -> true;
+
+        int code = commandLine.execute("crawl", "--ignore-robots", "--depth", "1", "--out",
+                dir.resolve("mirror").toString(), list(url("/")).toString());
+
+        assertEquals(Main.EXIT_OK, code, screen.toString());
+        long draws = screen.toString().chars().filter(c -> c == '\r').count();
+        assertTrue(draws < 100, draws + " carriage returns for 201 pages that print nothing: " + screen);
+    }
+
     /** On the terminal of the progress line, an output that fails mid-run is said on a row of its own. */
     @Test
     void anOutputFailingMidRunIsSaidOnARowOfItsOwn() throws IOException {
