@@ -184,9 +184,9 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return failure(name, type, Outcome.BAD_INPUT, "invalid name: " + e.getMessage(), List.of());
         }
         if ((type == RecordType.A || type == RecordType.AAAA) && hostsFile.lists(ascii)) {
-            InetAddress fromHosts = hostsFile.address(ascii, type);
-            return fromHosts != null
-                    ? new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null)
+            List<String> fromHosts = hostsFile.addresses(ascii, type).stream().map(address -> format(absolute, address)).toList();
+            return !fromHosts.isEmpty()
+                    ? new Resolution(ascii, type, Outcome.OK, fromHosts, List.of(), null)
                     : failure(ascii, type, Outcome.NO_DATA, "the hosts file gives it no " + type + " address", List.of());
         }
         Resolution first = null;

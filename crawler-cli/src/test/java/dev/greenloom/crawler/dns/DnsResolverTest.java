@@ -575,6 +575,19 @@ class DnsResolverTest {
     }
 
     @Test
+    void aNameOnSeveralLinesOfTheHostsFileGetsEachOfTheirAddresses(@TempDir Path dir) throws IOException {
+        // As glibc's getaddrinfo and gethostbyname (every matching line since 2.26, "multi" or not) and musl: a
+        // name given two addresses of a family has both, in the file's order; an address said twice counts once.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.1 pair.test\n2001:db8::1 pair.test\n"
+                + "192.0.2.2 other.test Pair.test\n192.0.2.1 pair.test\n2001:db8::2 pair.test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(List.of("192.0.2.1", "192.0.2.2"), withHosts.resolve("pair.test", RecordType.A).records());
+            assertEquals(List.of("2001:db8::1", "2001:db8::2"), withHosts.resolve("pair.test", RecordType.AAAA).records());
+            assertEquals(List.of("192.0.2.2"), withHosts.resolve("other.test", RecordType.A).records());
+        }
+    }
+
+    @Test
     void anIpv4MappedAddressInTheHostsFileAnswersAaaaAsItself(@TempDir Path dir) throws IOException {
         // The AAAA answer in IPv6 form, as the address literal answers itself; glibc gives no A address for it either.
         Path hosts = Files.writeString(dir.resolve("hosts"), "::ffff:192.0.2.53 mapped.test\n");
