@@ -388,8 +388,11 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         int failedServers = 0;
         while (true) {
             // Round-robin (or the first), but after a server failed or refused, the next (as the C library asks it).
-            first = failedServers > 0 ? (first + 1) % servers.size()
-                    : rotate ? Math.floorMod(nextServer.getAndIncrement(), servers.size()) : 0;
+            // Round-robin, a server whose congestion window is full (a dead one's narrows to a few queries) passes
+            // its turn to the next with room: the queries must not queue for it a try's timeout apiece.
+            boolean roundRobin = rotate && failedServers == 0;
+            first = transport.enterWindow(servers, failedServers > 0 ? (first + 1) % servers.size()
+                    : roundRobin ? Math.floorMod(nextServer.getAndIncrement(), servers.size()) : 0, roundRobin);
             // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
             // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
             Message answer;
@@ -403,6 +406,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
                 return e instanceof SocketTimeoutException
                         ? failure(display, type, Outcome.TIMEOUT, e.getMessage(), cnames)
                         : failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
+            } finally {
+                transport.leaveWindow(servers.get(first));
             }
             if (answer == null) {
                 return failure(display, type, Outcome.TIMEOUT, timeoutText, cnames);

@@ -349,6 +349,23 @@ class DnsResolverTest {
     }
 
     @Test
+    void queriesGoToAnotherServerWhileADeadOnesWindowIsFull() throws IOException {
+        // A dead server among the --resolver ones: its congestion window narrows to a few queries at once, and the
+        // queries whose turn it was must go to the servers that answer, not queue for it one try timeout apiece.
+        try (DatagramChannel dead = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DnsResolver both = DnsResolver.builder().servers(List.of((InetSocketAddress) dead.getLocalAddress(),
+                        server.address())).lookupTimeout(Duration.ofMillis(500)).retries(1).build()) {
+            // A first loss narrows the dead server's window to its narrowest.
+            assertEquals(Map.of(Outcome.NXDOMAIN, 40L), outcomesOfConcurrentLookups(both, 40, Duration.ofSeconds(5)));
+            long start = System.nanoTime();
+            // 1,000 turns at the dead server, 16 at a time, half a second each, took 30 s.
+            assertEquals(Map.of(Outcome.NXDOMAIN, 2_000L), outcomesOfConcurrentLookups(both, 2_000, Duration.ofSeconds(15)));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(10)) < 0, "took " + elapsed);
+        }
+    }
+
+    @Test
     void resolvesManySlowNamesConcurrently() {
         server.delay(Duration.ofMillis(200));
         long start = System.nanoTime();
