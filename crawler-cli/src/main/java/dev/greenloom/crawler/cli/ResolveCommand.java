@@ -25,13 +25,13 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -293,14 +293,16 @@ public final class ResolveCommand implements Callable<Integer> {
         private final Queue<Object> done = new Queue<>();
         private final Output output;
         private final PrintWriter err = spec.commandLine().getErr();
-        private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+        /** Lines written per outcome; concurrent: the flusher draws the progress line too. */
+        private final Map<Outcome, Long> counts = new ConcurrentHashMap<>();
         private final Progress progress;
         /** Standard output is a terminal, maybe the progress line's: each answer is written above that line, and shown at once. */
         private final boolean outputOnTerminal;
         /** Lookups spawned; written by the reader, read after joining it or approximately by the progress line. */
         private volatile long lookups;
         private long names;
-        private long answered;
+        /** Lines written; written by one writer at a time, read by the progress line from the flusher too. */
+        private volatile long answered;
         /** Why the input was not read to its end: it could not be read, or the output was closed. */
         private volatile String readFailure;
         /** Set by {@link #stop}: no lookup starts any more, and the writer is killed. */
@@ -331,7 +333,8 @@ public final class ResolveCommand implements Callable<Integer> {
                 writer.kill(Duration.ZERO); // the signal came before the writer
             }
             // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends;
-            // once the output is gone (| head), the rest of the input is not looked up for nothing.
+            // once the output is gone (| head), the rest of the input is not looked up for nothing. The progress
+            // line moves on here too: the writer draws it only as it writes, and waits for a slow first line.
             Greenlet<Void> flusher = Green.spawn(() -> {
                 while (true) {
                     Green.sleep(FLUSH_INTERVAL);
@@ -339,6 +342,7 @@ public final class ResolveCommand implements Callable<Integer> {
                         readFailure = "the output was closed";
                         return null;
                     }
+                    progress.tick();
                 }
             });
             long total;

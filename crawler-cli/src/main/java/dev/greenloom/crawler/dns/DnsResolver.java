@@ -184,9 +184,9 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return failure(name, type, Outcome.BAD_INPUT, "invalid name: " + e.getMessage(), List.of());
         }
         if ((type == RecordType.A || type == RecordType.AAAA) && hostsFile.lists(ascii)) {
-            InetAddress fromHosts = hostsFile.address(ascii, type);
-            return fromHosts != null
-                    ? new Resolution(ascii, type, Outcome.OK, List.of(format(absolute, fromHosts)), List.of(), null)
+            List<String> fromHosts = hostsFile.addresses(ascii, type).stream().map(address -> format(absolute, address)).toList();
+            return !fromHosts.isEmpty()
+                    ? new Resolution(ascii, type, Outcome.OK, fromHosts, List.of(), null)
                     : failure(ascii, type, Outcome.NO_DATA, "the hosts file gives it no " + type + " address", List.of());
         }
         Resolution first = null;
@@ -388,8 +388,11 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         int failedServers = 0;
         while (true) {
             // Round-robin (or the first), but after a server failed or refused, the next (as the C library asks it).
-            first = failedServers > 0 ? (first + 1) % servers.size()
-                    : rotate ? Math.floorMod(nextServer.getAndIncrement(), servers.size()) : 0;
+            // Round-robin, a server whose congestion window is full (a dead one's narrows to a few queries) passes
+            // its turn to the next with room: the queries must not queue for it a try's timeout apiece.
+            boolean roundRobin = rotate && failedServers == 0;
+            first = transport.enterWindow(servers, failedServers > 0 ? (first + 1) % servers.size()
+                    : roundRobin ? Math.floorMod(nextServer.getAndIncrement(), servers.size()) : 0, roundRobin);
             // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
             // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
             Message answer;
@@ -403,6 +406,8 @@ public final class DnsResolver implements Resolver, AutoCloseable {
                 return e instanceof SocketTimeoutException
                         ? failure(display, type, Outcome.TIMEOUT, e.getMessage(), cnames)
                         : failure(display, type, Outcome.SERVER_FAILURE, "network error: " + e.getMessage(), cnames);
+            } finally {
+                transport.leaveWindow(servers.get(first));
             }
             if (answer == null) {
                 return failure(display, type, Outcome.TIMEOUT, timeoutText, cnames);

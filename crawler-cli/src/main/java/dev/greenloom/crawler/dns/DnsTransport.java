@@ -116,7 +116,7 @@ final class DnsTransport implements AutoCloseable {
      * Sends {@code query} once to each server of {@code tries} in turn until an answer comes, over
      * UDP and, if the answer is truncated, over TCP. Each try waits for the server's retransmission
      * timeout, at most {@code maxTryNanos}; the last try waits {@code maxTryNanos}. Changes the
-     * query's id.
+     * query's id. The caller must be inside the congestion window of the first try's server ({@link #enterWindow}).
      *
      * @return the answer, or null if none came in time over UDP
      * @throws IOException if a query could not be sent or the TCP exchange failed
@@ -134,7 +134,6 @@ final class DnsTransport implements AutoCloseable {
         Exchange exchange = new Exchange(Thread.currentThread());
         Pending[] sent = new Pending[tries.size()];
         ServerState first = state(tries.getFirst());
-        first.enterWindow();
         try {
             // Ids for every try at once: an exchange holding some while waiting for more could deadlock.
             socket.reserve(tries.size());
@@ -163,9 +162,33 @@ final class DnsTransport implements AutoCloseable {
                 socket.unreserve(tries.size());
             }
         } finally {
-            first.leaveWindow();
             exchange.finish();
         }
+    }
+
+    /**
+     * Takes room for one exchange in the congestion window of {@code servers.get(preferred)}, waiting for it if need
+     * be; or, if {@code orAnother}, in the window of the first server after it (round-robin) that has room now, and
+     * only if none has, waits at the preferred one. Leave the window with {@link #leaveWindow} once the exchange whose
+     * first try goes to that server is over.
+     *
+     * @return the index of the server whose window was entered
+     * @throws GreenletExit if the calling thread is interrupted while it waits
+     */
+    int enterWindow(List<InetSocketAddress> servers, int preferred, boolean orAnother) {
+        for (int i = 0; orAnother && i < servers.size(); i++) {
+            int candidate = (preferred + i) % servers.size();
+            if (state(servers.get(candidate)).room.tryAcquire()) {
+                return candidate;
+            }
+        }
+        state(servers.get(preferred)).enterWindow();
+        return preferred;
+    }
+
+    /** Gives back the room an exchange took in {@code server}'s congestion window. */
+    void leaveWindow(InetSocketAddress server) {
+        state(server).room.release();
     }
 
     private ServerState state(InetSocketAddress server) {
@@ -270,10 +293,6 @@ final class DnsTransport implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw Green.interrupted(e);
             }
-        }
-
-        void leaveWindow() {
-            room.release();
         }
 
         /** Widens the window by one for every window's worth of answers (additive increase). */

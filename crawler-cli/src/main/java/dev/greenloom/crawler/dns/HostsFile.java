@@ -8,14 +8,17 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.xbill.DNS.Address;
 
 /**
  * The addresses of a hosts file ({@code /etc/hosts}), read once into a table. Names match whatever
- * their case, as in the C library; for each name the first address of each family counts.
+ * their case, and a name gets the addresses of every line that lists it, in the file's order (each
+ * once), as in the C library (glibc since 2.26, whatever {@code multi} says; musl).
  * Immutable, so safe for concurrent use.
  *
  * <p>Not dnsjava's {@code HostsFileParser}: it reads a file over 16 KB again for every name the file
@@ -25,10 +28,10 @@ import org.xbill.DNS.Address;
 final class HostsFile {
     static final HostsFile EMPTY = new HostsFile(Map.of(), Map.of());
 
-    private final Map<String, InetAddress> ipv4;
-    private final Map<String, InetAddress> ipv6;
+    private final Map<String, List<InetAddress>> ipv4;
+    private final Map<String, List<InetAddress>> ipv6;
 
-    private HostsFile(Map<String, InetAddress> ipv4, Map<String, InetAddress> ipv6) {
+    private HostsFile(Map<String, List<InetAddress>> ipv4, Map<String, List<InetAddress>> ipv6) {
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
     }
@@ -39,10 +42,10 @@ final class HostsFile {
      * library's do); lines without a valid address are skipped.
      */
     static HostsFile read(Path path) {
-        Map<String, InetAddress> ipv4 = new HashMap<>();
-        Map<String, InetAddress> ipv6 = new HashMap<>();
-        // One object per distinct address: block lists map many thousand names to 0.0.0.0.
-        Map<String, InetAddress> addresses = new HashMap<>();
+        Map<String, List<InetAddress>> ipv4 = new HashMap<>();
+        Map<String, List<InetAddress>> ipv6 = new HashMap<>();
+        // One list per distinct address: block lists map many thousand names to 0.0.0.0.
+        Map<String, List<InetAddress>> addresses = new HashMap<>();
         // Latin-1 reads any byte: a stray one in a comment must not lose the whole file.
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -56,17 +59,27 @@ final class HostsFile {
                 if (bytes == null) {
                     continue;
                 }
-                Map<String, InetAddress> table = v4 != null ? ipv4 : ipv6;
-                InetAddress address = addresses.computeIfAbsent(fields[0], text -> byAddress(text, bytes));
+                Map<String, List<InetAddress>> table = v4 != null ? ipv4 : ipv6;
+                List<InetAddress> address = addresses.computeIfAbsent(fields[0], text -> List.of(byAddress(text, bytes)));
                 for (int i = 1; i < fields.length; i++) {
                     String name = fields[i].toLowerCase(Locale.ROOT);
-                    table.putIfAbsent(name.endsWith(".") ? name.substring(0, name.length() - 1) : name, address);
+                    table.merge(name.endsWith(".") ? name.substring(0, name.length() - 1) : name, address, HostsFile::plus);
                 }
             }
         } catch (IOException e) {
             return EMPTY;
         }
         return new HostsFile(ipv4, ipv6);
+    }
+
+    /** The addresses {@code known} and then {@code more}'s one, if new. */
+    private static List<InetAddress> plus(List<InetAddress> known, List<InetAddress> more) {
+        if (known.containsAll(more)) {
+            return known;
+        }
+        List<InetAddress> all = new ArrayList<>(known);
+        all.addAll(more);
+        return all;
     }
 
     private static InetAddress byAddress(String text, byte[] bytes) {
@@ -80,11 +93,12 @@ final class HostsFile {
     }
 
     /**
-     * The address the file gives {@code name} (lower-case ASCII, no trailing dot) for {@code type}
-     * (A or AAAA), or null.
+     * The addresses the file gives {@code name} (lower-case ASCII, no trailing dot) for {@code type}
+     * (A or AAAA), in the file's order; empty if none.
      */
-    InetAddress address(String name, RecordType type) {
-        return type == RecordType.A ? ipv4.get(name) : type == RecordType.AAAA ? ipv6.get(name) : null;
+    List<InetAddress> addresses(String name, RecordType type) {
+        Map<String, List<InetAddress>> table = type == RecordType.A ? ipv4 : type == RecordType.AAAA ? ipv6 : Map.of();
+        return table.getOrDefault(name, List.of());
     }
 
     /** Whether the file gives {@code name} (lower-case ASCII, no trailing dot) an address of either family. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -102,6 +103,22 @@ class ResolveCommandTest {
         List<String> rows = TerminalScreen.rows(screen.toString());
         assertEquals(List.of("a.test\t192.0.2.1 2001:db8::1", "b.test\t192.0.2.2", "v4only.test\t192.0.2.4",
                 "missing.test\tERROR NXDOMAIN"), rows.subList(0, 4), screen.toString());
+    }
+
+    @Test
+    void theProgressLineShowsLookupsInFlightWhileTheFirstLineWaitsForItsAnswer() {
+        // The first line's server never answers: for 2 s nothing can be written, and the progress line must not
+        // stay blank (or, later, frozen) while lookups go on.
+        server.behave("silent.test", Behaviour.SILENT);
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.newCommandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        command.stdin = new ByteArrayInputStream("silent.test\na.test\n".getBytes(StandardCharsets.UTF_8));
+        command.stderrIsTerminal = () -> true;
+
+        commandLine.execute("resolve", "--resolver", server.hostPort(), "--lookup-timeout", "1s", "--retries", "1", "-");
+
+        assertTrue(Pattern.compile("\r0 answered, 0 ok, [1-9][0-9]* in flight").matcher(err.toString()).find(), err.toString());
     }
 
     @Test

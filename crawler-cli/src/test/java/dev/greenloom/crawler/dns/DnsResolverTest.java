@@ -349,6 +349,23 @@ class DnsResolverTest {
     }
 
     @Test
+    void queriesGoToAnotherServerWhileADeadOnesWindowIsFull() throws IOException {
+        // A dead server among the --resolver ones: its congestion window narrows to a few queries at once, and the
+        // queries whose turn it was must go to the servers that answer, not queue for it one try timeout apiece.
+        try (DatagramChannel dead = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                DnsResolver both = DnsResolver.builder().servers(List.of((InetSocketAddress) dead.getLocalAddress(),
+                        server.address())).lookupTimeout(Duration.ofMillis(500)).retries(1).build()) {
+            // A first loss narrows the dead server's window to its narrowest.
+            assertEquals(Map.of(Outcome.NXDOMAIN, 40L), outcomesOfConcurrentLookups(both, 40, Duration.ofSeconds(5)));
+            long start = System.nanoTime();
+            // 1,000 turns at the dead server, 16 at a time, half a second each, took 30 s.
+            assertEquals(Map.of(Outcome.NXDOMAIN, 2_000L), outcomesOfConcurrentLookups(both, 2_000, Duration.ofSeconds(15)));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(10)) < 0, "took " + elapsed);
+        }
+    }
+
+    @Test
     void resolvesManySlowNamesConcurrently() {
         server.delay(Duration.ofMillis(200));
         long start = System.nanoTime();
@@ -572,6 +589,19 @@ class DnsResolverTest {
         }
         assertEquals(0, server.queries("router.test"));
         assertEquals(1, server.queries("printer.test")); // the MX query: the file has addresses only
+    }
+
+    @Test
+    void aNameOnSeveralLinesOfTheHostsFileGetsEachOfTheirAddresses(@TempDir Path dir) throws IOException {
+        // As glibc's getaddrinfo and gethostbyname (every matching line since 2.26, "multi" or not) and musl: a
+        // name given two addresses of a family has both, in the file's order; an address said twice counts once.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "192.0.2.1 pair.test\n2001:db8::1 pair.test\n"
+                + "192.0.2.2 other.test Pair.test\n192.0.2.1 pair.test\n2001:db8::2 pair.test\n");
+        try (DnsResolver withHosts = DnsResolver.builder().servers(List.of(server.address())).hostsFile(hosts).build()) {
+            assertEquals(List.of("192.0.2.1", "192.0.2.2"), withHosts.resolve("pair.test", RecordType.A).records());
+            assertEquals(List.of("2001:db8::1", "2001:db8::2"), withHosts.resolve("pair.test", RecordType.AAAA).records());
+            assertEquals(List.of("192.0.2.2"), withHosts.resolve("other.test", RecordType.A).records());
+        }
     }
 
     @Test
