@@ -293,7 +293,7 @@ public final class ResolveCommand implements Callable<Integer> {
         private final Queue<Object> done = new Queue<>();
         private final Output output;
         private final PrintWriter err = spec.commandLine().getErr();
-        /** Lines written per outcome; concurrent: the flusher draws the progress line too. */
+        /** Lines written per outcome; concurrent: the progress line's own thread reads it too. */
         private final Map<Outcome, Long> counts = new ConcurrentHashMap<>();
         private final Progress progress;
         /** Standard output is a terminal, maybe the progress line's: each answer is written above that line, and shown at once. */
@@ -301,7 +301,7 @@ public final class ResolveCommand implements Callable<Integer> {
         /** Lookups spawned; written by the reader, read after joining it or approximately by the progress line. */
         private volatile long lookups;
         private long names;
-        /** Lines written; written by one writer at a time, read by the progress line from the flusher too. */
+        /** Lines written; written by one writer at a time, read by the progress line's own thread too. */
         private volatile long answered;
         /** Why the input was not read to its end: it could not be read, or the output was closed. */
         private volatile String readFailure;
@@ -333,8 +333,7 @@ public final class ResolveCommand implements Callable<Integer> {
                 writer.kill(Duration.ZERO); // the signal came before the writer
             }
             // Answers reach a pipe soon after they are written, not when 8 KB have gathered or the run ends;
-            // once the output is gone (| head), the rest of the input is not looked up for nothing. The progress
-            // line moves on here too: the writer draws it only as it writes, and waits for a slow first line.
+            // once the output is gone (| head), the rest of the input is not looked up for nothing.
             Greenlet<Void> flusher = Green.spawn(() -> {
                 while (true) {
                     Green.sleep(FLUSH_INTERVAL);
@@ -342,7 +341,6 @@ public final class ResolveCommand implements Callable<Integer> {
                         readFailure = "the output was closed";
                         return null;
                     }
-                    progress.tick();
                 }
             });
             long total;
