@@ -81,13 +81,14 @@ public final class Main implements Callable<Integer> {
     /**
      * A usage error of any command, said the way crawl's own checks say theirs: one line naming the command, picocli's
      * suggestions for a mistyped option if it has any, and where the help is; not the whole help, whose 40-70 lines
-     * would scroll the error out of sight.
+     * would scroll the error out of sight. picocli starts some messages (exclusive options) with "Error: ", which
+     * the command's name already stands for.
      */
     private static int usageError(ParameterException error, String[] args) {
         CommandLine command = error.getCommandLine();
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
-        err.println(name + ": " + error.getMessage());
+        err.println(name + ": " + error.getMessage().replaceFirst("^Error: ", ""));
         UnmatchedArgumentException.printSuggestions(error, err);
         err.println(helpPointer(name));
         return command.getCommandSpec().exitCodeOnInvalidInput();

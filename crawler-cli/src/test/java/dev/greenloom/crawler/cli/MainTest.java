@@ -65,6 +65,18 @@ class MainTest {
     }
 
     @Test
+    void exclusiveOptionsAreSaidWithoutPicocliSErrorPrefix() {
+        for (String[] args : List.of(new String[] {"crawl", "--same-host", "--same-domain", "x"},
+                new String[] {"resolve", "--json", "--csv", "x"})) {
+            assertEquals(Main.EXIT_USAGE, commandLine(args).execute(args), String.join(" ", args));
+            String first = err.toString().lines().findFirst().orElseThrow();
+            assertEquals("greenloom " + args[0] + ": " + args[1] + ", " + args[2]
+                    + " are mutually exclusive (specify only one)", first);
+            err.getBuffer().setLength(0);
+        }
+    }
+
+    @Test
     void aSubcommandsHelpAndUsageErrorsReadAsWithEverySubcommand() {
         for (String[] args : List.of(new String[] {"crawl", "--help"}, new String[] {"resolve", "--bogus"},
                 new String[] {"timing", "--tasks", "x"})) {
