@@ -8,7 +8,7 @@
 # Knobs (environment): JAVA_HOME (a JDK 25+, default /usr/lib/jvm/temurin-25-jdk-amd64),
 # FORKS (JMH forks, 1), ITERATIONS (measured iterations, 5), ITERATION_SECONDS (their length, 1),
 # SLEEPERS (sleeper counts, "100000,1000000"), GEVENT_SLEEPERS (100000: 1M gevent sleepers take ~4 min),
-# PAIRED_ROUNDS (30), SKIP_BUILD=1 (reuse the jar).
+# PAIRED_ROUNDS (200), SKIP_BUILD=1 (reuse the jar).
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
