@@ -392,4 +392,36 @@ class FetcherTest {
         assertTrue(failed.message().contains("nowhere.invalid"), failed.message());
         assertEquals(2, resolver.lookups(), "one A and one AAAA lookup, cached, not retried");
     }
+
+    @Test
+    void aSelfSignedCertificateIsATlsFailureSayingSoForTheUrl() throws IOException {
+        try (MockWebServer https = SelfSigned.server("localhost")) {
+            https.start();
+            String url = "https://localhost:" + https.getPort() + "/self-signed";
+
+            Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url));
+
+            assertEquals(Failure.TLS, failed.kind());
+            assertEquals(url + ": the certificate of localhost:" + https.getPort()
+                    + " is not trusted (unable to find valid certification path to requested target)", failed.message());
+            assertEquals(0, https.getRequestCount());
+        }
+    }
+
+    @Test
+    void trustingAnyCertificateFetchesFromASelfSignedServerNamedForAnotherHost() throws IOException {
+        Fetcher insecure = Fetcher.builder(resolver).trustAnyCertificate(true).build();
+        try (MockWebServer https = SelfSigned.server("another.test")) {
+            https.enqueue(new MockResponse.Builder().body("secret-less").build());
+            https.start();
+
+            Fetched page = assertInstanceOf(Fetched.class,
+                    insecure.fetch("https://localhost:" + https.getPort() + "/"));
+
+            assertEquals(200, page.status());
+            assertEquals("secret-less", new String(page.body()));
+        } finally {
+            insecure.close();
+        }
+    }
 }
