@@ -340,7 +340,9 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private String describe(IOException e, HttpUrl url) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // On one line: OkHttp says a certificate is for another host in four.
+        String message = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
         return switch (kind(e)) {
             case DNS -> "cannot resolve " + url.host() + " (" + message + ")";
             // OkHttp says "timeout" for both: a socket's read (or write) timeout, or its own call timeout.
