@@ -143,6 +143,11 @@ public final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--user-agent", paramLabel = "TEXT", description = "User-Agent header (default: greenloom/VERSION (+https://github.com/greenloom))")
     String userAgent;
 
+    @Option(names = {"--insecure", "--no-check-certificate"},
+            description = "accept any https certificate for any host name: self-signed, expired or another host's "
+                    + "(default: verified against the JDK's trusted roots and the URL's host)")
+    boolean insecure;
+
     @Option(names = "--out", paramLabel = "DIR", description = "mirror pages into DIR as host/path files")
     Path out;
 
@@ -371,7 +376,8 @@ public final class CrawlCommand implements Callable<Integer> {
                 .retries(retries)
                 .maxRedirects(maxRedirects)
                 .maxSize(maxSize)
-                .maxIdleConnections(concurrency);
+                .maxIdleConnections(concurrency)
+                .trustAnyCertificate(insecure);
         if (userAgent != null) {
             builder.userAgent(userAgent);
         }

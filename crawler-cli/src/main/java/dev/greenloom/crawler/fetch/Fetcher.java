@@ -15,8 +15,14 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +33,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
@@ -89,7 +99,7 @@ public final class Fetcher implements AutoCloseable {
         this.backoff = builder.backoff;
         this.readTimeout = builder.readTimeout;
         this.callTimeout = builder.callTimeout;
-        this.client = new OkHttpClient.Builder()
+        OkHttpClient.Builder client = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .dns(new ResolverDns(builder.resolver, DNS_CACHE_SIZE))
@@ -106,8 +116,12 @@ public final class Fetcher implements AutoCloseable {
                         remote.set(address.getAddress().getHostAddress());
                     }
                     return chain.proceed(chain.request());
-                })
-                .build();
+                });
+        if (builder.trustAnyCertificate) {
+            TrustAny trustAny = new TrustAny();
+            client.sslSocketFactory(trustAny.socketFactory(), trustAny).hostnameVerifier((host, session) -> true);
+        }
+        this.client = client.build();
     }
 
     /** A builder with the defaults documented on its setters, resolving names through {@code resolver}. */
@@ -326,7 +340,9 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private String describe(IOException e, HttpUrl url) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // On one line: OkHttp says a certificate is for another host in four.
+        String message = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
         return switch (kind(e)) {
             case DNS -> "cannot resolve " + url.host() + " (" + message + ")";
             // OkHttp says "timeout" for both: a socket's read (or write) timeout, or its own call timeout.
@@ -336,8 +352,26 @@ public final class Fetcher implements AutoCloseable {
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
             case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
+            case TLS -> certificateProblem(e) instanceof String problem
+                    ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")"
+                    : message + " fetching " + url;
             default -> message + " fetching " + url;
         };
+    }
+
+    /**
+     * Why the JDK refused a server's certificate chain (its innermost cause, such as "unable to find valid
+     * certification path to requested target" for a self-signed one), or null for another TLS failure.
+     */
+    private static String certificateProblem(IOException e) {
+        String problem = null;
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException || cause instanceof CertPathBuilderException
+                    || cause instanceof CertPathValidatorException) {
+                problem = cause.getMessage();
+            }
+        }
+        return problem;
     }
 
     private static String protocol(Protocol protocol) {
@@ -443,6 +477,51 @@ public final class Fetcher implements AutoCloseable {
     private record Hop(Exchange exchange, boolean tooLarge) {
     }
 
+    /**
+     * Accepts every certificate chain, for {@link Builder#trustAnyCertificate}. An extended trust manager, so that
+     * the JDK uses it as it is instead of wrapping it in checks of its own.
+     */
+    private static final class TrustAny extends X509ExtendedTrustManager {
+        SSLSocketFactory socketFactory() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustAny[] {this}, null);
+                return context.getSocketFactory();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("no TLS in this JDK", e);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
     /** Where the network interceptor leaves the server's IP address for one request. */
     private record RemoteAddress(AtomicReference<String> address) {
     }
@@ -459,6 +538,7 @@ public final class Fetcher implements AutoCloseable {
         private int retries = 2;
         private Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         private int maxIdleConnections = 64;
+        private boolean trustAnyCertificate;
 
         private Builder(Resolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver == null");
@@ -540,6 +620,16 @@ public final class Fetcher implements AutoCloseable {
                 throw new IllegalArgumentException("maxIdleConnections < 0");
             }
             this.maxIdleConnections = maxIdleConnections;
+            return this;
+        }
+
+        /**
+         * Whether https accepts any certificate for any host name: self-signed, expired, or issued for another
+         * name, as curl's and wget's {@code --insecure} do. Default false: certificates are verified against the
+         * JDK's trusted roots and the URL's host name. Plain http is unaffected.
+         */
+        public Builder trustAnyCertificate(boolean trustAnyCertificate) {
+            this.trustAnyCertificate = trustAnyCertificate;
             return this;
         }
 

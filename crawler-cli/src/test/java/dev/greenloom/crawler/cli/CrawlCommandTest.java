@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.greenloom.crawler.fetch.SelfSigned;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -313,6 +314,46 @@ class CrawlCommandTest {
         assertTrue(Files.size(warc) > 0);
         try (Stream<Path> files = Files.walk(mirror)) {
             assertEquals(4, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void aSelfSignedServerFailsAsTlsUnlessInsecureThenItsPageIsArchivedAndReported() throws IOException {
+        try (MockWebServer https = SelfSigned.server("another.test")) {
+            https.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return html("<p>over TLS</p>");
+                }
+            });
+            https.start();
+            String page = "https://127.0.0.1:" + https.getPort() + "/";
+            Path input = list(page);
+
+            assertEquals(Main.EXIT_SOME_FAILED, crawl(input.toString()));
+            String failed = out.toString();
+            assertTrue(failed.startsWith("ERR") && failed.contains(" tls " + page + ": "), failed);
+            assertEquals(0, https.getRequestCount());
+
+            for (String flag : List.of("--insecure", "--no-check-certificate")) {
+                out.getBuffer().setLength(0);
+                Path report = dir.resolve(flag + ".jsonl");
+                Path warc = dir.resolve(flag + ".warc.gz");
+
+                int code = crawl(flag, "--report", report.toString(), "--warc", warc.toString(), input.toString());
+
+                assertEquals(Main.EXIT_OK, code, err.toString());
+                assertEquals("", out.toString());
+                String line = Files.readString(report);
+                assertTrue(line.contains("\"url\":\"" + page + "\"") && line.contains("\"status\":200"), line);
+                try (WarcReader reader = new WarcReader(warc)) {
+                    WarcResponse response = reader.records().filter(WarcResponse.class::isInstance)
+                            .map(WarcResponse.class::cast).findFirst().orElseThrow();
+                    assertEquals(page, response.target());
+                    assertEquals("<p>over TLS</p>", new String(response.http().body().stream().readAllBytes(),
+                            StandardCharsets.UTF_8));
+                }
+            }
         }
     }
 

@@ -18,6 +18,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +31,13 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class FetcherTest {
@@ -391,5 +398,72 @@ class FetcherTest {
         assertEquals(Failure.DNS, failed.kind());
         assertTrue(failed.message().contains("nowhere.invalid"), failed.message());
         assertEquals(2, resolver.lookups(), "one A and one AAAA lookup, cached, not retried");
+    }
+
+    @Test
+    void aSelfSignedCertificateIsATlsFailureSayingSoForTheUrl() throws IOException {
+        try (MockWebServer https = SelfSigned.server("localhost")) {
+            https.start();
+            String url = "https://localhost:" + https.getPort() + "/self-signed";
+
+            Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url));
+
+            assertEquals(Failure.TLS, failed.kind());
+            assertEquals(url + ": the certificate of localhost:" + https.getPort()
+                    + " is not trusted (unable to find valid certification path to requested target)", failed.message());
+            assertEquals(0, https.getRequestCount());
+        }
+    }
+
+    @Test
+    void aTrustedCertificateForAnotherHostIsATlsFailureOnOneLine(@TempDir Path dir)
+            throws IOException, GeneralSecurityException {
+        // OkHttp says it in four lines, and the line per URL showed each break as an escape sequence.
+        HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
+        HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("another.test")
+                .signedBy(authority).build();
+        KeyStore roots = KeyStore.getInstance("PKCS12");
+        roots.load(null, null);
+        roots.setCertificateEntry("test-authority", authority.certificate());
+        Path trustStore = dir.resolve("roots.p12");
+        try (var file = Files.newOutputStream(trustStore)) {
+            roots.store(file, "secret".toCharArray());
+        }
+        System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", "secret");
+        try (MockWebServer https = new MockWebServer(); Fetcher verifying = Fetcher.builder(resolver).build()) {
+            https.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate, authority.certificate())
+                    .build().sslSocketFactory());
+            https.start();
+            String url = "https://localhost:" + https.getPort() + "/";
+
+            Failed failed = assertInstanceOf(Failed.class, verifying.fetch(url));
+
+            assertEquals(Failure.TLS, failed.kind());
+            assertTrue(failed.message().startsWith(url + ": Hostname localhost not verified: certificate: sha256/"),
+                    failed.message());
+            assertTrue(failed.message().contains(" subjectAltNames: [another.test] fetching " + url), failed.message());
+            assertFalse(failed.message().contains("\n"), failed.message());
+        } finally {
+            System.clearProperty("javax.net.ssl.trustStore");
+            System.clearProperty("javax.net.ssl.trustStorePassword");
+        }
+    }
+
+    @Test
+    void trustingAnyCertificateFetchesFromASelfSignedServerNamedForAnotherHost() throws IOException {
+        Fetcher insecure = Fetcher.builder(resolver).trustAnyCertificate(true).build();
+        try (MockWebServer https = SelfSigned.server("another.test")) {
+            https.enqueue(new MockResponse.Builder().body("secret-less").build());
+            https.start();
+
+            Fetched page = assertInstanceOf(Fetched.class,
+                    insecure.fetch("https://localhost:" + https.getPort() + "/"));
+
+            assertEquals(200, page.status());
+            assertEquals("secret-less", new String(page.body()));
+        } finally {
+            insecure.close();
+        }
     }
 }
