@@ -558,7 +558,7 @@ public final class Crawler {
             freeSlot(work);
         }
         if (result instanceof Fetched page && work.depth() < maxDepth && page.status() / 100 == 2
-                && HtmlLinks.isHtml(page.contentType())) {
+                && HtmlLinks.isHtml(page.contentType(), page.body())) {
             String siteKey = work.siteKey() != null ? work.siteKey() : scope.key(page.finalUrl());
             admitLinks(links(page), work, siteKey);
         }

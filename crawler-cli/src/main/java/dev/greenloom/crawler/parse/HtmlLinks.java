@@ -44,6 +44,9 @@ public final class HtmlLinks {
      */
     private static final Pattern REFRESH = Pattern.compile(
             "^\\s*[0-9.]+\\s*[;,]?\\s*(?:[uU][rR][lL]\\s*=\\s*)?(['\"]?)(.*?)\\1\\s*$", Pattern.DOTALL);
+    /** The MIME Sniffing Standard's HTML signatures, lower case (matched in any case). */
+    private static final List<String> SNIFFED_HTML = List.of("<!doctype html", "<html", "<head", "<script", "<iframe",
+            "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--");
     /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
     private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -53,13 +56,35 @@ public final class HtmlLinks {
     private HtmlLinks() {
     }
 
-    /** True for {@code text/html} and {@code application/xhtml+xml}, whatever the parameters; false for null. */
-    public static boolean isHtml(String contentType) {
-        if (contentType == null) {
-            return false;
+    /**
+     * True for {@code text/html} and {@code application/xhtml+xml}, whatever the parameters; without a
+     * {@code Content-Type} (null or blank), true if {@code body} starts as HTML does by the MIME Sniffing Standard's
+     * rules for an unknown type (after white space, {@code <!DOCTYPE HTML}, {@code <html}, {@code <head},
+     * {@code <body}, {@code <!--} and the like, in any case), as a browser would render it.
+     */
+    public static boolean isHtml(String contentType, byte[] body) {
+        if (contentType == null || contentType.isBlank()) {
+            return looksLikeHtml(body);
         }
         String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return mime.equals("text/html") || mime.equals("application/xhtml+xml");
+    }
+
+    private static boolean looksLikeHtml(byte[] body) {
+        int start = 0;
+        while (start < body.length && (body[start] == ' ' || body[start] == '\t' || body[start] == '\n'
+                || body[start] == '\f' || body[start] == '\r')) {
+            start++;
+        }
+        for (String pattern : SNIFFED_HTML) {
+            int end = start + pattern.length();
+            // The tag is followed by a space or '>' (the standard's "tag-terminating byte"); "<!--" by anything.
+            if (matchesAt(body, start, pattern) && (pattern.equals("<!--")
+                    || end < body.length && (body[end] == ' ' || body[end] == '>'))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

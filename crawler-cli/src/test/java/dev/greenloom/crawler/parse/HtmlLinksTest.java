@@ -144,9 +144,25 @@ class HtmlLinksTest {
         "TEXT/HTML, true",
         "application/xhtml+xml, true",
         "application/json, false",
-        "image/png, false",
-        "null, false"})
+        "image/png, false"})
     void onlyHtmlIsParsed(String contentType, boolean html) {
-        assertEquals(html, HtmlLinks.isHtml(contentType));
+        assertEquals(html, HtmlLinks.isHtml(contentType, "<html><a href=x>".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Without a Content-Type, a body that starts as HTML is HTML, as a browser sniffs it; anything else is not. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<!DOCTYPE html><title>t</title> | true",
+        "\\t\\n<HTML lang=en> | true",
+        "<!-- a comment --><p>text | true",
+        "<a href=x>x</a> | true",
+        "<abbr>not a tag the standard lists</abbr> | false",
+        "%PDF-1.7 | false",
+        "{\"json\": true} | false",
+        "<html | false"})
+    void withoutAContentTypeTheBodyIsSniffed(String body, boolean html) {
+        byte[] bytes = body.replace("\\t", "\t").replace("\\n", "\n").getBytes(StandardCharsets.UTF_8);
+        assertEquals(html, HtmlLinks.isHtml(null, bytes), body);
+        assertEquals(html, HtmlLinks.isHtml(" ", bytes), body);
     }
 }
