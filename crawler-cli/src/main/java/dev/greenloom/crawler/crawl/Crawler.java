@@ -342,8 +342,10 @@ public final class Crawler {
                     reportNotReached(seed);
                 }
             }
-        } catch (RuntimeException e) {
-            seedFailure = e;
+        } catch (RuntimeException | Error e) {
+            // An Error too (out of memory): the crawl must not end as if the input had ended.
+            seedFailure = e instanceof RuntimeException failure ? failure
+                    : new IllegalStateException("reading the input failed: " + e, e);
             stop();
         } finally {
             lock.lock();
@@ -898,11 +900,19 @@ public final class Crawler {
                     discoveryLog.discovered(link.url(), link.depth(), link.parent());
                 }
             } catch (IOException e) {
-                writeFailure = e;
-                stopping = true;
-                signal();
+                failWriting(e);
+            } catch (RuntimeException | Error e) {
+                // An output's bug or refusal (an archive refusing a header value): the crawl ends as for a broken
+                // output; a writer that died would leave the crawl waiting for it forever.
+                failWriting(new IOException(e.getMessage() != null ? e.getMessage() : e.toString(), e));
             }
         }
+    }
+
+    private void failWriting(IOException failure) {
+        writeFailure = failure;
+        stopping = true;
+        signal();
     }
 
     /**

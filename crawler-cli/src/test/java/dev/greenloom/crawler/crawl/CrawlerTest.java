@@ -3,6 +3,7 @@ package dev.greenloom.crawler.crawl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.greenloom.crawler.fetch.Fetcher;
@@ -11,6 +12,7 @@ import dev.greenloom.crawler.output.PageRecord;
 import dev.greenloom.crawler.output.PageSink;
 import dev.greenloom.runtime.Green;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +134,62 @@ class CrawlerTest {
             seeds.add(Seed.listed(urls[i], "test:" + (i + 1)));
         }
         builder.build().run(seeds.iterator(), records);
+    }
+
+    /** A bug in an output (an unchecked exception) ends the crawl with that failure: no writer dies silently. */
+    @Test
+    void anOutputThrowingAnUncheckedExceptionEndsTheCrawlInsteadOfHangingIt() {
+        server.setDispatcher(site);
+        List<Seed> seeds = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            site.html("/" + i, "page");
+            seeds.add(Seed.listed(url("/" + i), "test:" + (i + 1)));
+        }
+        PageSink broken = new PageSink() {
+            @Override
+            public void accept(PageRecord page) {
+                throw new IllegalArgumentException("a header value the archive refuses");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Crawler crawler = Crawler.builder(fetcher).concurrency(4).perHost(4).ignoreRobots(true).build();
+
+        UncheckedIOException failure = assertThrows(UncheckedIOException.class, () -> crawler.run(seeds.iterator(), broken));
+
+        assertTrue(failure.getMessage().contains("a header value the archive refuses"), failure.getMessage());
+        assertTrue(site.hits.size() < 500, "the crawl stopped: " + site.hits.size() + " pages fetched");
+    }
+
+    /** An Error while reading the input (out of memory) ends the crawl with it, not as if the input had ended. */
+    @Test
+    void anErrorReadingTheInputEndsTheCrawlWithIt() {
+        server.setDispatcher(site);
+        site.html("/", "page");
+        Iterator<Seed> seeds = new Iterator<>() {
+            private boolean first = true;
+
+            @Override
+            public boolean hasNext() {
+                if (first) {
+                    return true;
+                }
+                throw new OutOfMemoryError("simulated: a line too long for the heap");
+            }
+
+            @Override
+            public Seed next() {
+                first = false;
+                return Seed.listed(url("/"), "test:1");
+            }
+        };
+        Crawler crawler = Crawler.builder(fetcher).ignoreRobots(true).build();
+
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> crawler.run(seeds, records));
+
+        assertTrue(failure.getMessage().contains("simulated"), failure.getMessage());
     }
 
     @Test
