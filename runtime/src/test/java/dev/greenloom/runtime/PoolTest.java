@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
 class PoolTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
     @Test
     void neverRunsMoreThanItsCapacity() {
         Pool pool = new Pool(4);
@@ -61,6 +63,20 @@ class PoolTest {
         spawner.get().join();
         pool.join();
         assertEquals(1, pool.freeCount());
+    }
+
+    @Test
+    void killEndsEveryMemberAndFreesTheirSlots() {
+        Pool pool = new Pool(2);
+        List<Greenlet<Void>> sleepers = List.of(pool.spawn(() -> Green.sleep(LONG)), pool.spawn(() -> Green.sleep(LONG)));
+
+        pool.kill();
+
+        for (Greenlet<Void> sleeper : sleepers) {
+            assertInstanceOf(GreenletExit.class, sleeper.exception());
+        }
+        assertEquals(2, pool.freeCount());
+        assertEquals("after", pool.spawn(() -> "after").get(LONG));
     }
 
     // gevent's pool.apply_async(func, args, callback=cb): spawn, then link the callback.

@@ -318,6 +318,26 @@ class CrawlCommandTest {
     }
 
     @Test
+    void pathsThatTryDotDotStayInsideOut() throws IOException {
+        serve(path -> html("page " + path));
+        Path mirror = dir.resolve("1/2/3/4/mirror"); // deep, so that an escape still lands inside dir
+        String[] paths = {"/a/../../../escaped", "/%2e%2e/%2e%2e/%2E%2E/escaped", "/..%2f..%2f..%2fescaped",
+            "/..%5c..%5c..%5cescaped", "/a/%2e%2e%2f%2e%2e%2f%2e%2e%2fescaped"};
+        Path input = list(Stream.of(paths).map(this::url).toArray(String[]::new));
+
+        int code = crawl("--out", mirror.toString(), input.toString());
+
+        assertEquals(Main.EXIT_OK, code, err.toString());
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> written = files.filter(Files::isRegularFile).filter(file -> !file.equals(input)).toList();
+            assertFalse(written.isEmpty());
+            Path host = mirror.resolve("127.0.0.1_" + server.getPort());
+            assertTrue(written.stream().allMatch(file -> file.startsWith(host)), written.toString());
+            assertEquals(hits.size(), written.size(), "a file per page served: " + hits.keySet() + " " + written);
+        }
+    }
+
+    @Test
     void aSelfSignedServerFailsAsTlsUnlessInsecureThenItsPageIsArchivedAndReported() throws IOException {
         try (MockWebServer https = SelfSigned.server("another.test")) {
             https.setDispatcher(new Dispatcher() {

@@ -274,8 +274,8 @@ class CrawlerTest {
     @Test
     void robotsTxtIsFetchedOnceAndObeyed() {
         site.pages.put("/robots.txt", new MockResponse.Builder()
-                .body("User-agent: *\nDisallow: /private\n").build());
-        site.html("/", "<a href=/private/x>p</a><a href=/public>q</a><a href=/public2>r</a>");
+                .body("User-agent: *\nDisallow: /private\nAllow: /private/open\n").build());
+        site.html("/", "<a href=/private/x>p</a><a href=/private/open>o</a><a href=/public>q</a><a href=/public2>r</a>");
 
         crawl(Crawler.builder(fetcher).depth(1), url("/"));
 
@@ -284,6 +284,7 @@ class CrawlerTest {
         assertTrue(denied.error().contains("/private/x"), denied.error());
         assertEquals(0, site.hits("/private/x"));
         assertEquals(1, site.hits("/public"));
+        assertEquals(1, site.hits("/private/open"), "Allow overrides the shorter Disallow");
         assertEquals(1, site.hits("/robots.txt"));
     }
 

@@ -11,13 +11,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.greenloom.crawler.fetch.FetchResult.Failed;
 import dev.greenloom.crawler.fetch.FetchResult.Failure;
 import dev.greenloom.crawler.fetch.FetchResult.Fetched;
+import dev.greenloom.runtime.Green;
+import dev.greenloom.runtime.Greenlet;
 import dev.greenloom.runtime.GreenletExit;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -188,6 +194,50 @@ class FetcherTest {
 
         assertEquals("ok", new String(page.body()));
         assertEquals(2, server.getRequestCount());
+    }
+
+    /**
+     * A TCP reset, as a crashing server or a full listen queue sends one: MockWebServer only closes (a FIN), so a
+     * plain socket on loopback reads each request and resets the first two connections (SO_LINGER 0), then
+     * answers 200 "ok". The first fetch, without retries, fails on its reset; the second is retried past it.
+     */
+    @Test
+    void aConnectionResetByTheServerIsRetried() throws IOException {
+        try (ServerSocket listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            AtomicInteger connections = new AtomicInteger();
+            Greenlet<Void> serving = Green.spawn(() -> {
+                while (true) {
+                    try (Socket connection = listener.accept()) {
+                        BufferedReader request = new BufferedReader(
+                                new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+                        String line;
+                        do {
+                            line = request.readLine(); // the request's head: the reset comes after it was sent
+                        } while (line != null && !line.isEmpty());
+                        if (connections.incrementAndGet() <= 2) {
+                            connection.setSoLinger(true, 0);
+                        } else {
+                            connection.getOutputStream().write(
+                                    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                            .getBytes(StandardCharsets.US_ASCII));
+                        }
+                    }
+                }
+            });
+            String url = "http://127.0.0.1:" + listener.getLocalPort() + "/reset";
+            try {
+                Failed failed = assertInstanceOf(Failed.class, once.fetch(url));
+                assertEquals(Failure.NETWORK, failed.kind());
+                assertTrue(failed.message().contains("Connection reset"), failed.message());
+
+                Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url));
+                assertEquals("ok", new String(page.body(), StandardCharsets.US_ASCII));
+                assertEquals(3, connections.get(), "one reset without retries, one reset then a retry");
+            } finally {
+                serving.kill();
+            }
+        }
     }
 
     @Test
@@ -363,6 +413,19 @@ class FetcherTest {
     }
 
     @Test
+    void aChunkedBodyOverTheLimitIsCutWhileStreaming() {
+        // No Content-Length to refuse it by: reading stops at the limit. The server pauses for 5 s after 150 KB,
+        // so a fetch that read on would end in the read timeout (500 ms) instead.
+        server.enqueue(new MockResponse.Builder().chunkedBody("x".repeat(300_000), 8192)
+                .throttleBody(150_000, 5, TimeUnit.SECONDS).build());
+
+        Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/big")));
+
+        assertEquals(Failure.TOO_LARGE, failed.kind());
+        assertEquals(100_000, failed.exchanges().getLast().body().length);
+    }
+
+    @Test
     void gzipBombStopsAtTheLimit() throws IOException {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
@@ -371,9 +434,11 @@ class FetcherTest {
                 gzip.write(zeros);
             }
         }
+        // Its second half comes 5 s after the first: a fetch that inflated on past the limit would time out.
         server.enqueue(new MockResponse.Builder()
                 .setHeader("Content-Encoding", "gzip")
                 .body(new Buffer().write(compressed.toByteArray()))
+                .throttleBody(compressed.size() / 2, 5, TimeUnit.SECONDS)
                 .build());
 
         Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/bomb")));
