@@ -295,8 +295,9 @@ class ResolveCommandTest {
 
     @Test
     void showsCnameChains() {
-        Result result = run("www.test\n", "--type", "A");
-        assertEquals(List.of("www.test\t192.0.2.1\tvia a.test"), result.lines());
+        server.add("www2.test", "CNAME", "www.test.");
+        Result result = run("www.test\nwww2.test\n", "--type", "A");
+        assertEquals(List.of("www.test\t192.0.2.1\tvia a.test", "www2.test\t192.0.2.1\tvia www.test a.test"), result.lines());
     }
 
     @Test
