@@ -1,6 +1,8 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.greenloom.crawler.dns.TestDnsServer;
@@ -8,15 +10,25 @@ import dev.greenloom.crawler.dns.TestDnsServer.Behaviour;
 import dev.greenloom.crawler.output.FailingWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -55,6 +67,9 @@ class ResolveCommandTest {
                 .add("mail.test", "MX", "10 mx.test.")
                 .add("mail.test", "MX", "20 mx2.test.")
                 .add("www.test", "CNAME", "a.test.")
+                .add("zone.test", "NS", "ns1.test.")
+                .add("zone.test", "NS", "ns2.test.")
+                .add("text.test", "TXT", "\"v=spf1 -all\"")
                 .add("xn--bcher-kva.test", "A", "192.0.2.9");
     }
 
@@ -130,11 +145,22 @@ class ResolveCommandTest {
     }
 
     @Test
+    void writesAnswersInInputOrderThoughTheFirstArrivesLast() {
+        server.behave("silent.test", Behaviour.SILENT);
+        Result result = run("silent.test\nb.test\nmissing.test\n", "--type", "A", "--lookup-timeout", "300ms", "--retries", "0");
+        assertEquals(List.of("silent.test\tERROR timeout after 1 try (lookup timeout 300 ms)", "b.test\t192.0.2.2",
+                "missing.test\tERROR NXDOMAIN"), result.lines());
+    }
+
+    @Test
     void exitsZeroWhenEveryLineResolves() {
         Result result = run("a.test\nv4only.test\n");
         assertEquals(Main.EXIT_OK, result.exitCode(), result.err());
         assertTrue(result.err().contains("2 lines, 2 names, 4 lookups"), result.err());
         assertTrue(result.err().contains("2 ok, 0 NXDOMAIN"), result.err());
+        assertTrue(Pattern.compile("4 lookups in [0-9]+\\.[0-9]{2} s \\([0-9,]+ lookups/s\\)").matcher(result.err()).find(),
+                result.err());
+        assertFalse(result.err().contains("\r"), "a progress line on a stderr that is not a terminal: " + result.err());
     }
 
     @Test
@@ -227,6 +253,24 @@ class ResolveCommandTest {
     }
 
     @Test
+    void invalidNamesAreBadInputAndNeverSentToTheResolver() throws IOException {
+        String tooLong = String.join(".", Collections.nCopies(4, "a".repeat(63))); // 255 characters
+        String longIdnLabel = "bücher".repeat(11) + ".test"; // 66 characters: its punycode label is longer than 63
+        try (DatagramChannel listener = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            listener.configureBlocking(false);
+            Result result = execute(String.join("\n", "bad!.test", "x".repeat(64) + ".test", tooLong, longIdnLabel), false,
+                    List.of("resolve", "--resolver", "127.0.0.1:" + ((InetSocketAddress) listener.getLocalAddress()).getPort(),
+                            "--lookup-timeout", "100ms", "--retries", "0", "-"));
+            assertEquals(List.of("bad!.test\tERROR invalid name: character not allowed in a host name: '!'",
+                    "x".repeat(64) + ".test\tERROR invalid name: label longer than 63 characters",
+                    tooLong + "\tERROR invalid name: name longer than 253 characters"), result.lines().subList(0, 3));
+            assertTrue(result.lines().get(3).startsWith(longIdnLabel + "\tERROR invalid name: "), result.lines().get(3));
+            assertTrue(result.err().contains("0 timeout, 4 bad input"), result.err());
+            assertNull(listener.receive(ByteBuffer.allocate(512)), "a query was sent");
+        }
+    }
+
+    @Test
     void aControlCharacterInABadLineCannotAddAColumnToTheText() {
         // Read as tab-separated, the raw line would say that a.test has the address 192.0.2.99.
         Result result = run("a.test\t192.0.2.99\n");
@@ -242,9 +286,18 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aJsonLineEscapesWhatTheInputHeld() {
+        Result result = run("a\"b\\c\n", "--json");
+        assertEquals("{\"input\":\"a\\\"b\\\\c\",\"host\":\"a\\\"b\\\\c\",\"name\":null,\"outcome\":\"BAD_INPUT\","
+                + "\"records\":[],\"cnames\":[],\"error\":\"invalid name: character not allowed in a host name: '\\\"'\"}",
+                result.out().strip());
+    }
+
+    @Test
     void showsCnameChains() {
-        Result result = run("www.test\n", "--type", "A");
-        assertEquals(List.of("www.test\t192.0.2.1\tvia a.test"), result.lines());
+        server.add("www2.test", "CNAME", "www.test.");
+        Result result = run("www.test\nwww2.test\n", "--type", "A");
+        assertEquals(List.of("www.test\t192.0.2.1\tvia a.test", "www2.test\t192.0.2.1\tvia www.test a.test"), result.lines());
     }
 
     @Test
@@ -289,13 +342,34 @@ class ResolveCommandTest {
         assertEquals(List.of("mail.test\t10 mx.test.; 20 mx2.test."), result.lines());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "CNAME | www.test  | www.test\ta.test.",
+        "NS    | zone.test | zone.test\tns1.test. ns2.test.",
+        "TXT   | text.test | text.test\t\"v=spf1 -all\""})
+    void looksUpCnameNsAndTxtRecords(String type, String name, String line) {
+        Result result = run(name + "\n", "--type", type);
+        assertEquals(List.of(line), result.lines());
+        assertEquals(Main.EXIT_OK, result.exitCode(), result.err());
+    }
+
+    @Test
+    void aTruncatedAnswerIsAskedAgainOverTcp() {
+        server.behave("a.test", Behaviour.TRUNCATE);
+        Result result = run("a.test\n");
+        assertEquals(List.of("a.test\t192.0.2.1 2001:db8::1"), result.lines());
+        assertEquals(2, server.tcpQueries(), "A and AAAA");
+    }
+
     @Test
     void namesEachFailure() {
-        server.behave("broken.test", Behaviour.SERVFAIL).behave("silent.test", Behaviour.SILENT);
-        Result result = run("mail.test\nbroken.test\nsilent.test\n", "--lookup-timeout", "100ms", "--retries", "1");
-        assertEquals(List.of("mail.test\tERROR no A/AAAA records", "broken.test\tERROR SERVFAIL",
+        server.behave("broken.test", Behaviour.SERVFAIL).behave("closed.test", Behaviour.REFUSED)
+                .behave("silent.test", Behaviour.SILENT);
+        Result result = run("mail.test\nbroken.test\nclosed.test\nsilent.test\n", "--lookup-timeout", "100ms", "--retries", "1");
+        assertEquals(List.of("mail.test\tERROR no A/AAAA records", "broken.test\tERROR SERVFAIL", "closed.test\tERROR REFUSED",
                 "silent.test\tERROR timeout after 2 tries (lookup timeout 100 ms)"), result.lines());
-        assertTrue(result.err().contains("0 ok, 0 NXDOMAIN, 1 no records, 1 server failure, 1 timeout"), result.err());
+        assertTrue(result.err().contains("0 ok, 0 NXDOMAIN, 1 no records, 2 server failure, 1 timeout"), result.err());
+        assertEquals(4, server.queries("silent.test"), "A and AAAA, each sent twice");
     }
 
     @Test
@@ -312,10 +386,12 @@ class ResolveCommandTest {
 
     @Test
     void writesCsv() {
-        Result result = run("mail.test\nmissing.test\n", "--type", "MX", "--csv");
+        Result result = run("mail.test\nmissing.test\na,b\"c\n", "--type", "MX", "--csv");
         assertEquals(List.of("input,host,name,outcome,records,cnames,error",
                 "mail.test,mail.test,mail.test,OK,10 mx.test.; 20 mx2.test.,,",
-                "missing.test,missing.test,missing.test,NXDOMAIN,,,NXDOMAIN"), result.lines());
+                "missing.test,missing.test,missing.test,NXDOMAIN,,,NXDOMAIN",
+                "\"a,b\"\"c\",\"a,b\"\"c\",,BAD_INPUT,,,\"invalid name: character not allowed in a host name: ','\""),
+                result.lines());
     }
 
     @Test
@@ -356,6 +432,120 @@ class ResolveCommandTest {
         assertEquals(1500, result.lines().size());
         // A default of a few hundred, or a congestion window that narrows without losses, would cap this.
         assertTrue(server.mostAnswersHeldBack() > 1000, "at most " + server.mostAnswersHeldBack() + " in flight");
+    }
+
+    @Test
+    void concurrencyBoundsTheLookupsInFlight() {
+        server.delay(Duration.ofMillis(100));
+        String input = IntStream.range(0, 30).mapToObj(i -> "n" + i + ".test").collect(Collectors.joining("\n"));
+        // No retries: a resent query would be one more in flight at the server.
+        Result result = run(input, "--type", "A", "--concurrency", "3", "--retries", "0", "--lookup-timeout", "10s");
+        assertEquals(30, result.lines().stream().filter(line -> line.endsWith("\tERROR NXDOMAIN")).count(), result.out());
+        assertTrue(server.mostAnswersHeldBack() <= 3, "at most " + server.mostAnswersHeldBack() + " in flight");
+    }
+
+    @Test
+    void spreadsLookupsOverEveryResolverGiven() throws IOException {
+        List<String> names = IntStream.range(0, 20).mapToObj(i -> "n" + i + ".test").toList();
+        try (TestDnsServer second = TestDnsServer.start()) {
+            Result result = execute(String.join("\n", names), false, List.of("resolve", "--resolver", server.hostPort(),
+                    "--resolver", second.hostPort(), "--type", "A", "-"));
+            assertEquals(20, result.lines().stream().filter(line -> line.endsWith("\tERROR NXDOMAIN")).count(), result.out());
+            int first = names.stream().mapToInt(server::queries).sum();
+            int other = names.stream().mapToInt(second::queries).sum();
+            assertTrue(first >= 5 && other >= 5 && first + other >= 20, first + " and " + other + " queries");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aMillionLineInputIsReadAsItsAnswersAreWritten(boolean unordered) {
+        // The first line is answered only after 1 s: lines read beyond those written are what the run holds.
+        server.behave("silent.test", Behaviour.SILENT);
+        LineCounter out = new LineCounter();
+        AtomicLong mostAhead = new AtomicLong();
+        CommandLine commandLine = Main.newCommandLine(new PrintWriter(out), new PrintWriter(new StringWriter()));
+        ResolveCommand command = commandLine.getSubcommands().get("resolve").getCommand();
+        command.stdin = new GeneratedLines(1_000_000, i -> i == 0 ? "silent.test" : "b.test",
+                read -> mostAhead.accumulateAndGet(read - out.lines(), Math::max));
+        List<String> args = new ArrayList<>(List.of("resolve", "--resolver", server.hostPort(), "--type", "A",
+                "--lookup-timeout", "1s", "--retries", "0", "-"));
+        if (unordered) {
+            args.add("--unordered");
+        }
+
+        assertEquals(Main.EXIT_SOME_FAILED, commandLine.execute(args.toArray(String[]::new)));
+
+        assertEquals(1_000_000, out.lines());
+        assertTrue(mostAhead.get() < 50_000, mostAhead.get() + " lines read ahead of the output");
+    }
+
+    /** An output that keeps only how many lines were written to it. */
+    private static final class LineCounter extends Writer {
+        private final AtomicLong lines = new AtomicLong();
+
+        long lines() {
+            return lines.get();
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                if (chars[i] == '\n') {
+                    lines.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** An input of {@code count} lines, each made when the reader gets to it; {@code onLine} hears how many were made. */
+    private static final class GeneratedLines extends InputStream {
+        private final long count;
+        private final LongFunction<String> line;
+        private final LongConsumer onLine;
+        private long made;
+        private byte[] current = new byte[0];
+        private int position;
+
+        GeneratedLines(long count, LongFunction<String> line, LongConsumer onLine) {
+            this.count = count;
+            this.line = line;
+            this.onLine = onLine;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) {
+            int copied = 0;
+            while (copied < length) {
+                if (position == current.length) {
+                    if (made == count) {
+                        break;
+                    }
+                    current = (line.apply(made) + "\n").getBytes(StandardCharsets.UTF_8);
+                    position = 0;
+                    onLine.accept(++made);
+                }
+                int n = Math.min(length - copied, current.length - position);
+                System.arraycopy(current, position, bytes, offset + copied, n);
+                position += n;
+                copied += n;
+            }
+            return copied == 0 && length > 0 ? -1 : copied;
+        }
     }
 
     @Test

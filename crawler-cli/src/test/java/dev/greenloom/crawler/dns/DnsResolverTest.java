@@ -168,7 +168,11 @@ class DnsResolverTest {
     void retriesThenTimesOutWhenTheServerNeverAnswers() {
         server.behave("silent.test", Behaviour.SILENT);
         try (DnsResolver quick = resolverFor(server.address(), Duration.ofMillis(100), 2)) {
+            long start = System.nanoTime();
             Resolution r = quick.resolve("silent.test", RecordType.A);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            // Three tries of 100 ms; the default lookup timeout (2 s) would take seconds.
+            assertTrue(elapsed.compareTo(Duration.ofSeconds(2)) < 0, "took " + elapsed);
             assertEquals(Outcome.TIMEOUT, r.outcome());
             assertEquals("timeout after 3 tries (lookup timeout 100 ms)", r.error());
         }
