@@ -27,9 +27,8 @@ final class Host {
     private long lastStart;
     /** The delay that request was reserved with; null before the first. Guarded by this. */
     private Duration lastDelay;
-    /** No request starts before this, in {@link System#nanoTime()} terms, once the server asked for a pause. Guarded by this. */
-    private long pausedUntil;
-    private boolean paused;
+    /** No request starts before this, in {@link System#nanoTime()} terms: the end of the pause a server asked for. Guarded by this. */
+    private long pausedUntil = System.nanoTime();
     /** By origin; most hosts have one. Guarded by this. */
     private final Map<String, FutureTask<BaseRobotRules>> robots = new HashMap<>(2);
     private final BiFunction<Host, String, BaseRobotRules> fetchRobots;
@@ -51,7 +50,7 @@ final class Host {
         long now = System.nanoTime();
         long start = lastDelay == null ? now
                 : Math.max(now, lastStart + (delay.compareTo(lastDelay) > 0 ? delay : lastDelay).toNanos());
-        if (paused && pausedUntil - start > 0) {
+        if (pausedUntil - start > 0) {
             start = pausedUntil;
         }
         lastStart = start;
@@ -65,15 +64,14 @@ final class Host {
      */
     synchronized void pause(Duration pause) {
         long until = System.nanoTime() + pause.toNanos();
-        if (!paused || until - pausedUntil > 0) {
+        if (until - pausedUntil > 0) {
             pausedUntil = until;
-            paused = true;
         }
     }
 
     /** What is left of the pause the server asked for ({@link #pause}); zero if none. */
     synchronized Duration pauseLeft() {
-        long left = paused ? pausedUntil - System.nanoTime() : 0;
+        long left = pausedUntil - System.nanoTime();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
