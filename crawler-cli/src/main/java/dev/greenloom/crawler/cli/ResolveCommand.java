@@ -34,7 +34,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -74,7 +73,6 @@ public final class ResolveCommand implements Callable<Integer> {
     static final int DEDUPE_WINDOW = 32_768;
     private static final List<RecordType> DEFAULT_TYPES = List.of(RecordType.A, RecordType.AAAA);
     private static final int DNS_PORT = 53;
-    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
     /** How long an answer may wait in the output's buffer. */
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
 
@@ -251,11 +249,10 @@ public final class ResolveCommand implements Callable<Integer> {
      */
     static String hostOf(String line) {
         String rest = line;
-        int scheme = rest.indexOf("://");
-        // Only a scheme (RFC 3986: a letter, then letters, digits, + - .) ends there: in 'b.test/go?to=https://a.test'
-        // the "://" is in the query of host b.test.
-        if (scheme > 0 && SCHEME.matcher(rest).region(0, scheme).matches()) {
-            rest = rest.substring(scheme + 3);
+        String scheme = HostNames.schemeOf(rest);
+        // Only a scheme at the start ends at "://": in 'b.test/go?to=https://a.test' it is in the query of host b.test.
+        if (scheme != null && rest.startsWith("//", scheme.length() + 1)) {
+            rest = rest.substring(scheme.length() + 3);
         } else if (rest.startsWith("//")) {
             rest = rest.substring(2); // a scheme-relative URL, as pages link their CDNs
         }

@@ -3,6 +3,7 @@ package dev.greenloom.crawler.crawl;
 import crawlercommons.filters.basic.BasicURLNormalizer;
 import crawlercommons.robots.BaseRobotRules;
 import crawlercommons.robots.SimpleRobotRulesParser;
+import dev.greenloom.crawler.dns.HostNames;
 import dev.greenloom.crawler.fetch.FetchResult;
 import dev.greenloom.crawler.fetch.FetchResult.Failed;
 import dev.greenloom.crawler.fetch.FetchResult.Failure;
@@ -82,8 +83,6 @@ public final class Crawler {
      * Independent of the pages' maximum size, which may be smaller.
      */
     private static final long ROBOTS_TXT_LIMIT = 500 * 1024;
-    /** A URL's scheme (RFC 3986), as written. */
-    private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):");
     /** A product token of a User-Agent, {@code name/version}, at its start or after a space, "(" or ";". */
     private static final Pattern PRODUCT_TOKEN = Pattern.compile("(?:^|[\\s(;])([A-Za-z][A-Za-z0-9_-]*)/");
     /** Parsed once on a parser thread at the start of a recursive crawl. */
@@ -795,14 +794,14 @@ public final class Crawler {
 
     /** The record of a listed seed that is no http or https URL, saying what is wrong with it. */
     private static PageRecord badUrl(Seed seed) {
-        Matcher scheme = SCHEME.matcher(seed.url());
+        String scheme = HostNames.schemeOf(seed.url());
         String why;
-        if (!scheme.find()) {
+        if (scheme == null) {
             why = "not a URL (it needs http:// or https://)";
-        } else if (scheme.group(1).equalsIgnoreCase("http") || scheme.group(1).equalsIgnoreCase("https")) {
+        } else if (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) {
             why = "not a valid http or https URL";
         } else {
-            why = "unsupported scheme " + scheme.group(1) + " (only http and https are fetched)";
+            why = "unsupported scheme " + scheme + " (only http and https are fetched)";
         }
         return record(seed.url(), seed.depth(), seed.parent(), "bad-url", seed.origin() + ": " + seed.url() + ": " + why);
     }

@@ -2,6 +2,8 @@ package dev.greenloom.crawler.dns;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.xbill.DNS.Address;
 
@@ -15,7 +17,16 @@ public final class HostNames {
     /** The longest label (RFC 1035 2.3.4). */
     static final int MAX_LABEL_LENGTH = 63;
 
+    /** A URL's scheme (RFC 3986: a letter, then letters, digits, + - .) and its ':', at the start of a text. */
+    private static final Pattern SCHEME = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*):");
+
     private HostNames() {
+    }
+
+    /** The scheme {@code text} starts with, as written ({@code HTTPS} in {@code HTTPS://a}), or null if none. */
+    public static String schemeOf(String text) {
+        Matcher scheme = SCHEME.matcher(text);
+        return scheme.lookingAt() ? scheme.group(1) : null;
     }
 
     /**
