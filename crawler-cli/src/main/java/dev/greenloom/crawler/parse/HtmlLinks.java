@@ -33,11 +33,13 @@ import org.jsoup.select.QueryParser;
  * without their {@code #fragment}, each once, in document order. Stateless and thread-safe.
  */
 public final class HtmlLinks {
-    /** Parsed once: jsoup would parse a query string on every call. {@code rel} is checked in {@link #followed}. */
-    private static final Evaluator LINKS = QueryParser.parse(
-            "a[href], area[href], link[href], frame[src], iframe[src], meta[http-equiv=refresh][content]");
-    /** {@code <meta name=robots>}, whose {@code nofollow} or {@code none} asks crawlers to follow no link of the page. */
-    private static final Evaluator ROBOTS_META = QueryParser.parse("meta[name=robots][content]");
+    /**
+     * Parsed once: jsoup would parse a query string on every call. {@code rel} is checked in {@link #followed}. With the
+     * links, in the same walk of the page, its {@code <meta name=robots>}, whose {@code nofollow} or {@code none}
+     * asks crawlers to follow none of them.
+     */
+    private static final Evaluator LINKS = QueryParser.parse("a[href], area[href], link[href], frame[src], iframe[src], "
+            + "meta[http-equiv=refresh][content], meta[name=robots][content]");
     /**
      * The URL of a refresh's {@code content}, {@code 5; url=next.html} (HTML's "shared declarative refresh steps":
      * a time, then {@code ;} or {@code ,}, then an optional {@code url=}, then the URL, quotes around it dropped).
@@ -98,13 +100,16 @@ public final class HtmlLinks {
         Objects.requireNonNull(body, "body == null");
         Objects.requireNonNull(pageUrl, "pageUrl == null");
         Document document = parse(body, charset(contentType), pageUrl);
-        if (obeyRobotsMeta && asksNotToFollow(document)) {
-            return List.of();
-        }
         HttpUrl base = HttpUrl.parse(document.baseUri()); // the page, or its <base href>, made absolute by jsoup
         Charset charset = document.outputSettings().charset();
         Set<String> links = new LinkedHashSet<>();
         for (Element element : document.select(LINKS)) {
+            if (isRobotsMeta(element)) {
+                if (obeyRobotsMeta && asksNotToFollow(element)) {
+                    return List.of();
+                }
+                continue;
+            }
             if (!followed(element)) {
                 continue;
             }
@@ -135,14 +140,16 @@ public final class HtmlLinks {
         return element.attr("href");
     }
 
-    /** Whether a {@code <meta name=robots>} of {@code document} says {@code nofollow} or {@code none}, in any case. */
-    private static boolean asksNotToFollow(Document document) {
-        for (Element meta : document.select(ROBOTS_META)) {
-            for (String directive : meta.attr("content").split(",")) {
-                String word = directive.strip();
-                if (word.equalsIgnoreCase("nofollow") || word.equalsIgnoreCase("none")) {
-                    return true;
-                }
+    private static boolean isRobotsMeta(Element element) {
+        return element.nameIs("meta") && element.attr("name").equalsIgnoreCase("robots");
+    }
+
+    /** Whether a {@code <meta name=robots>} says {@code nofollow} or {@code none}, in any case. */
+    private static boolean asksNotToFollow(Element robotsMeta) {
+        for (String directive : robotsMeta.attr("content").split(",")) {
+            String word = directive.strip();
+            if (word.equalsIgnoreCase("nofollow") || word.equalsIgnoreCase("none")) {
+                return true;
             }
         }
         return false;
