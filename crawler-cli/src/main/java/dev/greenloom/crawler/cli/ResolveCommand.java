@@ -491,7 +491,7 @@ public final class ResolveCommand implements Callable<Integer> {
                     try {
                         // A trailing dot makes a name absolute, never tried under resolv.conf's search
                         // domains: "intranet." and "intranet" are different lookups.
-                        name = HostNames.toAscii(host) + (host.endsWith(".") ? "." : "");
+                        name = HostNames.toAscii(host) + (HostNames.endsWithDot(host) ? "." : "");
                     } catch (IllegalArgumentException e) {
                         sink.accept(Entry.of(answer(line.text(), host, null, Outcome.BAD_INPUT, "invalid name: " + e.getMessage())));
                         continue;

@@ -197,7 +197,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         // A server failure does not end the search either, as in res_search: a later candidate may have the name.
         // It is the answer if none has, and no candidate exists without records; a timeout ends the search.
         Resolution failed = null;
-        for (Name candidate : candidates(absolute, name.endsWith("."))) {
+        for (Name candidate : candidates(absolute, HostNames.endsWithDot(name))) {
             Resolution resolution = lookup(ascii, candidate, type);
             Outcome outcome = resolution.outcome();
             if (outcome == Outcome.NO_DATA && noData == null) {

@@ -17,6 +17,9 @@ public final class HostNames {
     /** The longest label (RFC 1035 2.3.4). */
     static final int MAX_LABEL_LENGTH = 63;
 
+    /** The characters UTS #46 maps to a full stop: '.' and the ideographic, fullwidth and halfwidth ones. */
+    private static final String FULL_STOPS = ".\u3002\uFF0E\uFF61";
+
     /** A URL's scheme (RFC 3986: a letter, then letters, digits, + - .) and its ':', at the start of a text. */
     private static final Pattern SCHEME = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*):");
 
@@ -45,7 +48,7 @@ public final class HostNames {
         if (name.indexOf(':') >= 0 && address(name) != null) {
             return unbracketed(name).toLowerCase(Locale.ROOT);
         }
-        String trimmed = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        String trimmed = endsWithDot(name) ? name.substring(0, name.length() - 1) : name;
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("empty name");
         }
@@ -63,6 +66,14 @@ public final class HostNames {
             start = end + 1;
         }
         return ascii;
+    }
+
+    /**
+     * Whether {@code name} ends with a dot, or with a full stop UTS #46 maps to one ({@code bücher.example。}):
+     * an absolute name, never tried under search domains.
+     */
+    public static boolean endsWithDot(String name) {
+        return !name.isEmpty() && FULL_STOPS.indexOf(name.charAt(name.length() - 1)) >= 0;
     }
 
     /**

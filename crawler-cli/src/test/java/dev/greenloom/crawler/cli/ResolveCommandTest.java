@@ -213,8 +213,9 @@ class ResolveCommandTest {
         System.setProperty("dns.search", "corp.test");
         ResolverConfig.refresh();
         try {
-            Result result = execute("intranet.\nintranet\n", false, List.of("resolve", "--type", "A", "-"));
-            assertEquals(List.of("intranet.\t192.0.2.30", "intranet\t192.0.2.31"), result.lines());
+            // UTS #46 maps the ideographic full stop to '.', so it ends a name as a dot does.
+            Result result = execute("intranet.\nintranet\nintranet\u3002\n", false, List.of("resolve", "--type", "A", "-"));
+            assertEquals(List.of("intranet.\t192.0.2.30", "intranet\t192.0.2.31", "intranet\u3002\t192.0.2.30"), result.lines());
         } finally {
             System.clearProperty("dns.server");
             System.clearProperty("dns.search");

@@ -2,12 +2,14 @@ package dev.greenloom.crawler.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(10)
 class HostNamesTest {
@@ -39,6 +41,14 @@ class HostNamesTest {
     void convertsInternationalNamesAsTheCrawlsUrlsDo(String name, String ascii) {
         assertEquals(ascii, HttpUrl.get("http://" + name + "/").host());
         assertEquals(ascii, HostNames.toAscii(name));
+    }
+
+    /** UTS #46 maps the ideographic, fullwidth and halfwidth full stops to '.': one ending a name is its root's dot. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bücher.example.", "bücher.example\u3002", "bücher\u3002example\uFF0E", "bücher.example\uFF61"})
+    void aFullStopEndingANameIsItsTrailingDot(String name) {
+        assertEquals("xn--bcher-kva.example", HostNames.toAscii(name));
+        assertTrue(HostNames.endsWithDot(name));
     }
 
     @ParameterizedTest
