@@ -88,7 +88,7 @@ final class Chain {
         return newest;
     }
 
-    /** The greenlets not finished, newest first. */
+    /** The greenlets whose task has not ended (their outcome is not settled), newest first. */
     List<Greenlet<?>> running() {
         return select(newest, false);
     }
@@ -104,7 +104,7 @@ final class Chain {
     private static List<Greenlet<?>> select(Greenlet<?> from, boolean withCallbacks) {
         List<Greenlet<?>> selected = new ArrayList<>();
         for (Greenlet<?> greenlet = from; greenlet != null; greenlet = greenlet.next) {
-            if (withCallbacks ? !greenlet.callbacksRan() : !greenlet.ready()) {
+            if (withCallbacks ? !greenlet.callbacksRan() : !greenlet.settled()) {
                 selected.add(greenlet);
             }
         }

@@ -216,8 +216,9 @@ public final class Greenlet<T> extends Outcome<T> {
      * @return true if the greenlet has finished and its linked callbacks ran
      */
     public boolean kill(Duration timeout) {
+        long nanos = Durations.nanos(timeout); // a null timeout throws before the kill
         requestKill();
-        return join(timeout);
+        return await(nanos);
     }
 
     boolean killRequested() {

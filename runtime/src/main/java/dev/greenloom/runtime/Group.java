@@ -94,7 +94,10 @@ public sealed class Group permits Pool, Scope.Members {
         members.add(greenlet, greenlet.serial());
     }
 
-    /** The number of greenlets of this group still running; counts them, in time linear in the group's size. */
+    /**
+     * The number of greenlets of this group still running, those whose task has not ended (a task of
+     * a {@link Pool} sees at most its capacity); counts them, in time linear in the group's size.
+     */
     public int size() {
         return members.running().size();
     }
@@ -157,7 +160,8 @@ public sealed class Group permits Pool, Scope.Members {
      * @throws GreenletExit if the killing thread is interrupted while it waits
      */
     public void kill() {
-        for (List<Greenlet<?>> left = greenlets(); !left.isEmpty(); left = greenlets()) {
+        // Not greenlets(): it leaves out a member whose task has ended just before it is ready.
+        for (List<Greenlet<?>> left = unfinished(); !left.isEmpty(); left = unfinished()) {
             Green.killAll(left);
         }
     }

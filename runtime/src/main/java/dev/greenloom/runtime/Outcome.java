@@ -201,6 +201,15 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         unlinkAbandoned(WAITERS, RELEASED);
     }
 
+    /**
+     * True once the outcome is recorded, which may be just before {@link #ready()}; a plain read, so
+     * only sure to be true for a thread that synchronized with the settling one since (such as the
+     * next holder of the {@link Pool} slot that a greenlet gave back on settling).
+     */
+    final boolean settled() {
+        return settled;
+    }
+
     /** The recorded failure, for callers that know the outcome is settled (they hold the monitor or run after settle). */
     final Throwable failure() {
         return failure;

@@ -193,6 +193,14 @@ class GreenletTest {
     }
 
     @Test
+    void killWithANullTimeoutThrowsBeforeKilling() {
+        Greenlet<Void> sleeper = Green.spawn(() -> Green.sleep(Duration.ofSeconds(30)));
+        assertEquals("timeout == null", assertThrows(NullPointerException.class, () -> sleeper.kill(null)).getMessage());
+        assertFalse(sleeper.join(Duration.ofMillis(50)), "a rejected kill(null) killed the greenlet");
+        sleeper.kill();
+    }
+
+    @Test
     void killWithZeroTimeoutDoesNotWait() {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);

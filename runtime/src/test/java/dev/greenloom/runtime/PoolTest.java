@@ -49,6 +49,18 @@ class PoolTest {
         assertEquals(4, pool.freeCount());
     }
 
+    /** A task that sees its pool through size() and greenlets() sees at most the capacity: the one whose slot it took has ended. */
+    @Test
+    void aTaskNeverSeesItsPoolHoldMoreThanItsCapacity() {
+        Pool pool = new Pool(1);
+        AtomicInteger most = new AtomicInteger();
+        for (int i = 0; i < 20_000; i++) {
+            pool.spawn(() -> most.accumulateAndGet(Math.max(pool.size(), pool.greenlets().size()), Math::max));
+        }
+        pool.join();
+        assertEquals(1, most.get(), "a Pool(1)'s task saw this many greenlets running");
+    }
+
     @Test
     void spawnWaitsWhileFull() {
         Pool pool = new Pool(1);
