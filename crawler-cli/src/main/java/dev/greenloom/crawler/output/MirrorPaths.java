@@ -3,6 +3,8 @@ package dev.greenloom.crawler.output;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -44,6 +46,8 @@ final class MirrorPaths {
     /** UTF-8 bytes of a cut segment kept before its hash. */
     private static final int KEPT_PREFIX = 100;
     private static final String RESERVED = "/\\%:*?\"<>|";
+    /** The charset the JVM encodes file names in: the locale's (US-ASCII under {@code LANG=C}). */
+    private static final Charset FILE_NAMES = fileNameCharset();
 
     private MirrorPaths() {
     }
@@ -54,6 +58,11 @@ final class MirrorPaths {
      * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL with a host
      */
     static Path relativePath(String url) {
+        return relativePath(url, FILE_NAMES);
+    }
+
+    /** Returns the relative path for {@code url} with file names that {@code fileNames} can encode. */
+    static Path relativePath(String url, Charset fileNames) {
         Objects.requireNonNull(url, "url == null");
         URI uri;
         try {
@@ -84,11 +93,11 @@ final class MirrorPaths {
         int from = rawPath.startsWith("/") ? 1 : 0;
         int to = directory ? raw.length - 1 : raw.length;
         List<String> segments = new ArrayList<>();
-        segments.add(cap(escape(host), false));
+        segments.add(cap(escape(host, fileNames), false));
         for (int i = from; i < (directory ? to : to - 1); i++) {
-            segments.add(cap(escape(decode(raw[i])), false));
+            segments.add(cap(escape(decode(raw[i]), fileNames), false));
         }
-        String name = directory ? "index.html" : escape(decode(raw[to - 1]));
+        String name = directory ? "index.html" : escape(decode(raw[to - 1]), fileNames);
         if (uri.getRawQuery() != null) {
             name = withSuffix(name, "_" + hash8(uri.getRawQuery()));
         }
@@ -190,22 +199,36 @@ final class MirrorPaths {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private static String escape(String segment) {
+    private static String escape(String segment, Charset fileNames) {
         if (segment.isEmpty()) {
             return "%";
         }
         if (segment.equals(".") || segment.equals("..")) {
             return segment.replace(".", "%2E");
         }
+        HexFormat hex = HexFormat.of().withUpperCase();
+        CharsetEncoder encoder = fileNames.equals(StandardCharsets.UTF_8) ? null : fileNames.newEncoder();
         StringBuilder out = new StringBuilder(segment.length());
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
+        for (int i = 0; i < segment.length(); i += Character.charCount(segment.codePointAt(i))) {
+            int c = segment.codePointAt(i);
             if (c < 0x20 || c == 0x7f || RESERVED.indexOf(c) >= 0) {
-                out.append('%').append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+                out.append('%').append(hex.toHexDigits((byte) c));
+            } else if (c >= 0x80 && encoder != null && !encoder.canEncode(Character.toString(c))) {
+                for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(hex.toHexDigits(b));
+                }
             } else {
-                out.append(c);
+                out.appendCodePoint(c);
             }
         }
         return out.toString();
+    }
+
+    private static Charset fileNameCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8;
+        }
     }
 }

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +79,39 @@ class PackagedJarIT {
             } finally {
                 resolve.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * Under {@code LANG=C} (a container's usual locale) the JVM cannot put a non-ASCII character in a file name: the
+     * mirror keeps such a path percent-encoded instead of stopping the crawl at that page.
+     */
+    @Test
+    void mirrorsANonAsciiPathUnderTheCLocale() throws IOException, InterruptedException {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse.Builder().body("page " + request.getUrl().encodedPath()).build();
+                }
+            });
+            server.start();
+            Path list = Files.writeString(dir.resolve("urls.txt"),
+                    server.url("/caf%C3%A9") + "\n" + server.url("/plain") + "\n");
+            Path out = dir.resolve("out");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR, "crawl", "--ignore-robots", "--out", out.toString(), list.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+            builder.environment().put("LC_ALL", "C");
+            Process crawl = builder.start();
+            String err = new String(crawl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(crawl.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(Main.EXIT_OK, crawl.exitValue(), err);
+            Path host = out.resolve(server.url("/").host() + "_" + server.getPort());
+            assertEquals("page /plain", Files.readString(host.resolve("plain")));
+            assertEquals("page /caf%C3%A9", Files.readString(host.resolve("caf%C3%A9")));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,18 @@ class MirrorPathsTest {
             """)
     void mapsUrlToRelativePath(String url, String expected) {
         assertEquals(Path.of(expected), MirrorPaths.relativePath(url));
+    }
+
+    /** Under {@code LANG=C} the JVM can put only ASCII in a file name; under Latin-1, only Latin-1. */
+    @ParameterizedTest(name = "{1}: {0} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            http://example.com/caf%C3%A9/%F0%9F%98%80 | US-ASCII   | example.com/caf%C3%A9/%F0%9F%98%80
+            http://example.com/caf%C3%A9/%F0%9F%98%80 | ISO-8859-1 | example.com/café/%F0%9F%98%80
+            http://example.com/caf%C3%A9/%F0%9F%98%80 | UTF-8      | example.com/café/😀
+            http://example.com/%ff                    | US-ASCII   | example.com/%EF%BF%BD
+            """)
+    void escapesWhatTheFileNameCharsetCannotEncode(String url, String charset, String expected) {
+        assertEquals(Path.of(expected), MirrorPaths.relativePath(url, Charset.forName(charset)));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
