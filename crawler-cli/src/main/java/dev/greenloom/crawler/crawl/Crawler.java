@@ -671,15 +671,17 @@ public final class Crawler {
     }
 
     /**
-     * Waits until {@code host} may get the next request, {@code delay} after the previous one. Without a wait
-     * nothing is called: {@code Green.sleep(ZERO)} yields the carrier thread, which at concurrency 64 left half the
-     * page greenlets queued behind one another in {@code Thread.yield} for nothing.
+     * Waits until {@code host} may get the next request, {@code delay} after the previous one. A pause the server
+     * asked for meanwhile (a 429 to another page) voids the turn: a new one is taken after the pause, so that the
+     * requests it held still go {@code delay} apart. Without a wait nothing is called: {@code Green.sleep(ZERO)}
+     * yields the carrier thread, which at concurrency 64 left half the page greenlets queued behind one another in
+     * {@code Thread.yield} for nothing.
      */
     private static void waitTurn(Host host, Duration delay) {
         Duration wait = host.reserve(delay);
         while (!wait.isZero()) {
             Green.sleep(wait);
-            wait = host.pauseLeft(); // the server may have asked for a pause meanwhile (a 429 to another page)
+            wait = host.pauseLeft().isZero() ? Duration.ZERO : host.reserve(delay);
         }
     }
 
