@@ -89,6 +89,8 @@ public final class Crawler {
     private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
             .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
             .getBytes(StandardCharsets.UTF_8);
+    /** The most items a writer's queue holds: its array is allocated whole, whatever concurrency is asked for. */
+    private static final int MAX_WRITER_QUEUE = 1 << 14;
     /** Ends a writer thread's queue. */
     private static final Object END = new Object();
 
@@ -177,7 +179,7 @@ public final class Crawler {
         this.pool = new Pool((int) Math.min(Integer.MAX_VALUE, 2L * builder.concurrency));
         List<BlockingQueue<Object>> queues = new ArrayList<>();
         for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-            queues.add(new ArrayBlockingQueue<>(Math.max(64, builder.concurrency * 2)));
+            queues.add(new ArrayBlockingQueue<>(Math.clamp(2L * builder.concurrency, 64, MAX_WRITER_QUEUE)));
         }
         this.toWriters = List.copyOf(queues);
     }

@@ -635,6 +635,15 @@ class CrawlerTest {
     }
 
     @Test
+    void anyConcurrencyAllowedRunsWithoutAllocatingForIt() {
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher).concurrency(Integer.MAX_VALUE / 2).ignoreRobots(true), url("/"));
+
+        assertEquals(200, records.all.getFirst().status());
+    }
+
+    @Test
     void perHostLimitHoldsAtTheServer() {
         site.latency = Duration.ofMillis(50);
         String[] urls = new String[12];
