@@ -83,6 +83,8 @@ public final class Crawler {
      * Independent of the pages' maximum size, which may be smaller.
      */
     private static final long ROBOTS_TXT_LIMIT = 500 * 1024;
+    /** The redirects of a robots.txt followed at least, whatever the pages' limit: RFC 9309 (2.3.1.2) asks for five. */
+    private static final int ROBOTS_TXT_REDIRECTS = 5;
     /** A product token of a User-Agent, {@code name/version}, at its start or after a space, "(" or ";". */
     private static final Pattern PRODUCT_TOKEN = Pattern.compile("(?:^|[\\s(;])([A-Za-z][A-Za-z0-9_-]*)/");
     /** Parsed once on a parser thread at the start of a recursive crawl. */
@@ -713,7 +715,8 @@ public final class Crawler {
     /**
      * Fetches and parses the robots.txt of {@code origin}, one of {@code host}'s; a missing file (4xx) or no answer
      * allows everything. It is read up to {@link #ROBOTS_TXT_LIMIT}, whatever the pages' maximum size, and obeyed as
-     * far as it was read.
+     * far as it was read; its redirects are followed {@link #ROBOTS_TXT_REDIRECTS} times at least, whatever the
+     * pages' limit.
      */
     private BaseRobotRules fetchRobots(Host host, String origin) {
         waitTurn(host, delay);
@@ -732,6 +735,11 @@ public final class Crawler {
             @Override
             public long partialBodyLimit() {
                 return ROBOTS_TXT_LIMIT;
+            }
+
+            @Override
+            public int leastRedirects() {
+                return ROBOTS_TXT_REDIRECTS;
             }
         });
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();

@@ -289,6 +289,20 @@ class CrawlerTest {
     }
 
     @Test
+    void aRobotsTxtRedirectIsFollowedWhateverThePagesRedirectLimit() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().code(301).setHeader("Location", "/rules.txt").build());
+        site.pages.put("/rules.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
+        site.html("/private/x", "secret");
+
+        try (Fetcher noRedirects = Fetcher.builder(new LoopbackResolver()).maxRedirects(0).build()) {
+            crawl(Crawler.builder(noRedirects), url("/private/x"));
+        }
+
+        assertEquals("robots", records.all.getFirst().errorKind(), records.all.toString());
+        assertEquals(0, site.hits("/private/x"));
+    }
+
+    @Test
     void aPageReachedThroughARedirectIsNotFetchedAgainForALinkToIt() {
         site.html("/", "<a href=/docs>docs</a>");
         site.pages.put("/docs", new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build());
