@@ -83,12 +83,16 @@ public final class Crawler {
      * Independent of the pages' maximum size, which may be smaller.
      */
     private static final long ROBOTS_TXT_LIMIT = 500 * 1024;
+    /** The redirects of a robots.txt followed at least, whatever the pages' limit: RFC 9309 (2.3.1.2) asks for five. */
+    private static final int ROBOTS_TXT_REDIRECTS = 5;
     /** A product token of a User-Agent, {@code name/version}, at its start or after a space, "(" or ";". */
     private static final Pattern PRODUCT_TOKEN = Pattern.compile("(?:^|[\\s(;])([A-Za-z][A-Za-z0-9_-]*)/");
     /** Parsed once on a parser thread at the start of a recursive crawl. */
     private static final byte[] WARM_UP_PAGE = "<html><head><base href=/><title>t</title></head><body><p>text"
             .concat("<a href=a>a</a><area href=b><link rel=next href=c></body></html>")
             .getBytes(StandardCharsets.UTF_8);
+    /** The most items a writer's queue holds: its array is allocated whole, whatever concurrency is asked for. */
+    private static final int MAX_WRITER_QUEUE = 1 << 14;
     /** Ends a writer thread's queue. */
     private static final Object END = new Object();
 
@@ -177,7 +181,7 @@ public final class Crawler {
         this.pool = new Pool((int) Math.min(Integer.MAX_VALUE, 2L * builder.concurrency));
         List<BlockingQueue<Object>> queues = new ArrayList<>();
         for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-            queues.add(new ArrayBlockingQueue<>(Math.max(64, builder.concurrency * 2)));
+            queues.add(new ArrayBlockingQueue<>(Math.clamp(2L * builder.concurrency, 64, MAX_WRITER_QUEUE)));
         }
         this.toWriters = List.copyOf(queues);
     }
@@ -671,15 +675,17 @@ public final class Crawler {
     }
 
     /**
-     * Waits until {@code host} may get the next request, {@code delay} after the previous one. Without a wait
-     * nothing is called: {@code Green.sleep(ZERO)} yields the carrier thread, which at concurrency 64 left half the
-     * page greenlets queued behind one another in {@code Thread.yield} for nothing.
+     * Waits until {@code host} may get the next request, {@code delay} after the previous one. A pause the server
+     * asked for meanwhile (a 429 to another page) voids the turn: a new one is taken after the pause, so that the
+     * requests it held still go {@code delay} apart. Without a wait nothing is called: {@code Green.sleep(ZERO)}
+     * yields the carrier thread, which at concurrency 64 left half the page greenlets queued behind one another in
+     * {@code Thread.yield} for nothing.
      */
     private static void waitTurn(Host host, Duration delay) {
         Duration wait = host.reserve(delay);
         while (!wait.isZero()) {
             Green.sleep(wait);
-            wait = host.pauseLeft(); // the server may have asked for a pause meanwhile (a 429 to another page)
+            wait = host.pauseLeft().isZero() ? Duration.ZERO : host.reserve(delay);
         }
     }
 
@@ -709,7 +715,8 @@ public final class Crawler {
     /**
      * Fetches and parses the robots.txt of {@code origin}, one of {@code host}'s; a missing file (4xx) or no answer
      * allows everything. It is read up to {@link #ROBOTS_TXT_LIMIT}, whatever the pages' maximum size, and obeyed as
-     * far as it was read.
+     * far as it was read; its redirects are followed {@link #ROBOTS_TXT_REDIRECTS} times at least, whatever the
+     * pages' limit.
      */
     private BaseRobotRules fetchRobots(Host host, String origin) {
         waitTurn(host, delay);
@@ -728,6 +735,11 @@ public final class Crawler {
             @Override
             public long partialBodyLimit() {
                 return ROBOTS_TXT_LIMIT;
+            }
+
+            @Override
+            public int leastRedirects() {
+                return ROBOTS_TXT_REDIRECTS;
             }
         });
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();

@@ -172,6 +172,7 @@ public final class Fetcher implements AutoCloseable {
         }
         Set<HttpUrl> visited = new HashSet<>();
         visited.add(current);
+        int redirectLimit = Math.max(maxRedirects, gate.leastRedirects());
         for (int redirects = 0; ; redirects++) {
             Hop hop;
             try {
@@ -205,9 +206,9 @@ public final class Fetcher implements AutoCloseable {
             } else if (!visited.add(next)) {
                 kind = Failure.REDIRECT_LOOP;
                 failure = "redirect loop: " + current + " redirects back to " + next;
-            } else if (redirects == maxRedirects) {
+            } else if (redirects == redirectLimit) {
                 kind = Failure.TOO_MANY_REDIRECTS;
-                failure = "more than " + maxRedirects + " redirects, last to " + next;
+                failure = "more than " + redirectLimit + " redirects, last to " + next;
             } else {
                 Refusal refusal = gate.beforeRedirect(next);
                 if (refusal != null) {
@@ -458,6 +459,14 @@ public final class Fetcher implements AutoCloseable {
          * a robots.txt is obeyed as far as it is read.
          */
         default long partialBodyLimit() {
+            return 0;
+        }
+
+        /**
+         * The least redirects followed, whatever the fetcher's maximum: 0 (the default) leaves that maximum alone;
+         * RFC 9309 asks that a robots.txt's be followed at least five times.
+         */
+        default int leastRedirects() {
             return 0;
         }
     }

@@ -53,6 +53,7 @@ public final class TextReport {
         // Runs of fast tasks (--sleep 0, a local site) have columns below a millisecond, not of 0 ms.
         lines.add(String.format(Locale.ROOT, columnMillis < 1 ? "timeline: 0 to %s, one column = %.3f ms"
                 : "timeline: 0 to %s, one column = %.0f ms", DurationText.seconds(Duration.ofNanos(scale)), columnMillis));
+        List<String[]> rows = new ArrayList<>(); // mode, tasks, bar
         for (ModeRun run : runs) {
             List<Span> spans = run.spans();
             int perRow = (spans.size() + MAX_ROWS_PER_MODE - 1) / MAX_ROWS_PER_MODE;
@@ -61,8 +62,13 @@ public final class TextReport {
                 String mode = from == 0 ? run.mode().label() : "";
                 String tasks = group.size() == 1 ? "#" + group.getFirst().task()
                         : "#" + group.getFirst().task() + "-" + group.getLast().task();
-                lines.add(String.format(Locale.ROOT, "%-8s %-12s |%s|", mode, tasks, bar(group, scale, width)));
+                rows.add(new String[] {mode, tasks, bar(group, scale, width)});
             }
+        }
+        // As wide as the longest label, so that the bars line up: 12 fits any below 100,000 tasks, not "#97501-100000".
+        int tasksWidth = Math.max(12, rows.stream().mapToInt(row -> row[1].length()).max().orElse(0));
+        for (String[] row : rows) {
+            lines.add(String.format(Locale.ROOT, "%-8s %-" + tasksWidth + "s |%s|", row[0], row[1], row[2]));
         }
         return lines;
     }

@@ -289,6 +289,20 @@ class CrawlerTest {
     }
 
     @Test
+    void aRobotsTxtRedirectIsFollowedWhateverThePagesRedirectLimit() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().code(301).setHeader("Location", "/rules.txt").build());
+        site.pages.put("/rules.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
+        site.html("/private/x", "secret");
+
+        try (Fetcher noRedirects = Fetcher.builder(new LoopbackResolver()).maxRedirects(0).build()) {
+            crawl(Crawler.builder(noRedirects), url("/private/x"));
+        }
+
+        assertEquals("robots", records.all.getFirst().errorKind(), records.all.toString());
+        assertEquals(0, site.hits("/private/x"));
+    }
+
+    @Test
     void aPageReachedThroughARedirectIsNotFetchedAgainForALinkToIt() {
         site.html("/", "<a href=/docs>docs</a>");
         site.pages.put("/docs", new MockResponse.Builder().code(301).setHeader("Location", "/docs/").build());
@@ -562,28 +576,11 @@ class CrawlerTest {
         site.html("/a", "a");
         site.html("/b", "b");
         server.setDispatcher(site);
-        // /b is read only once the server has answered /a: listed together, either page may reserve the host first.
-        Iterator<Seed> seeds = new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < 2;
-            }
-
-            @Override
-            public Seed next() {
-                while (next == 1 && site.hits("/a") == 0) {
-                    Thread.onSpinWait();
-                }
-                return Seed.listed(url(List.of("/a", "/b").get(next)), "test:" + ++next);
-            }
-        };
 
         try (Fetcher patient = Fetcher.builder(new LoopbackResolver())
                 .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(5)).build()) {
             Crawler.builder(patient).perHost(2).delay(Duration.ofSeconds(1)).ignoreRobots(true).build()
-                    .run(seeds, records);
+                    .run(seedsInTurn("/a", "/b"), records);
         }
 
         // /a first, answered 429 with Retry-After: 2; /b was due 1 s later, and waits for the 2 s asked for.
@@ -592,6 +589,51 @@ class CrawlerTest {
         long secondMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(1) - starts.getFirst());
         assertTrue(secondMillis >= 1_800, "the next request " + secondMillis + " ms after the 429 asking for 2 s");
         assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
+    }
+
+    @Test
+    void requestsHeldByAPauseKeepTheDelayBetweenThem() {
+        site.first.put("/a", new ConcurrentLinkedQueue<>(List.of(
+                new MockResponse.Builder().code(429).setHeader("Retry-After", "1").body("slow down").build())));
+        site.html("/a", "a");
+        site.html("/b", "b");
+        server.setDispatcher(site);
+
+        try (Fetcher patient = Fetcher.builder(new LoopbackResolver())
+                .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(5)).build()) {
+            Crawler.builder(patient).perHost(2).delay(Duration.ofMillis(600)).ignoreRobots(true).build()
+                    .run(seedsInTurn("/a", "/b"), records);
+        }
+
+        // /b, due 600 ms after /a, and /a's retry both wait for the pause's end; then they still go 600 ms apart.
+        List<Long> starts = new ArrayList<>(site.startNanos);
+        assertEquals(3, starts.size(), starts.toString());
+        long lastGapMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(2) - starts.get(1));
+        assertTrue(lastGapMillis >= 500, "the requests after the pause " + lastGapMillis + " ms apart, --delay 600 ms");
+        assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
+    }
+
+    /**
+     * Listed seeds, each read only once the server has seen the previous one: listed together, any of them may
+     * reserve the host first.
+     */
+    private Iterator<Seed> seedsInTurn(String... paths) {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < paths.length;
+            }
+
+            @Override
+            public Seed next() {
+                while (next > 0 && site.hits(paths[next - 1]) == 0) {
+                    Thread.onSpinWait();
+                }
+                return Seed.listed(url(paths[next]), "test:" + ++next);
+            }
+        };
     }
 
     @Test
@@ -604,6 +646,15 @@ class CrawlerTest {
         PageRecord page = records.all.getFirst();
         assertEquals("robots", page.errorKind());
         assertTrue(page.error().contains("Crawl-delay over 300 s"), page.error());
+    }
+
+    @Test
+    void anyConcurrencyAllowedRunsWithoutAllocatingForIt() {
+        site.html("/", "home");
+
+        crawl(Crawler.builder(fetcher).concurrency(Integer.MAX_VALUE / 2).ignoreRobots(true), url("/"));
+
+        assertEquals(200, records.all.getFirst().status());
     }
 
     @Test

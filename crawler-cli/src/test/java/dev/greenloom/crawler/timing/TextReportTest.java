@@ -62,6 +62,13 @@ class TextReportTest {
     }
 
     @Test
+    void timelineBarsStayAlignedAtTheMostTasks() {
+        List<String> rows = TextReport.timeline(List.of(Fixtures.run(Mode.SYNC, 1, 100_000, 1)), 50);
+        assertTrue(rows.getLast().contains("#97501-100000 "), rows.getLast());
+        assertEquals(1, rows.stream().skip(1).mapToInt(row -> row.indexOf('|')).distinct().count(), String.join("\n", rows));
+    }
+
+    @Test
     void timelineMarksFailedTasks() {
         ModeRun run = new ModeRun(Mode.SYNC, 1, Duration.ofMillis(10),
                 List.of(new Span(1, Duration.ZERO, Duration.ofMillis(10), false, "FAILED x")));
