@@ -8,9 +8,9 @@ import java.util.concurrent.ScheduledFuture;
  *
  * <pre>{@code
  * try (var timeout = Timeout.start(Duration.ofSeconds(2))) {
- *     reply = replies.get();           // any greenloom wait
+ *     handle(replies.get());           // any greenloom wait
  * } catch (Timeout.Expired e) {
- *     reply = null;
+ *     log("no reply in 2 s");
  * }
  * }</pre>
  *
@@ -28,6 +28,12 @@ import java.util.concurrent.ScheduledFuture;
  * timeout: it surfaces as {@link GreenletExit}. Code that ignores interrupts (a busy loop, a native
  * DNS lookup) is not stopped; nor is socket I/O on a platform thread such as {@code main}, where
  * sockets ignore interrupts: do such I/O in a greenlet ({@code Green.spawn(...).get()}).
+ *
+ * <p>The deadline is the block's, not one call's: if it passes after a wait succeeded but before the
+ * block ends, {@link #close()} throws, so an item taken by that wait is in hand when {@link Expired}
+ * arrives. Use it inside the block, as above, rather than in a variable the handler resets; to bound
+ * one wait alone, use its timed form ({@code replies.get(Duration)}), which either takes the item or
+ * throws.
  *
  * <p>A timeout belongs to the thread that started it; close it on that thread. Memory consistency
  * effects: none beyond the interrupt; the timer thread only interrupts.
