@@ -2,6 +2,7 @@ package dev.greenloom.runtime;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A value or an exception delivered once to any number of waiters, gevent's {@code AsyncResult}:
@@ -19,9 +20,16 @@ import java.util.Objects;
  * Safe for concurrent use. Memory consistency effects: actions before the winning
  * {@code set}/{@code setException} happen-before any read that observes the result ready.
  *
+ * <p>As in gevent, an AsyncResult can be a {@link Greenlet#link link} target: it takes the finished
+ * greenlet's value, or its exception ({@link GreenletExit} if it was killed).
+ *
+ * <pre>{@code
+ * Green.spawn(() -> 1 / 0).link(result);    // result.get() throws, caused by ArithmeticException
+ * }</pre>
+ *
  * @param <T> the value
  */
-public final class AsyncResult<T> extends Outcome<T> {
+public final class AsyncResult<T> extends Outcome<T> implements Consumer<Greenlet<? extends T>> {
     /** A result not ready yet. */
     public AsyncResult() {
     }
@@ -65,6 +73,21 @@ public final class AsyncResult<T> extends Outcome<T> {
      */
     public boolean await(Duration timeout) {
         return await(Durations.nanos(timeout));
+    }
+
+    /**
+     * Sets the result from {@code greenlet}, which has finished: its value if it succeeded, else its
+     * exception (gevent's {@code AsyncResult.__call__}, what makes it a link target).
+     *
+     * @throws IllegalArgumentException if {@code greenlet} has not finished
+     */
+    @Override
+    public void accept(Greenlet<? extends T> greenlet) {
+        if (!greenlet.ready()) {
+            throw new IllegalArgumentException(greenlet.name() + " has not finished");
+        }
+        Throwable failure = greenlet.exception();
+        complete(failure == null ? greenlet.value() : null, failure);
     }
 
     private boolean complete(T value, Throwable exception) {

@@ -2,6 +2,7 @@ package dev.greenloom.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,6 +61,33 @@ class AsyncResultTest {
         result.await();
         assertTrue(result.await(Duration.ZERO));
         assertSame(boom, result.exception());
+    }
+
+    // gevent's AsyncResult doc: 'AsyncResult implements __call__() and thus can be used as link() target'.
+    @Test
+    void aLinkedResultTakesTheGreenletsValueOrException() {
+        AsyncResult<Integer> failed = new AsyncResult<>();
+        Green.spawn(() -> 1 / 0).link(failed);
+        CompletionException e = assertThrows(CompletionException.class, () -> failed.get(Duration.ofSeconds(30)));
+        assertInstanceOf(ArithmeticException.class, e.getCause());
+
+        AsyncResult<Number> succeeded = new AsyncResult<>();
+        Green.spawn(() -> 42).link(succeeded);
+        assertEquals(42, succeeded.get(Duration.ofSeconds(30)));
+
+        AsyncResult<Object> killed = new AsyncResult<>();
+        Greenlet<Void> sleeper = Green.spawn(() -> Green.sleep(Duration.ofSeconds(30)));
+        sleeper.link(killed);
+        sleeper.kill();
+        assertTrue(killed.await(Duration.ofSeconds(30)));
+        assertInstanceOf(GreenletExit.class, killed.exception());
+    }
+
+    @Test
+    void aRunningGreenletIsRefused() {
+        Greenlet<Void> sleeper = Green.spawn(() -> Green.sleep(Duration.ofSeconds(30)));
+        assertThrows(IllegalArgumentException.class, () -> new AsyncResult<Void>().accept(sleeper));
+        sleeper.kill();
     }
 
     @Test

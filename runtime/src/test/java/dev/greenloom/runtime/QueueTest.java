@@ -9,9 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
@@ -114,6 +119,56 @@ class QueueTest {
         Green.joinAllOrThrow(producers, LONG);
         long total = Green.joinAllOrThrow(consumers, LONG).stream().mapToLong(Greenlet::get).sum();
         assertEquals(3999L * 4000 / 2, total);
+    }
+
+    /**
+     * Timed puts and gets whose timeouts run out as items arrive: a get that throws Empty took
+     * nothing, a put that throws Full added nothing, so every item put is got exactly once.
+     */
+    @Test
+    void timeoutsRunningOutAsItemsArriveLoseAndDuplicateNothing() {
+        List<Supplier<Queue<Integer>>> kinds = List.of(() -> new Queue<>(2), () -> new PriorityQueue<>(2),
+                () -> new JoinableQueue<>(2), Channel::new);
+        for (Supplier<Queue<Integer>> kind : kinds) {
+            for (int round = 0; round < 200; round++) {
+                Queue<Integer> queue = kind.get();
+                Set<Integer> put = ConcurrentHashMap.newKeySet();
+                List<Integer> got = Collections.synchronizedList(new ArrayList<>());
+                List<Greenlet<Void>> greenlets = new ArrayList<>();
+                for (int g = 0; g < 3; g++) {
+                    int base = g * 100;
+                    greenlets.add(Green.spawn(() -> {
+                        for (int i = 0; i < 20; i++) {
+                            try {
+                                got.add(queue.get(upTo50Micros()));
+                            } catch (Queue.Empty e) {
+                                // none came in time: nothing taken
+                            }
+                        }
+                    }));
+                    greenlets.add(Green.spawn(() -> {
+                        for (int i = base; i < base + 20; i++) {
+                            try {
+                                queue.put(i, upTo50Micros());
+                                put.add(i);
+                            } catch (Queue.Full e) {
+                                // no room in time: nothing added
+                            }
+                        }
+                    }));
+                }
+                Green.joinAllOrThrow(greenlets, LONG);
+                for (Integer left = queue.poll(); left != null; left = queue.poll()) {
+                    got.add(left);
+                }
+                assertEquals(put.size(), got.size(), queue + " round " + round + ": items duplicated or lost");
+                assertEquals(put, Set.copyOf(got), queue + " round " + round);
+            }
+        }
+    }
+
+    private static Duration upTo50Micros() {
+        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(50_000));
     }
 
     @Test
