@@ -811,11 +811,21 @@ public final class Crawler {
         if (scheme == null) {
             why = "not a URL (it needs http:// or https://)";
         } else if (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) {
-            why = "not a valid http or https URL";
+            why = "not a valid http or https URL" + parseFailure(seed.url());
         } else {
             why = "unsupported scheme " + scheme + " (only http and https are fetched)";
         }
         return record(seed.url(), seed.depth(), seed.parent(), "bad-url", seed.origin() + ": " + seed.url() + ": " + why);
+    }
+
+    /** What OkHttp's parser finds wrong with {@code url}, as {@code " (Invalid URL port: "99999")"}, or "" if it parses. */
+    private static String parseFailure(String url) {
+        try {
+            HttpUrl.get(url);
+            return "";
+        } catch (IllegalArgumentException e) {
+            return " (" + e.getMessage() + ")";
+        }
     }
 
     /** The normalised form of {@code url}, or null if it is not an absolute http or https URL. */

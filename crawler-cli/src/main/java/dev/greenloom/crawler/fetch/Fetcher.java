@@ -186,8 +186,9 @@ public final class Fetcher implements AutoCloseable {
             Exchange exchange = hop.exchange();
             exchanges.add(exchange);
             if (hop.tooLarge()) {
-                return new Failed(url, Failure.TOO_LARGE, url + ": body of " + current + " exceeds " + maxSize
-                        + " bytes", exchanges, millisSince(started));
+                String of = redirects == 0 ? "" : "of " + current + " "; // the URL heads the message already
+                return new Failed(url, Failure.TOO_LARGE, url + ": body " + of + "exceeds " + maxSize + " bytes",
+                        exchanges, millisSince(started));
             }
             String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
             if (location == null) {

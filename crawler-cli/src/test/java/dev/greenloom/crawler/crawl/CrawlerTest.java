@@ -749,12 +749,13 @@ class CrawlerTest {
 
     @Test
     void aBadLineSaysWhetherItsSchemeOrItsFormIsWrong() {
-        crawl(Crawler.builder(fetcher), "ftp://example.com/f", "www.example.com/page", "http://");
+        crawl(Crawler.builder(fetcher), "ftp://example.com/f", "www.example.com/page", "http://", "http://h:99999/");
 
         List<String> errors = records.all.stream().map(PageRecord::error).sorted().toList();
         assertEquals(List.of("test:1: ftp://example.com/f: unsupported scheme ftp (only http and https are fetched)",
                 "test:2: www.example.com/page: not a URL (it needs http:// or https://)",
-                "test:3: http://: not a valid http or https URL"), errors);
+                "test:3: http://: not a valid http or https URL (Invalid URL host: \"\")",
+                "test:4: http://h:99999/: not a valid http or https URL (Invalid URL port: \"99999\")"), errors);
         assertTrue(records.all.stream().allMatch(r -> r.errorKind().equals("bad-url")), records.all.toString());
     }
 

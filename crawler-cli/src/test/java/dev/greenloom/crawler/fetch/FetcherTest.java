@@ -409,6 +409,7 @@ class FetcherTest {
         Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url("/big")));
 
         assertEquals(Failure.TOO_LARGE, failed.kind());
+        assertEquals(url("/big") + ": body exceeds 100000 bytes", failed.message());
         assertTrue(failed.exchanges().getLast().body().length <= 100_000);
     }
 
