@@ -26,6 +26,11 @@ public final class BoundedSemaphore {
     private final int permits;
     private final Semaphore semaphore;
 
+    /** A semaphore of one permit, free: a lock any thread may release (gevent's default {@code value=1}). */
+    public BoundedSemaphore() {
+        this(1);
+    }
+
     /** A semaphore of {@code permits} permits, all free. */
     public BoundedSemaphore(int permits) {
         if (permits <= 0) {

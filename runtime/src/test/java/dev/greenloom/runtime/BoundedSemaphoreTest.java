@@ -24,6 +24,16 @@ class BoundedSemaphoreTest {
     }
 
     @Test
+    void withoutACountItHoldsOnePermit() {
+        BoundedSemaphore lock = new BoundedSemaphore();
+        assertEquals(1, lock.permits());
+        assertTrue(lock.acquire(Duration.ZERO));
+        assertFalse(lock.acquire(Duration.ZERO));
+        lock.release();
+        assertThrows(IllegalStateException.class, lock::release);
+    }
+
+    @Test
     void timedAcquireReturnsFalseWhenNoPermitIsFree() {
         BoundedSemaphore semaphore = new BoundedSemaphore(2);
         assertTrue(semaphore.acquire(Duration.ZERO));
