@@ -66,19 +66,7 @@ class GreenTest {
     // gevent's "synchronous vs asynchronous" example: test1 and test2 sleep, output 1, 2, 4, 3.
     @Test
     void test1AndTest2PrintInGeventOrder() {
-        List<Integer> printed = Collections.synchronizedList(new ArrayList<>());
-        Runnable test1 = () -> {
-            printed.add(1);
-            Green.sleep(Duration.ofMillis(1000));
-            printed.add(3);
-        };
-        Runnable test2 = () -> {
-            printed.add(2);
-            Green.sleep(Duration.ofMillis(500));
-            printed.add(4);
-        };
-
-        Green.joinAll(List.of(Green.spawn(test1), Green.spawn(test2)));
+        List<Integer> printed = test1AndTest2(Duration.ofMillis(1000), Duration.ofMillis(500));
 
         // gevent's single-threaded loop starts test1 before test2; two carrier threads may print
         // 1 and 2 either way round, so only their set is fixed. 4 before 3 comes from the sleeps.
@@ -110,20 +98,25 @@ class GreenTest {
     /** gevent's test1/test2, run as the first greenlets of a JVM: prints what they printed. */
     static final class FirstGreenlets {
         public static void main(String[] args) {
-            List<Integer> printed = Collections.synchronizedList(new ArrayList<>());
-            Runnable test1 = () -> {
-                printed.add(1);
-                Green.sleep(Duration.ofMillis(200));
-                printed.add(3);
-            };
-            Runnable test2 = () -> {
-                printed.add(2);
-                Green.sleep(Duration.ofMillis(100));
-                printed.add(4);
-            };
-            Green.joinAll(List.of(Green.spawn(test1), Green.spawn(test2)));
-            System.out.println(printed);
+            System.out.println(test1AndTest2(Duration.ofMillis(200), Duration.ofMillis(100)));
         }
+    }
+
+    /** Spawns test1 (adds 1, sleeps {@code sleep1}, adds 3) and test2 (2, {@code sleep2}, 4), joins both: what they added. */
+    private static List<Integer> test1AndTest2(Duration sleep1, Duration sleep2) {
+        List<Integer> printed = Collections.synchronizedList(new ArrayList<>());
+        Runnable test1 = () -> {
+            printed.add(1);
+            Green.sleep(sleep1);
+            printed.add(3);
+        };
+        Runnable test2 = () -> {
+            printed.add(2);
+            Green.sleep(sleep2);
+            printed.add(4);
+        };
+        Green.joinAll(List.of(Green.spawn(test1), Green.spawn(test2)));
+        return printed;
     }
 
     // gevent's tutorial: ten 500 ms tasks take ~5 s one after another, ~0.5 s spawned together.

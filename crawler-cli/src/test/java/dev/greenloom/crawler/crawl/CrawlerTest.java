@@ -571,21 +571,8 @@ class CrawlerTest {
 
     @Test
     void a429PausesTheWholeHostForItsRetryAfter() {
-        site.first.put("/a", new ConcurrentLinkedQueue<>(List.of(
-                new MockResponse.Builder().code(429).setHeader("Retry-After", "2").body("slow down").build())));
-        site.html("/a", "a");
-        site.html("/b", "b");
-        server.setDispatcher(site);
-
-        try (Fetcher patient = Fetcher.builder(new LoopbackResolver())
-                .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(5)).build()) {
-            Crawler.builder(patient).perHost(2).delay(Duration.ofSeconds(1)).ignoreRobots(true).build()
-                    .run(seedsInTurn("/a", "/b"), records);
-        }
-
         // /a first, answered 429 with Retry-After: 2; /b was due 1 s later, and waits for the 2 s asked for.
-        List<Long> starts = new ArrayList<>(site.startNanos);
-        assertEquals(3, starts.size(), starts.toString());
+        List<Long> starts = crawlAThenBAfterA429(2, Duration.ofSeconds(1));
         long secondMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(1) - starts.getFirst());
         assertTrue(secondMillis >= 1_800, "the next request " + secondMillis + " ms after the 429 asking for 2 s");
         assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
@@ -593,24 +580,32 @@ class CrawlerTest {
 
     @Test
     void requestsHeldByAPauseKeepTheDelayBetweenThem() {
-        site.first.put("/a", new ConcurrentLinkedQueue<>(List.of(
-                new MockResponse.Builder().code(429).setHeader("Retry-After", "1").body("slow down").build())));
+        // /b, due 600 ms after /a, and /a's retry both wait for the pause's end; then they still go 600 ms apart.
+        List<Long> starts = crawlAThenBAfterA429(1, Duration.ofMillis(600));
+        long lastGapMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(2) - starts.get(1));
+        assertTrue(lastGapMillis >= 500, "the requests after the pause " + lastGapMillis + " ms apart, --delay 600 ms");
+        assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
+    }
+
+    /**
+     * Crawls /a then /b of one host, 2 connections and {@code delay} apart, /a answered 429 with Retry-After
+     * {@code retryAfterSeconds} once; returns the start times of the 3 requests the server saw.
+     */
+    private List<Long> crawlAThenBAfterA429(int retryAfterSeconds, Duration delay) {
+        site.first.put("/a", new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(429)
+                .setHeader("Retry-After", Integer.toString(retryAfterSeconds)).body("slow down").build())));
         site.html("/a", "a");
         site.html("/b", "b");
         server.setDispatcher(site);
 
         try (Fetcher patient = Fetcher.builder(new LoopbackResolver())
                 .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(5)).build()) {
-            Crawler.builder(patient).perHost(2).delay(Duration.ofMillis(600)).ignoreRobots(true).build()
+            Crawler.builder(patient).perHost(2).delay(delay).ignoreRobots(true).build()
                     .run(seedsInTurn("/a", "/b"), records);
         }
-
-        // /b, due 600 ms after /a, and /a's retry both wait for the pause's end; then they still go 600 ms apart.
         List<Long> starts = new ArrayList<>(site.startNanos);
         assertEquals(3, starts.size(), starts.toString());
-        long lastGapMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(2) - starts.get(1));
-        assertTrue(lastGapMillis >= 500, "the requests after the pause " + lastGapMillis + " ms apart, --delay 600 ms");
-        assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
+        return starts;
     }
 
     /**
