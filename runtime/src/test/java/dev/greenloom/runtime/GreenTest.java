@@ -3,6 +3,7 @@ package dev.greenloom.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -405,6 +406,32 @@ class GreenTest {
             throw new java.io.IOException("checked");
         }, "fallback"));
         assertInstanceOf(java.io.IOException.class, wrapped.getCause());
+    }
+
+    // The tutorial's "gevent.with_timeout(1, wait)" raises Timeout: no fallback, and wait() has no value.
+    @Test
+    void withTimeoutWithoutFallbackThrowsExpiredOfItsOwnTimeout() {
+        Timeout.Expired expired = assertThrows(Timeout.Expired.class,
+                () -> Green.withTimeout(Duration.ofMillis(50), () -> Green.sleep(LONG)));
+        assertNotNull(expired.timeout());
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+        assertEquals("fast", Green.withTimeout(LONG, () -> "fast"));
+        AtomicBoolean ran = new AtomicBoolean();
+        Green.withTimeout(LONG, () -> ran.set(true));
+        assertTrue(ran.get());
+    }
+
+    @Test
+    void withTimeoutWithoutFallbackThrowsExpiredWhenAJdkCallThrowsInterruptedException() {
+        Timeout.Expired expired = assertThrows(Timeout.Expired.class, () -> Green.withTimeout(Duration.ofMillis(50), () -> {
+            Thread.sleep(LONG);
+            return "slow";
+        }));
+        assertInstanceOf(InterruptedException.class, expired.getCause());
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+        assertThrows(IllegalStateException.class, () -> Green.withTimeout(LONG, () -> {
+            throw new IllegalStateException("boom");
+        }));
     }
 
     @Test
