@@ -358,6 +358,28 @@ public final class Green {
     }
 
     /**
+     * Kills every greenlet as {@link #killAll(Collection)} does, waiting at most {@code timeout} for
+     * them to end (gevent's {@code killall(greenlets, timeout=...)}); {@code Duration.ZERO} does not
+     * wait (gevent's {@code block=False}). Greenlets that ignore interrupts may still run after it.
+     *
+     * @return true if every greenlet has finished and its linked callbacks ran
+     * @throws GreenletExit if the killing thread is interrupted while it waits
+     */
+    public static boolean killAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
+        long deadline = Durations.deadline(timeout); // a null timeout throws before any kill
+        for (Greenlet<?> greenlet : greenlets) {
+            greenlet.requestKill();
+        }
+        for (Greenlet<?> greenlet : greenlets) {
+            if (!greenlet.await(Durations.remaining(deadline))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Runs {@code task} on the calling thread under a {@link Timeout} of {@code timeout} and returns
      * its value, or {@code fallback} if the timeout fired and the task ended by throwing (gevent's
      * {@code with_timeout(seconds, func, timeout_value=...)}). A task that returns normally keeps its

@@ -465,6 +465,41 @@ class GreenTest {
         assertEquals(List.of(), Green.joinAll(none, LONG));
     }
 
+    // gevent's killall(jobs, timeout=...): a greenlet that ignores its kill is still running at the timeout.
+    @Test
+    void killAllWithTimeoutReturnsWhetherAllEndedInTime() {
+        List<Greenlet<Void>> sleepers = IntStream.range(0, 10).mapToObj(i -> Green.spawn(() -> Green.sleep(LONG))).toList();
+        assertTrue(Green.killAll(sleepers, LONG));
+        assertTrue(sleepers.stream().allMatch(g -> g.exception() instanceof GreenletExit));
+
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        Greenlet<Void> stubborn = Green.spawn(() -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // ignores its kill until released
+                }
+            }
+        });
+        await(started);
+        Greenlet<Void> sleeper = Green.spawn(() -> Green.sleep(LONG));
+        assertFalse(Green.killAll(List.of(stubborn, sleeper), Duration.ofMillis(50)));
+        assertFalse(Green.killAll(List.of(stubborn), Duration.ZERO));
+        assertFalse(stubborn.ready());
+        release.countDown();
+        assertTrue(Green.killAll(List.of(stubborn, sleeper), LONG));
+        assertInstanceOf(GreenletExit.class, sleeper.exception());
+        assertInstanceOf(GreenletExit.class, stubborn.exception());
+        Greenlet<Void> spared = Green.spawn(() -> Green.sleep(LONG));
+        assertThrows(NullPointerException.class, () -> Green.killAll(List.of(spared), null));
+        assertFalse(spared.ready(), "a call refused for its argument kills nothing");
+        spared.kill();
+    }
+
     @Test
     void killAllEndsEveryGreenlet() {
         List<Greenlet<Void>> sleepers = IntStream.range(0, 100).mapToObj(i -> Green.spawn(() -> Green.sleep(LONG))).toList();
