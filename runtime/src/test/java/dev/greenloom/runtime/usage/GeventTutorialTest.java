@@ -47,7 +47,7 @@ class GeventTutorialTest {
     }
 
     private void foo(String message, int n) {
-        Green.sleep(Duration.ofMillis(50L * n));
+        Green.sleep(Duration.ofMillis(100L * n));
         print(message);
     }
 
