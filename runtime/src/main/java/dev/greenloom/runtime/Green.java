@@ -50,7 +50,12 @@ public final class Green {
         return new Greenlet<>(task, null, true).start();
     }
 
-    /** Starts {@code task} in a new greenlet, at once; its value is null. */
+    /**
+     * Starts {@code task} in a new greenlet, at once; its value is null. A Runnable cannot throw
+     * checked exceptions: a task without a value that may, such as gevent's socket handler, is a
+     * {@link Callable} ending in {@code return null}:
+     * {@code Green.spawn(() -> { handle(socket); return null; })}.
+     */
     public static Greenlet<Void> spawn(Runnable task) {
         return new Greenlet<Void>(task, null, true).start();
     }
