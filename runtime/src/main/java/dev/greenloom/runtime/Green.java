@@ -50,7 +50,12 @@ public final class Green {
         return new Greenlet<>(task, null, true).start();
     }
 
-    /** Starts {@code task} in a new greenlet, at once; its value is null. */
+    /**
+     * Starts {@code task} in a new greenlet, at once; its value is null. A Runnable cannot throw
+     * checked exceptions: a task without a value that may, such as gevent's socket handler, is a
+     * {@link Callable} ending in {@code return null}:
+     * {@code Green.spawn(() -> { handle(socket); return null; })}.
+     */
     public static Greenlet<Void> spawn(Runnable task) {
         return new Greenlet<Void>(task, null, true).start();
     }
@@ -358,6 +363,28 @@ public final class Green {
     }
 
     /**
+     * Kills every greenlet as {@link #killAll(Collection)} does, waiting at most {@code timeout} for
+     * them to end (gevent's {@code killall(greenlets, timeout=...)}); {@code Duration.ZERO} does not
+     * wait (gevent's {@code block=False}). Greenlets that ignore interrupts may still run after it.
+     *
+     * @return true if every greenlet has finished and its linked callbacks ran
+     * @throws GreenletExit if the killing thread is interrupted while it waits
+     */
+    public static boolean killAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets == null");
+        long deadline = Durations.deadline(timeout); // a null timeout throws before any kill
+        for (Greenlet<?> greenlet : greenlets) {
+            greenlet.requestKill();
+        }
+        for (Greenlet<?> greenlet : greenlets) {
+            if (!greenlet.await(Durations.remaining(deadline))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Runs {@code task} on the calling thread under a {@link Timeout} of {@code timeout} and returns
      * its value, or {@code fallback} if the timeout fired and the task ended by throwing (gevent's
      * {@code with_timeout(seconds, func, timeout_value=...)}). A task that returns normally keeps its
@@ -372,6 +399,50 @@ public final class Green {
      *     unchecked exceptions pass through as they are
      */
     public static <T> T withTimeout(Duration timeout, Callable<T> task, T fallback) {
+        return runTimed(timeout, task, fallback, false);
+    }
+
+    /**
+     * Runs {@code task} as {@link #withTimeout(Duration, Callable, Object)} does, but throws when the
+     * timeout fires instead of returning a fallback (gevent's {@code with_timeout(seconds, func)}
+     * without {@code timeout_value}):
+     *
+     * <pre>{@code
+     * try {
+     *     page = Green.withTimeout(Duration.ofSeconds(2), () -> fetch(url));
+     * } catch (Timeout.Expired e) {
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @throws Timeout.Expired if the timeout fired and the task ended by throwing; its
+     *     {@link Timeout.Expired#timeout()} is this call's, and what a JDK call threw for the
+     *     interrupt (an {@code InterruptedException}, a {@code SocketException}) is its cause. The
+     *     calling thread's interrupt status is clear. Also thrown, naming that one, if an enclosing
+     *     Timeout expired first.
+     * @throws GreenletExit if the calling greenlet is killed (interrupt status kept)
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of the task; its
+     *     unchecked exceptions pass through as they are
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<T> task) {
+        return runTimed(timeout, task, null, true);
+    }
+
+    /**
+     * Runs {@code task} as {@link #withTimeout(Duration, Callable)} does, for a task with no value:
+     * {@code Green.withTimeout(Duration.ofSeconds(1), () -> Green.sleep(Duration.ofSeconds(2)))}
+     * throws {@link Timeout.Expired}.
+     */
+    public static void withTimeout(Duration timeout, Runnable task) {
+        Objects.requireNonNull(task, "task == null");
+        runTimed(timeout, () -> {
+            task.run();
+            return null;
+        }, null, true);
+    }
+
+    /** The body of the withTimeout methods: on expiry, returns {@code fallback}, or throws if {@code raise}. */
+    private static <T> T runTimed(Duration timeout, Callable<T> task, T fallback, boolean raise) {
         Objects.requireNonNull(task, "task == null");
         Timeout deadline = Timeout.start(timeout);
         boolean fired;
@@ -390,7 +461,15 @@ public final class Green {
         boolean outerExpired = failure instanceof Timeout.Expired expired
                 && expired.timeout() != null && expired.timeout() != deadline;
         if (fired && !outerExpired && !Interruption.killed()) {
-            return fallback;
+            if (!raise) {
+                return fallback;
+            }
+            if (failure instanceof Timeout.Expired expired && expired.timeout() == deadline) {
+                throw expired;
+            }
+            Timeout.Expired expired = deadline.expired();
+            expired.initCause(failure);
+            throw expired;
         }
         throw Interruption.unchecked(failure);
     }

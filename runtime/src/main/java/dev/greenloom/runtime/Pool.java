@@ -40,6 +40,11 @@ public final class Pool extends Group {
         return slots.availablePermits();
     }
 
+    /** True if no slot is free now, so {@link #spawn(Callable)} would wait (gevent's {@code full()}). */
+    public boolean full() {
+        return freeCount() == 0;
+    }
+
     /**
      * Starts {@code greenlet} once a slot is free; {@link #spawn(Callable)} waits here while the pool
      * is full. The slot comes back in {@link #discard}, however the greenlet ends (even if it could

@@ -3,6 +3,7 @@ package dev.greenloom.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -400,6 +401,32 @@ class GreenTest {
         assertInstanceOf(java.io.IOException.class, wrapped.getCause());
     }
 
+    // The tutorial's "gevent.with_timeout(1, wait)" raises Timeout: no fallback, and wait() has no value.
+    @Test
+    void withTimeoutWithoutFallbackThrowsExpiredOfItsOwnTimeout() {
+        Timeout.Expired expired = assertThrows(Timeout.Expired.class,
+                () -> Green.withTimeout(Duration.ofMillis(50), () -> Green.sleep(LONG)));
+        assertNotNull(expired.timeout());
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+        assertEquals("fast", Green.withTimeout(LONG, () -> "fast"));
+        AtomicBoolean ran = new AtomicBoolean();
+        Green.withTimeout(LONG, () -> ran.set(true));
+        assertTrue(ran.get());
+    }
+
+    @Test
+    void withTimeoutWithoutFallbackThrowsExpiredWhenAJdkCallThrowsInterruptedException() {
+        Timeout.Expired expired = assertThrows(Timeout.Expired.class, () -> Green.withTimeout(Duration.ofMillis(50), () -> {
+            Thread.sleep(LONG);
+            return "slow";
+        }));
+        assertInstanceOf(InterruptedException.class, expired.getCause());
+        assertFalse(Thread.currentThread().isInterrupted(), "no stray interrupt");
+        assertThrows(IllegalStateException.class, () -> Green.withTimeout(LONG, () -> {
+            throw new IllegalStateException("boom");
+        }));
+    }
+
     @Test
     void withTimeoutLetsAnEarlierOuterTimeoutThrough() {
         Timeout.Expired expired;
@@ -429,6 +456,41 @@ class GreenTest {
         assertEquals("items == null",
                 assertThrows(NullPointerException.class, () -> new Group().map(x -> x, null)).getMessage());
         assertEquals(List.of(), Green.joinAll(none, LONG));
+    }
+
+    // gevent's killall(jobs, timeout=...): a greenlet that ignores its kill is still running at the timeout.
+    @Test
+    void killAllWithTimeoutReturnsWhetherAllEndedInTime() {
+        List<Greenlet<Void>> sleepers = IntStream.range(0, 10).mapToObj(i -> Green.spawn(() -> Green.sleep(LONG))).toList();
+        assertTrue(Green.killAll(sleepers, LONG));
+        assertTrue(sleepers.stream().allMatch(g -> g.exception() instanceof GreenletExit));
+
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        Greenlet<Void> stubborn = Green.spawn(() -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // ignores its kill until released
+                }
+            }
+        });
+        await(started);
+        Greenlet<Void> sleeper = Green.spawn(() -> Green.sleep(LONG));
+        assertFalse(Green.killAll(List.of(stubborn, sleeper), Duration.ofMillis(50)));
+        assertFalse(Green.killAll(List.of(stubborn), Duration.ZERO));
+        assertFalse(stubborn.ready());
+        release.countDown();
+        assertTrue(Green.killAll(List.of(stubborn, sleeper), LONG));
+        assertInstanceOf(GreenletExit.class, sleeper.exception());
+        assertInstanceOf(GreenletExit.class, stubborn.exception());
+        Greenlet<Void> spared = Green.spawn(() -> Green.sleep(LONG));
+        assertThrows(NullPointerException.class, () -> Green.killAll(List.of(spared), null));
+        assertFalse(spared.ready(), "a call refused for its argument kills nothing");
+        spared.kill();
     }
 
     @Test

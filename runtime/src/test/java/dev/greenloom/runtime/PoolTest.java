@@ -65,8 +65,10 @@ class PoolTest {
     void spawnWaitsWhileFull() {
         Pool pool = new Pool(1);
         CountDownLatch release = new CountDownLatch(1);
+        assertFalse(pool.full());
         pool.spawn(() -> GreenTest.await(release));
         assertEquals(0, pool.freeCount());
+        assertTrue(pool.full());
         Greenlet<Greenlet<Void>> spawner = Green.spawn(() -> pool.spawn(() -> { }));
 
         assertFalse(spawner.join(Duration.ofMillis(50)), "spawn returned while the pool was full");
@@ -75,6 +77,7 @@ class PoolTest {
         spawner.get().join();
         pool.join();
         assertEquals(1, pool.freeCount());
+        assertFalse(pool.full());
     }
 
     @Test
