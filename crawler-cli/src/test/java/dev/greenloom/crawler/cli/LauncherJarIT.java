@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -154,6 +155,30 @@ class LauncherJarIT {
         finish(start(launcher, env));
 
         assertEquals(List.of("recorded", "recorded"), Files.readAllLines(jdk.resolve("recorded")));
+    }
+
+    /**
+     * A rebuilt jar whose start-up cache cannot be recorded (no loopback for the training run, a full
+     * disk) runs without a cache: the one recorded for the jar before is no cache for this one, and the
+     * JVM printed four lines of errors about it on every run.
+     */
+    @Test
+    void aCacheThatCannotBeRecordedAgainIsNotReplacedByTheStaleOne() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25\"\n",
+                "[[ -f \"$home/declines\" ]] && exit 1\n" + RECORDS_NO_CACHE);
+        Path launcher = checkout();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+        finish(start(launcher, env));
+        Files.writeString(jdk.resolve("declines"), "");
+        Path jar = launcher.resolveSibling("crawler-cli/target/greenloom.jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plus(Duration.ofMinutes(1))));
+
+        String err = finish(start(launcher, env));
+
+        assertTrue(err.contains("could not record the start-up cache"), err);
+        List<String> runs = Files.readAllLines(jdk.resolve("ran"));
+        assertTrue(runs.getFirst().contains("-XX:AOTCache="), runs.getFirst());
+        assertFalse(runs.getLast().contains("-XX:AOTCache="), runs.getLast());
     }
 
     /**
