@@ -70,6 +70,33 @@ class LauncherJarIT {
     }
 
     /**
+     * A service manager may start the launcher without HOME (a systemd unit without User=, {@code env -i}).
+     * The search then skips the folders under HOME, or takes them from the password database as the
+     * build does; it stopped with bash's 'HOME: unbound variable' and exit code 1 before looking in
+     * /usr/lib/jvm. Here the JDK on PATH is too old, so the launcher searches the usual folders: it runs
+     * a JDK 25+ found there, or says in its one line that there is none.
+     */
+    @Test
+    void searchesTheUsualFoldersWithoutHome() throws IOException, InterruptedException {
+        Path old = fakeJdk(dir.resolve("jdk-17"), 17);
+        ProcessBuilder builder = new ProcessBuilder("bash", repositoryLauncher().toString(), "--version");
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().remove("HOME");
+        builder.environment().put("PATH", old.resolve("bin") + ":/usr/bin:/bin");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(100, TimeUnit.SECONDS), "launcher still running");
+
+        if (process.exitValue() == 0) {
+            assertTrue(out.startsWith("greenloom "), out + err);
+        } else {
+            assertEquals(2, process.exitValue(), err);
+            assertTrue(err.startsWith("greenloom: needs a JDK 25 or newer") && err.lines().count() == 1, err);
+        }
+    }
+
+    /**
      * Launchers started together on a fresh checkout build once: the others wait for that build
      * instead of building into the same target/ at once or running a jar still being written. The
      * checkout here has the real launcher and a stand-in {@code mvnw} that logs each build and writes
