@@ -455,10 +455,10 @@ public final class CrawlCommand implements Callable<Integer> {
     }
 
     /**
-     * What went wrong opening an output or reading the report to resume, with its path: the JDK's exceptions for
-     * these carry only the path.
+     * What went wrong opening or writing a file, or reading the report to resume, with its path: the JDK's
+     * exceptions for these carry only the path.
      */
-    private static String why(IOException e) {
+    static String why(IOException e) {
         return switch (e) {
             case NoSuchFileException missing -> missing.getFile() + ": no such file or directory";
             case FileAlreadyExistsException exists -> exists.getFile() + ": exists and is not a directory";

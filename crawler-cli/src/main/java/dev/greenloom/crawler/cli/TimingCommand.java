@@ -256,7 +256,7 @@ public final class TimingCommand implements Callable<Integer> {
                 TimelineChart.write(chart, "greenloom timing: " + workload.description(), runs);
                 (json ? err : out).println("chart: " + chart);
             } catch (UncheckedIOException e) {
-                err.println("greenloom timing: " + e.getMessage());
+                err.println("greenloom timing: cannot write " + CrawlCommand.why(e.getCause()));
                 allOk = false;
             }
         }

@@ -1,6 +1,7 @@
 package dev.greenloom.crawler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -66,6 +67,33 @@ class LauncherJarIT {
         Path jdk = fakeJdk(home.resolve(".gradle/jdks/jdk-99"), 99);
 
         assertRan(jdk, launch(Map.of("HOME", home.toString())));
+    }
+
+    /**
+     * A service manager may start the launcher without HOME (a systemd unit without User=, {@code env -i}).
+     * The search then skips the folders under HOME, or takes them from the password database as the
+     * build does; it stopped with bash's 'HOME: unbound variable' and exit code 1 before looking in
+     * /usr/lib/jvm. Here the JDK on PATH is too old, so the launcher searches the usual folders: it runs
+     * a JDK 25+ found there, or says in its one line that there is none.
+     */
+    @Test
+    void searchesTheUsualFoldersWithoutHome() throws IOException, InterruptedException {
+        Path old = fakeJdk(dir.resolve("jdk-17"), 17);
+        ProcessBuilder builder = new ProcessBuilder("bash", repositoryLauncher().toString(), "--version");
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().remove("HOME");
+        builder.environment().put("PATH", old.resolve("bin") + ":/usr/bin:/bin");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(100, TimeUnit.SECONDS), "launcher still running");
+
+        if (process.exitValue() == 0) {
+            assertTrue(out.startsWith("greenloom "), out + err);
+        } else {
+            assertEquals(2, process.exitValue(), err);
+            assertTrue(err.startsWith("greenloom: needs a JDK 25 or newer") && err.lines().count() == 1, err);
+        }
     }
 
     /**
@@ -154,6 +182,30 @@ class LauncherJarIT {
         finish(start(launcher, env));
 
         assertEquals(List.of("recorded", "recorded"), Files.readAllLines(jdk.resolve("recorded")));
+    }
+
+    /**
+     * A rebuilt jar whose start-up cache cannot be recorded (no loopback for the training run, a full
+     * disk) runs without a cache: the one recorded for the jar before is no cache for this one, and the
+     * JVM printed four lines of errors about it on every run.
+     */
+    @Test
+    void aCacheThatCannotBeRecordedAgainIsNotReplacedByTheStaleOne() throws IOException, InterruptedException {
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25\"\n",
+                "[[ -f \"$home/declines\" ]] && exit 1\n" + RECORDS_NO_CACHE);
+        Path launcher = checkout();
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString());
+        finish(start(launcher, env));
+        Files.writeString(jdk.resolve("declines"), "");
+        Path jar = launcher.resolveSibling("crawler-cli/target/greenloom.jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plus(Duration.ofMinutes(1))));
+
+        String err = finish(start(launcher, env));
+
+        assertTrue(err.contains("could not record the start-up cache"), err);
+        List<String> runs = Files.readAllLines(jdk.resolve("ran"));
+        assertTrue(runs.getFirst().contains("-XX:AOTCache="), runs.getFirst());
+        assertFalse(runs.getLast().contains("-XX:AOTCache="), runs.getLast());
     }
 
     /**

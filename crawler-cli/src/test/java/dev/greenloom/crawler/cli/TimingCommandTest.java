@@ -233,6 +233,16 @@ class TimingCommandTest {
     }
 
     @Test
+    void aChartThatCannotBeWrittenSaysWhy() throws IOException {
+        // The JDK's exception for a missing directory or a denied write carries only the path, so the
+        // message read 'cannot write x.svg: x.svg'. A link into a missing directory fails after the run.
+        Path chart = Files.createSymbolicLink(dir.resolve("timing.svg"), dir.resolve("gone/timing.svg"));
+        Run run = timing("--tasks", "1", "--sleep", "1ms", "--modes", "async", "--chart", chart.toString());
+        assertEquals(Main.EXIT_SOME_FAILED, run.exitCode(), run.err());
+        assertEquals("greenloom timing: cannot write " + chart + ": no such file or directory\n", run.err());
+    }
+
+    @Test
     void urlFileWithoutUrlsIsAUsageError() throws IOException {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "# nothing\n\n");
         Run run = timing("--urls", empty.toString());
