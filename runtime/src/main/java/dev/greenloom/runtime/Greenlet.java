@@ -44,6 +44,8 @@ public final class Greenlet<T> extends Outcome<T> {
      * interrupts the unstarted thread, and run() ends the greenlet killed at once).
      */
     private static final int STARTED = 1, KILLED = 2, INTERRUPTING = 4, STARTS_NOW = 8;
+    /** How long the class initializer waits for the scheduler's warm-up (see {@link #warmScheduler}). */
+    private static final Duration WARM_UP_WAIT = Duration.ofMillis(100);
 
     static {
         try {
@@ -297,20 +299,22 @@ public final class Greenlet<T> extends Outcome<T> {
      * carrier, began first in about a third of fresh JVMs (gevent's test1/test2 printed 2 before 1);
      * now in none of 60, and in about 1.5 % of warm runs, where two carriers race. Runs no code of
      * this class on the other thread, which would wait for this class's initialization.
+     *
+     * <p>A virtual thread initializing this class finds the scheduler running, and must not wait: a
+     * class initializer pins its carrier, as do the threads waiting for it, and with every carrier so
+     * pinned the warm-up thread would never run. For the same reason a platform thread waits only
+     * {@link #WARM_UP_WAIT}, and an interrupt ends its wait (the status kept): the warm-up is a head
+     * start, not worth a hang.
      */
     private static void warmScheduler() {
+        if (Thread.currentThread().isVirtual()) {
+            return;
+        }
         Thread warm = VIRTUAL.newThread(Thread::yield);
         warm.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                warm.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
+        try {
+            warm.join(WARM_UP_WAIT);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

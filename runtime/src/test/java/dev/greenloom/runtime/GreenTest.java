@@ -23,9 +23,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @org.junit.jupiter.api.Timeout(60)
 class GreenTest {
@@ -100,6 +103,54 @@ class GreenTest {
     static final class FirstGreenlets {
         public static void main(String[] args) {
             System.out.println(test1AndTest2(Duration.ofMillis(200), Duration.ofMillis(100)));
+        }
+    }
+
+    // A virtual thread that initialized Greenlet waited in its class initializer for the scheduler's
+    // warm-up thread, pinning its carrier, as did the threads waiting for that initialization: with
+    // every carrier pinned (one here; both of a 2-core machine's to 8 threads) the JVM hung for good.
+    // The same when main initialized it while virtual threads that wait for that pinned every carrier.
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFreshJvmsFirstGreenletsMaySpawnFromVirtualThreads(boolean alsoMain) throws Exception {
+        String launcher = ProcessHandle.current().info().command().orElseThrow();
+        Process jvm = new ProcessBuilder(launcher, "-Djdk.virtualThreadScheduler.parallelism=1", "-cp",
+                System.getProperty("java.class.path"), FirstGreenletsInVirtualThreads.class.getName(), "" + alsoMain)
+                .redirectErrorStream(true).start();
+        try {
+            assertTrue(jvm.waitFor(20, TimeUnit.SECONDS), "the JVM hung");
+            String printed = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(0, jvm.exitValue(), printed);
+            assertEquals(alsoMain ? "[1, 1, 1, 1, 1]" : "[1, 1, 1, 1]", printed);
+        } finally {
+            jvm.destroyForcibly();
+        }
+    }
+
+    /**
+     * Four virtual threads each spawn and join one of the JVM's first greenlets, after 20 ms of busy
+     * work (so that main, if {@code args[0]} is true, spawns one first, holding their carrier): prints
+     * the values.
+     */
+    static final class FirstGreenletsInVirtualThreads {
+        public static void main(String[] args) throws InterruptedException {
+            List<Thread> threads = new ArrayList<>();
+            List<Integer> values = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 4; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (long start = System.nanoTime(); System.nanoTime() - start < 20_000_000; ) {
+                        Thread.onSpinWait();
+                    }
+                    values.add(Green.spawn(() -> 1).get());
+                }));
+            }
+            if (Boolean.parseBoolean(args[0])) {
+                values.add(Green.spawn(() -> 1).get());
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            System.out.println(values);
         }
     }
 
