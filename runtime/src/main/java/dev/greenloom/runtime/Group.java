@@ -160,9 +160,14 @@ public sealed class Group permits Pool, Scope.Members {
      * @throws GreenletExit if the killing thread is interrupted while it waits
      */
     public void kill() {
-        // Not greenlets(): it leaves out a member whose task has ended just before it is ready.
-        for (List<Greenlet<?>> left = unfinished(); !left.isEmpty(); left = unfinished()) {
-            Green.killAll(left);
+        // Not greenlets(): it leaves out a member whose task has ended just before it is ready. Walks again
+        // only if members were adopted meanwhile, as await() does: called from a member's link callbacks, the
+        // joins do not wait for callbacks, so that member (and others running theirs) would stay unfinished.
+        for (Greenlet<?> top = members.newest(); ; top = members.newest()) {
+            Green.killAll(members.unfinished(top));
+            if (members.newest() == top) {
+                return;
+            }
         }
     }
 

@@ -110,6 +110,26 @@ class GroupTest {
         assertInstanceOf(GreenletExit.class, cleanup.get().exception());
     }
 
+    // gevent's supervisor form: a member's link kills the group. kill() kept walking while that member,
+    // still running its callbacks, counted as unfinished, and the callback never returned.
+    @Test
+    void killFromAMembersLinkCallbackReturns() {
+        Group group = new Group();
+        CountDownLatch linked = new CountDownLatch(1);
+        Greenlet<Void> sleeper = group.spawn(() -> Green.sleep(Duration.ofSeconds(30)));
+        Greenlet<Integer> failing = group.spawn(() -> {
+            GreenTest.await(linked);
+            return 1 / 0;
+        });
+        failing.link(ended -> group.kill());
+        linked.countDown();
+
+        assertTrue(group.join(Duration.ofSeconds(10)), "the callback's kill did not return");
+
+        assertInstanceOf(GreenletExit.class, sleeper.exception());
+        assertInstanceOf(ArithmeticException.class, failing.exception());
+    }
+
     @Test
     void greenletsListsOnlyRunningMembersAfterManyFinished() {
         Group group = new Group();
