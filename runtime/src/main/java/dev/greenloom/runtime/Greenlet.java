@@ -296,8 +296,8 @@ public final class Greenlet<T> extends Outcome<T> {
     /**
      * Starts the virtual-thread scheduler and its first carrier now, once, so that the first greenlets
      * of a JVM do not pay for it: the first one bore it, and the second, spawned after it on a second
-     * carrier, began first in about a third of fresh JVMs (gevent's test1/test2 printed 2 before 1);
-     * now in none of 60, and in about 1.5 % of warm runs, where two carriers race. Runs no code of
+     * carrier, began first in 3–45 % of fresh JVMs, by load (gevent's test1/test2 printed 2 before 1);
+     * now in none of 180, and in about 1.5–2 % of warm runs, where two carriers race. Runs no code of
      * this class on the other thread, which would wait for this class's initialization.
      *
      * <p>A virtual thread initializing this class finds the scheduler running, and must not wait: a
