@@ -521,19 +521,7 @@ class GreenTest {
         assertTrue(sleepers.stream().allMatch(g -> g.exception() instanceof GreenletExit));
 
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        Greenlet<Void> stubborn = Green.spawn(() -> {
-            started.countDown();
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException ignored) {
-                    // ignores its kill until released
-                }
-            }
-        });
-        await(started);
+        Greenlet<Void> stubborn = spawnIgnoringKillsUntil(release);
         Greenlet<Void> sleeper = Green.spawn(() -> Green.sleep(LONG));
         assertFalse(Green.killAll(List.of(stubborn, sleeper), Duration.ofMillis(50)));
         assertFalse(Green.killAll(List.of(stubborn), Duration.ZERO));
@@ -601,6 +589,24 @@ class GreenTest {
         } finally {
             release.countDown();
         }
+    }
+
+    /** A greenlet that ignores kills (it swallows their interrupts) until {@code release} opens; returned once it runs. */
+    static Greenlet<Void> spawnIgnoringKillsUntil(CountDownLatch release) {
+        CountDownLatch started = new CountDownLatch(1);
+        Greenlet<Void> stubborn = Green.spawn(() -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignoredOnPurpose) {
+                    // ignores its kill until released
+                }
+            }
+        });
+        await(started);
+        return stubborn;
     }
 
     static void await(CountDownLatch latch) {

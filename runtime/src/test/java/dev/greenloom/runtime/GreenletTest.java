@@ -202,20 +202,8 @@ class GreenletTest {
 
     @Test
     void killWithZeroTimeoutDoesNotWait() {
-        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
-        Greenlet<Void> stubborn = Green.spawn(() -> {
-            started.countDown();
-            while (true) {
-                try {
-                    proceed.await();
-                    return;
-                } catch (InterruptedException ignoredOnPurpose) {
-                    // this test's greenlet ignores kills until told to go on
-                }
-            }
-        });
-        GreenTest.await(started);
+        Greenlet<Void> stubborn = GreenTest.spawnIgnoringKillsUntil(proceed);
         assertFalse(stubborn.kill(Duration.ZERO));
         proceed.countDown();
         stubborn.join();
