@@ -287,6 +287,11 @@ public final class CrawlCommand implements Callable<Integer> {
         if (resumed.skippedLines() > 0) {
             err.println("greenloom crawl: ignored " + resumed.skippedLines() + " torn or damaged lines of " + report);
         }
+        if (resume && depth > 0 && Files.exists(report) && !Files.exists(FrontierLog.pathFor(report))) {
+            // Every run with a report writes its frontier: without it, the links queued earlier are unknown.
+            err.println("greenloom crawl: no " + FrontierLog.pathFor(report) + " beside the report: the links the run"
+                    + " before found but did not fetch are unknown, and only the input's URLs are crawled again");
+        }
         PageSink files;
         FrontierLog frontier;
         try {

@@ -649,6 +649,20 @@ class CrawlCommandTest {
     }
 
     @Test
+    void resumeWithoutTheFrontierSaysTheQueuedLinksAreLost() throws IOException {
+        serve(path -> html(path.equals("/") ? "<a href=/a>a</a>" : "page " + path));
+        Path report = dir.resolve("report.jsonl");
+        Path input = list(url("/"));
+        assertEquals(Main.EXIT_OK, crawl("--depth", "1", "--report", report.toString(), input.toString()), err.toString());
+        Files.delete(Path.of(report + ".frontier"));
+
+        assertEquals(Main.EXIT_OK, crawl("--resume", "--depth", "1", "--report", report.toString(), input.toString()));
+
+        assertTrue(err.toString().contains("greenloom crawl: no " + report + ".frontier beside the report: the links"),
+                err.toString());
+    }
+
+    @Test
     void resumeAfterAHardKillFetchesOnlyWhatWasLeft() throws Exception {
         int children = 20;
         CountDownLatch sixChildren = new CountDownLatch(6);
