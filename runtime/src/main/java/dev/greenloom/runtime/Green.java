@@ -353,13 +353,7 @@ public final class Green {
      * @throws GreenletExit if the calling thread is interrupted while it waits
      */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
-        Objects.requireNonNull(greenlets, "greenlets == null");
-        for (Greenlet<?> greenlet : greenlets) {
-            greenlet.requestKill();
-        }
-        for (Greenlet<?> greenlet : greenlets) {
-            greenlet.join();
-        }
+        killAll(greenlets, FOREVER);
     }
 
     /**
