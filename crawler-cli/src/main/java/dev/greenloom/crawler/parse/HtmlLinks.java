@@ -8,6 +8,7 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ public final class HtmlLinks {
             "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--");
     /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
     private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
     /** The {@code <meta>} elements jsoup's charset detection reads. */
     private static final Evaluator CHARSET_META = QueryParser.parse("meta[http-equiv=content-type], meta[charset]");
 
@@ -185,7 +186,7 @@ public final class HtmlLinks {
                 return;
             }
             for (byte b : character.getBytes(charset)) {
-                result.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+                result.append('%').append(HEX.toHexDigits(b));
             }
         });
         return result.append(href, end, href.length()).toString();
