@@ -837,13 +837,22 @@ public final class Crawler {
         // crawler-commons converts a non-ASCII host by the JDK's IDNA 2003 (faß to fass); OkHttp's form has it in
         // UTS #46 (xn--fa-hia), as browsers, 'greenloom resolve' and the links found on pages have it.
         HttpUrl okhttp = url.chars().allMatch(c -> c < 0x80) ? null : HttpUrl.parse(url);
-        String normal = normalizer.filter(okhttp != null ? okhttp.toString() : url);
+        String normal = filter(okhttp != null ? okhttp.toString() : url);
         if (normal == null) {
             // crawler-commons rejects IPv6 literals (http://[::1]/); OkHttp's canonical form is normal enough for them.
             HttpUrl parsed = okhttp != null ? okhttp : HttpUrl.parse(url);
             return parsed != null && parsed.host().indexOf(':') >= 0 ? parsed.newBuilder().fragment(null).build().toString() : null;
         }
         return HttpUrl.parse(normal) != null ? normal : null;
+    }
+
+    /**
+     * crawler-commons' normal form of {@code url}, or null. The escapes it decodes ({@code %7E} to {@code ~}) are
+     * decoded first: crawler-commons 1.6 finds the query where it was before decoding them, and made
+     * {@code /%7Euser/?page=2} into {@code /~user/?p?ge=2} (its issue 559).
+     */
+    private String filter(String url) {
+        return normalizer.filter(url.indexOf('%') < 0 ? url : BasicURLNormalizer.unescapePath(url));
     }
 
     private static PageRecord toRecord(Work work, FetchResult result) {

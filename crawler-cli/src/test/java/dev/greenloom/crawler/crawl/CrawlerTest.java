@@ -375,6 +375,19 @@ class CrawlerTest {
     }
 
     @Test
+    void aPathEscapeTheNormalisationDecodesLeavesTheQueryWhole() {
+        site.html("/~user/", "home");
+        site.html("/", "<a href='/%41b/?page=2&sort=up'>b</a>");
+        site.html("/Ab/", "b");
+
+        crawl(Crawler.builder(fetcher).depth(1).ignoreRobots(true), url("/%7Euser/?page=2"), url("/"));
+
+        Map<String, PageRecord> byUrl = records.byUrl();
+        assertEquals(Set.of(url("/~user/?page=2"), url("/"), url("/Ab/?page=2&sort=up")), byUrl.keySet());
+        byUrl.values().forEach(page -> assertEquals(200, page.status(), page.toString()));
+    }
+
+    @Test
     void anInternationalizedHostIsConvertedAsBrowsersAndResolveConvertIt() {
         // UTS #46, as OkHttp, browsers and 'greenloom resolve' convert it: faß is xn--fa-hia, not IDNA 2003's fass,
         // the JDK's java.net.IDN that crawler-commons' normaliser uses.
