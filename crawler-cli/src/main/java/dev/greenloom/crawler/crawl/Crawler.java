@@ -93,6 +93,8 @@ public final class Crawler {
             .getBytes(StandardCharsets.UTF_8);
     /** The most items a writer's queue holds: its array is allocated whole, whatever concurrency is asked for. */
     private static final int MAX_WRITER_QUEUE = 1 << 14;
+    /** The host an IPv6 literal's URL is normalised under, crawler-commons refusing the literal itself. */
+    private static final String IPV6_STAND_IN = "ipv6-literal.invalid";
     /** Ends a writer thread's queue. */
     private static final Object END = new Object();
 
@@ -839,9 +841,14 @@ public final class Crawler {
         HttpUrl okhttp = url.chars().allMatch(c -> c < 0x80) ? null : HttpUrl.parse(url);
         String normal = filter(okhttp != null ? okhttp.toString() : url);
         if (normal == null) {
-            // crawler-commons rejects IPv6 literals (http://[::1]/); OkHttp's canonical form is normal enough for them.
+            // crawler-commons rejects IPv6 literals (http://[::1]/): the rest of the URL is normalised under a stand-in
+            // host, then OkHttp's canonical form of the address is put back.
             HttpUrl parsed = okhttp != null ? okhttp : HttpUrl.parse(url);
-            return parsed != null && parsed.host().indexOf(':') >= 0 ? parsed.newBuilder().fragment(null).build().toString() : null;
+            if (parsed == null || parsed.host().indexOf(':') < 0) {
+                return null;
+            }
+            String rest = filter(parsed.newBuilder().host(IPV6_STAND_IN).build().toString());
+            return rest == null ? null : HttpUrl.get(rest).newBuilder().host(parsed.host()).build().toString();
         }
         return HttpUrl.parse(normal) != null ? normal : null;
     }

@@ -388,6 +388,27 @@ class CrawlerTest {
     }
 
     @Test
+    void equivalentIpv6LiteralUrlsAreNormalisedAsOthersAndFetchedOnce() throws IOException {
+        site.html("/~user/", "home");
+        try (MockWebServer v6 = new MockWebServer()) {
+            v6.setDispatcher(site);
+            v6.start(InetAddress.getByName("::1"), 0);
+            String root = "http://[::1]:" + v6.getPort();
+            List<Seed> seeds = List.of(Seed.listed(root + "/~user/?b=1&a=2", "test:1"),
+                    Seed.listed(root + "/%7Euser/?a=2&b=1", "test:2"),
+                    Seed.listed("http://[0:0::1]:" + v6.getPort() + "/x/../~user/?a=2&b=1#top", "test:3"));
+
+            Crawler.builder(fetcher).ignoreRobots(true).build().run(seeds.iterator(), records);
+
+            assertEquals(1, site.hits.values().stream().mapToInt(AtomicInteger::get).sum(), site.hits.toString());
+            Map<String, PageRecord> byUrl = records.byUrl();
+            assertEquals(Set.of(root + "/~user/?a=2&b=1"), byUrl.keySet());
+            assertEquals(2, records.all.stream().filter(r -> PageRecord.DUPLICATE.equals(r.errorKind())).count(),
+                    records.all.toString());
+        }
+    }
+
+    @Test
     void anInternationalizedHostIsConvertedAsBrowsersAndResolveConvertIt() {
         // UTS #46, as OkHttp, browsers and 'greenloom resolve' convert it: faß is xn--fa-hia, not IDNA 2003's fass,
         // the JDK's java.net.IDN that crawler-commons' normaliser uses.
