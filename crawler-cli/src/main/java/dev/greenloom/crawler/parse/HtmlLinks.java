@@ -50,6 +50,10 @@ public final class HtmlLinks {
     /** The MIME Sniffing Standard's HTML signatures, lower case (matched in any case). */
     private static final List<String> SNIFFED_HTML = List.of("<!doctype html", "<html", "<head", "<script", "<iframe",
             "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--");
+    /** A URL's scheme (RFC 3986), before its ':'. */
+    private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):");
+    /** The schemes of a {@code <base href>} that leaves links relative to the page: those that cannot be a base. */
+    private static final Set<String> FALLBACK_BASE_SCHEMES = Set.of("http", "https", "javascript", "data");
     /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
     private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -101,7 +105,7 @@ public final class HtmlLinks {
         Objects.requireNonNull(body, "body == null");
         Objects.requireNonNull(pageUrl, "pageUrl == null");
         Document document = parse(body, charset(contentType), pageUrl);
-        HttpUrl base = HttpUrl.parse(document.baseUri()); // the page, or its <base href>, made absolute by jsoup
+        HttpUrl base = base(document.baseUri(), pageUrl);
         Charset charset = document.outputSettings().charset();
         Set<String> links = new LinkedHashSet<>();
         for (Element element : document.select(LINKS)) {
@@ -127,6 +131,22 @@ public final class HtmlLinks {
             }
         }
         return List.copyOf(links);
+    }
+
+    /**
+     * What relative links resolve against, from {@code baseUri}, the page's URL or its {@code <base href>} made
+     * absolute by jsoup: that, or, as a browser has it (HTML's "set the frozen base URL"), the page's URL if the
+     * base is an http(s) URL that does not parse or a {@code javascript:} or {@code data:} one; null for a base of
+     * another scheme ({@code ftp:}, {@code mailto:}), against which no relative link is an http or https URL.
+     */
+    private static HttpUrl base(String baseUri, String pageUrl) {
+        HttpUrl base = HttpUrl.parse(baseUri);
+        if (base != null) {
+            return base;
+        }
+        Matcher scheme = SCHEME.matcher(baseUri);
+        String name = scheme.lookingAt() ? scheme.group(1).toLowerCase(Locale.ROOT) : "";
+        return FALLBACK_BASE_SCHEMES.contains(name) ? HttpUrl.parse(pageUrl) : null;
     }
 
     /** The URL {@code element} links to, as written: its href, src or refresh URL; null for a refresh without one. */

@@ -28,6 +28,20 @@ class HtmlLinksTest {
                 links("<head><base href='http://cdn/base/'></head><a href=page>p</a>", "http://h/a"));
     }
 
+    /** HTML's "set the frozen base URL": a base that fails to parse, or is javascript: or data:, is the page's URL. */
+    @ParameterizedTest
+    @CsvSource({"javascript:void(0)", "JavaScript:history.back()", "data:text/html,x", "http://h:99999/"})
+    void aBaseHrefABrowserWouldNotUseLeavesLinksRelativeToThePage(String base) {
+        assertEquals(List.of("http://h/a/page", "http://h/top"),
+                links("<head><base href='" + base + "'></head><a href=page>p</a><a href=/top>t</a>", "http://h/a/b"));
+    }
+
+    @Test
+    void aBaseHrefOfAnotherSchemeLeavesNoRelativeLinkToFollow() {
+        assertEquals(List.of("http://x/abs"),
+                links("<head><base href='ftp://h/p/'></head><a href=page>p</a><a href='http://x/abs'>x</a>", "http://h/a"));
+    }
+
     @Test
     void followsAreaAndRelNextButNotStylesheets() {
         assertEquals(List.of("http://h/2", "http://h/map"),
