@@ -839,6 +839,10 @@ public final class Crawler {
         // crawler-commons converts a non-ASCII host by the JDK's IDNA 2003 (faß to fass); OkHttp's form has it in
         // UTS #46 (xn--fa-hia), as browsers, 'greenloom resolve' and the links found on pages have it.
         HttpUrl okhttp = url.chars().allMatch(c -> c < 0x80) ? null : HttpUrl.parse(url);
+        // crawler-commons also decodes escapes in the host: http://ab%2Fcd.test/ would become http://ab/cd.test/.
+        if (okhttp == null && url.indexOf('%') >= 0 && HttpUrl.parse(url) == null) {
+            return null;
+        }
         String normal = filter(okhttp != null ? okhttp.toString() : url);
         if (normal == null) {
             // crawler-commons rejects IPv6 literals (http://[::1]/): the rest of the URL is normalised under a stand-in

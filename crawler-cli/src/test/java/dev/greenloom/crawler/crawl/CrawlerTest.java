@@ -778,13 +778,16 @@ class CrawlerTest {
 
     @Test
     void aBadLineSaysWhetherItsSchemeOrItsFormIsWrong() {
-        crawl(Crawler.builder(fetcher), "ftp://example.com/f", "www.example.com/page", "http://", "http://h:99999/");
+        crawl(Crawler.builder(fetcher), "ftp://example.com/f", "www.example.com/page", "http://", "http://h:99999/",
+                "http://ab%2Fcd.test/");
 
         List<String> errors = records.all.stream().map(PageRecord::error).sorted().toList();
         assertEquals(List.of("test:1: ftp://example.com/f: unsupported scheme ftp (only http and https are fetched)",
                 "test:2: www.example.com/page: not a URL (it needs http:// or https://)",
                 "test:3: http://: not a valid http or https URL (Invalid URL host: \"\")",
-                "test:4: http://h:99999/: not a valid http or https URL (Invalid URL port: \"99999\")"), errors);
+                "test:4: http://h:99999/: not a valid http or https URL (Invalid URL port: \"99999\")",
+                "test:5: http://ab%2Fcd.test/: not a valid http or https URL (Invalid URL host: \"ab%2Fcd.test\")"),
+                errors);
         assertTrue(records.all.stream().allMatch(r -> r.errorKind().equals("bad-url")), records.all.toString());
     }
 
