@@ -350,6 +350,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 .timeout(timeout)
                 .finishedEarlier(resumed.finished())
                 .duplicatesReportedEarlier(resumed.duplicates())
+                .badLinesReportedEarlier(resumed.badLines())
                 .redirectedEarlier(resumed.redirects())
                 .unfinishedEarlier(resumed.pending().size());
         if (maxPages != null) {

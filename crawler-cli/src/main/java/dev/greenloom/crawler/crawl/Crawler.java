@@ -107,7 +107,10 @@ public final class Crawler {
     private final boolean ignoreRobots;
     private final Duration timeout;
     private final Set<String> finishedEarlier;
-    private final Set<String> duplicatesEarlier;
+    /** Duplicate lines an earlier run reported, by URL: each line of this run that one stands for takes it. */
+    private final Map<String, Integer> duplicatesEarlier;
+    /** Bad input lines an earlier run reported, by text: each line of this run that one stands for takes it. */
+    private final Map<String, Integer> badLinesEarlier;
     private final DiscoveryLog discoveryLog;
     private final List<String> robotsAgents;
     private final BasicURLNormalizer normalizer = new BasicURLNormalizer();
@@ -167,7 +170,8 @@ public final class Crawler {
         this.ignoreRobots = builder.ignoreRobots;
         this.timeout = builder.timeout;
         this.finishedEarlier = builder.finishedEarlier;
-        this.duplicatesEarlier = builder.duplicatesEarlier;
+        this.duplicatesEarlier = new ConcurrentHashMap<>(builder.duplicatesEarlier);
+        this.badLinesEarlier = new ConcurrentHashMap<>(builder.badLinesEarlier);
         // As in a run of its own, only a recursive crawl counts a page a redirect reached as fetched; a list's URLs
         // are each fetched.
         (builder.depth > 0 ? builder.redirectedEarlier : Map.<String, String>of()).forEach((target, from) -> {
@@ -208,9 +212,7 @@ public final class Crawler {
         Objects.requireNonNull(sink, "sink == null");
         for (String url : finishedEarlier) {
             seen.put(url, FINISHED_EARLIER);
-            if (normalise(url) != null) {
-                admitted++; // a page the earlier run queued counts against maxPages; the text of a bad line does not
-            }
+            admitted++; // a page the earlier run queued counts against maxPages
         }
         List<Thread> writers = new ArrayList<>();
         for (BlockingQueue<Object> queue : toWriters) {
@@ -397,7 +399,7 @@ public final class Crawler {
     /** Queues {@code seed}, whose normalised URL is {@code url} (null: it has none), or reports why it is not. */
     private void admitSeed(Seed seed, String url) {
         if (url == null) {
-            if (seed.listed() && !finishedEarlier.contains(seed.url())) {
+            if (seed.listed() && !takeEarlier(badLinesEarlier, seed.url())) {
                 enqueue(badUrl(seed));
             }
             return;
@@ -422,11 +424,24 @@ public final class Crawler {
             lock.unlock();
         }
         if (firstSeen != null && seed.listed() && !firstSeen.equals(FINISHED_EARLIER)
-                && !duplicatesEarlier.contains(url)) {
+                && !takeEarlier(duplicatesEarlier, url)) {
             enqueue(record(url, 0, null, PageRecord.DUPLICATE, seed.origin() + ": " + url + " is a duplicate of "
                     + (firstSeen.equals(FROM_LINK) ? "a page found by following links" : firstSeen)
                     + "; fetched once"));
         }
+    }
+
+    /**
+     * Whether an earlier run reported a line of {@code key} that this one has not matched yet among {@code counts};
+     * the line is matched if so. A run reads its input in order, so the lines reported are the first ones.
+     */
+    private static boolean takeEarlier(Map<String, Integer> counts, String key) {
+        boolean[] taken = {false};
+        counts.computeIfPresent(key, (k, lines) -> {
+            taken[0] = true;
+            return lines == 1 ? null : lines - 1;
+        });
+        return taken[0];
     }
 
     /** Adds a page to the frontier. Under lock. */
@@ -544,7 +559,7 @@ public final class Crawler {
         try {
             String redirectedHere = fetchedThroughRedirect.get(work.url());
             if (redirectedHere != null) {
-                return duplicatesEarlier.contains(work.url()) ? null : record(work.url(), work.depth(), work.parent(),
+                return takeEarlier(duplicatesEarlier, work.url()) ? null : record(work.url(), work.depth(), work.parent(),
                         PageRecord.DUPLICATE, work.url() + " is a duplicate of " + redirectedHere + ", which redirected to it;"
                         + " fetched once");
             }
@@ -795,10 +810,10 @@ public final class Crawler {
      */
     private void reportNotReached(Seed seed) {
         String url = normalise(seed.url());
-        if (url != null && seen.containsKey(url)) {
+        if (url == null || seen.containsKey(url)) {
             admitSeed(seed, url);
-        } else if (seed.listed() && !finishedEarlier.contains(url == null ? seed.url() : url)) {
-            enqueue(url == null ? badUrl(seed) : notReached(url, 0, null));
+        } else if (seed.listed() && !finishedEarlier.contains(url)) {
+            enqueue(notReached(url, 0, null));
         }
     }
 
@@ -998,7 +1013,8 @@ public final class Crawler {
         private boolean ignoreRobots;
         private Duration timeout;
         private Set<String> finishedEarlier = Set.of();
-        private Set<String> duplicatesEarlier = Set.of();
+        private Map<String, Integer> duplicatesEarlier = Map.of();
+        private Map<String, Integer> badLinesEarlier = Map.of();
         private long unfinishedEarlier;
         private Map<String, String> redirectedEarlier = Map.of();
         private DiscoveryLog discoveryLog;
@@ -1080,10 +1096,7 @@ public final class Crawler {
             return this;
         }
 
-        /**
-         * Normalised URLs an earlier run finished, and the text of bad lines it reported: never fetched again, and
-         * no record written for them.
-         */
+        /** Normalised URLs an earlier run finished: never fetched again, and no record written for them. */
         public Builder finishedEarlier(Set<String> urls) {
             this.finishedEarlier = Set.copyOf(urls);
             return this;
@@ -1113,9 +1126,21 @@ public final class Crawler {
             return this;
         }
 
-        /** Normalised URLs whose duplicate lines an earlier run reported: no duplicate record is written again. */
-        public Builder duplicatesReportedEarlier(Set<String> urls) {
-            this.duplicatesEarlier = Set.copyOf(urls);
+        /**
+         * How many duplicate lines an earlier run reported for each normalised URL: as many duplicate records of it
+         * are not written again (the first ones), the others are.
+         */
+        public Builder duplicatesReportedEarlier(Map<String, Integer> lines) {
+            this.duplicatesEarlier = Map.copyOf(lines);
+            return this;
+        }
+
+        /**
+         * How many {@code bad-url} records of listed lines an earlier run reported for each line's text: as many such
+         * lines are not reported again (the first ones), the others are.
+         */
+        public Builder badLinesReportedEarlier(Map<String, Integer> lines) {
+            this.badLinesEarlier = Map.copyOf(lines);
             return this;
         }
 

@@ -24,40 +24,44 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>{@link #finished()}: every URL with an outcome in the report, whatever it was (it was reported, so it is
- *       not fetched again), the text of {@code bad-url} lines included. Two kinds of line are no outcome: a
- *       {@code duplicate} line (written when the line is read, before the URL it repeats is fetched) and a page
- *       the run's {@code --timeout} left unfetched ({@link #notReached}).</li>
- *   <li>{@link #duplicates()}: URLs whose {@code duplicate} lines are already reported.</li>
+ *       not fetched again). Three kinds of line are no page's outcome: a {@code duplicate} line (written when the
+ *       line is read, before the URL it repeats is fetched), an input line that is no URL ({@code bad-url} without
+ *       a response) and a page the run's {@code --timeout} left unfetched ({@link #notReached}).</li>
+ *   <li>{@link #duplicates()}: how many {@code duplicate} lines are already reported for each URL.</li>
+ *   <li>{@link #badLines()}: how many {@code bad-url} lines without a response (input lines that are no URL) are
+ *       already reported for each line's text: a text repeated in the input has a line each time.</li>
  *   <li>{@link #pending()}: URLs in the frontier log without an outcome, each once (its first logged depth and
  *       parent), in logged order.</li>
  *   <li>{@link #redirects()}: the final URL of each finished page that was reached through a redirect, to the URL
  *       that redirected there: that page was fetched, under the other URL.</li>
  *   <li>{@link #failedEarlier()}: how many finished URLs failed (an {@code error_kind}, {@code http-status}
- *       included): their outcome stands, and the resumed crawl's exit status counts them.</li>
+ *       included), plus the bad lines: their outcome stands, and the resumed crawl's exit status counts them.</li>
  * </ul>
  * A last line without its newline (torn by the kill) is ignored, as is any line that does not parse
  * ({@link #skippedLines()} counts them). Missing files count as empty. Memory: the finished URLs as strings in a set,
  * plus the pending entries.
  *
  * @param finished     URLs already reported with an outcome
- * @param duplicates   URLs already reported as duplicate lines
+ * @param duplicates   URLs already reported as duplicate lines, to how many lines
+ * @param badLines     texts of input lines already reported as bad URLs, to how many lines
  * @param pending      URLs queued but not reported, in the order they were queued
  * @param redirects    final URLs of finished pages reached through a redirect, to the URL that redirected there
- * @param failedEarlier finished URLs whose outcome is a failure
+ * @param failedEarlier finished URLs whose outcome is a failure, and bad lines
  * @param skippedLines torn or unreadable lines ignored in both files
  */
-public record ResumeState(Set<String> finished, Set<String> duplicates, List<FrontierEntry> pending,
-        Map<String, String> redirects, long failedEarlier, int skippedLines) {
+public record ResumeState(Set<String> finished, Map<String, Integer> duplicates, Map<String, Integer> badLines,
+        List<FrontierEntry> pending, Map<String, String> redirects, long failedEarlier, int skippedLines) {
     public ResumeState {
         finished = Collections.unmodifiableSet(finished);
-        duplicates = Collections.unmodifiableSet(duplicates);
+        duplicates = Collections.unmodifiableMap(duplicates);
+        badLines = Collections.unmodifiableMap(badLines);
         pending = List.copyOf(pending);
         redirects = Collections.unmodifiableMap(redirects);
     }
 
     /** Nothing done yet: a run that does not resume. */
     public static ResumeState none() {
-        return new ResumeState(Set.of(), Set.of(), List.of(), Map.of(), 0, 0);
+        return new ResumeState(Set.of(), Map.of(), Map.of(), List.of(), Map.of(), 0, 0);
     }
 
     /**
@@ -70,15 +74,20 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
         Objects.requireNonNull(frontierLog, "frontierLog == null");
         int[] skipped = {0};
         Set<String> finished = new HashSet<>();
-        Set<String> duplicates = new HashSet<>();
+        Map<String, Integer> duplicates = new HashMap<>();
+        Map<String, Integer> badLines = new HashMap<>();
         Map<String, String> redirects = new HashMap<>();
         long[] failed = {0};
         readLines(report, skipped, members -> {
             String url = required(members, "url");
-            if (PageRecord.DUPLICATE.equals(members.get("error_kind"))) {
-                duplicates.add(url);
+            String kind = members.get("error_kind");
+            if (PageRecord.DUPLICATE.equals(kind)) {
+                duplicates.merge(url, 1, Integer::sum);
+            } else if ("bad-url".equals(kind) && "0".equals(members.get("status"))) {
+                badLines.merge(url, 1, Integer::sum);
+                failed[0]++;
             } else if (!notReached(members)) {
-                if (finished.add(url) && members.get("error_kind") != null) {
+                if (finished.add(url) && kind != null) {
                     failed[0]++;
                 }
                 String finalUrl = members.get("final_url");
@@ -95,7 +104,7 @@ public record ResumeState(Set<String> finished, Set<String> duplicates, List<Fro
                 pending.add(new FrontierEntry(url, Integer.parseInt(members.get("depth")), members.get("parent")));
             }
         });
-        return new ResumeState(finished, duplicates, pending, redirects, failed[0], skipped[0]);
+        return new ResumeState(finished, duplicates, badLines, pending, redirects, failed[0], skipped[0]);
     }
 
     /**

@@ -501,6 +501,28 @@ class CrawlCommandTest {
     }
 
     @Test
+    void resumeReportsTheRepeatedBadAndDuplicateLinesTheKilledRunHadNotReached() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path input = list(url("/"), "not a url", url("/"), "not a url", url("/"), "not a url");
+        Path report = dir.resolve("report.jsonl");
+        assertEquals(Main.EXIT_SOME_FAILED, crawl("--report", report.toString(), input.toString()));
+        // As if killed after the input's first three lines: a long input is read as the crawl goes.
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        Files.write(report, lines.stream().filter(line -> line.contains("\"status\":200")
+                || line.contains(input + ":2: ") || line.contains(input + ":3: ")).toList());
+        assertEquals(3, Files.readAllLines(report, StandardCharsets.UTF_8).size());
+
+        assertEquals(Main.EXIT_SOME_FAILED, crawl("--resume", "--report", report.toString(), input.toString()));
+
+        String resumed = Files.readString(report, StandardCharsets.UTF_8);
+        assertEquals(6, resumed.lines().count(), "a line per input line: " + resumed);
+        for (int line = 2; line <= 6; line++) {
+            assertTrue(resumed.contains(input + ":" + line + ": "), "line " + line + ": " + resumed);
+        }
+        assertEquals(1, hits.get("/").get());
+    }
+
+    @Test
     void resumeFetchesAUrlWhoseDuplicateLineWasReportedBeforeItWasFetched() throws IOException {
         serveSite(0, Duration.ZERO, new CountDownLatch(0));
         Path input = list(url("/"), url("/"));

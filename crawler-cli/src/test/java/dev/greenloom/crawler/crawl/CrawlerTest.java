@@ -965,7 +965,7 @@ class CrawlerTest {
         server.setDispatcher(site);
 
         Crawler.builder(fetcher).depth(1).finishedEarlier(Set.of(url("/"), url("/docs")))
-                .redirectedEarlier(Map.of(url("/docs/"), url("/docs"))).duplicatesReportedEarlier(Set.of(url("/docs/")))
+                .redirectedEarlier(Map.of(url("/docs/"), url("/docs"))).duplicatesReportedEarlier(Map.of(url("/docs/"), 1))
                 .unfinishedEarlier(1).build()
                 .run(List.of(Seed.resumed(url("/docs/"), 1, url("/"))).iterator(), records);
 
@@ -1060,7 +1060,7 @@ class CrawlerTest {
         List<Seed> list = List.of(Seed.listed(url("/"), "t:1"), Seed.listed(url("/"), "t:2"));
 
         Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).build().run(list.iterator(), records);
-        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).duplicatesReportedEarlier(Set.of(url("/")))
+        Crawler.builder(fetcher).finishedEarlier(Set.of(url("/"))).duplicatesReportedEarlier(Map.of(url("/"), 1))
                 .build().run(list.iterator(), records);
 
         assertEquals(0, site.hits("/"));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class ResumeStateTest {
         }
         ResumeState state = ResumeState.load(report, dir.resolve("missing.frontier"));
         assertEquals(Set.of("http://h/stalled"), state.finished());
-        assertEquals(Set.of("http://h/dup"), state.duplicates());
+        assertEquals(Map.of("http://h/dup", 1), state.duplicates());
 
         new ReportSink(report, true).close();
         assertEquals(2, Files.readAllLines(report).size(), "the not-reached line gives way to the resumed run's");
