@@ -386,7 +386,7 @@ public sealed class Group permits Pool, Scope.Members {
         }
     }
 
-    /** Called by a member greenlet when it finishes, before anyone can see it finished. */
+    /** Called by a member greenlet when it finishes, once it is ready, before its link callbacks and the joins that wait for them. */
     void discard(Greenlet<?> greenlet) {
     }
 
