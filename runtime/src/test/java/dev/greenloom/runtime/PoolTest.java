@@ -375,6 +375,20 @@ class PoolTest {
         assertTrue(seen.contains(1998));
     }
 
+    /** As gevent's, whose imap_unordered greenlet is dead once the iteration stops: none of it is left in {@link Green#live()}. */
+    @Test
+    void anIterationToTheEndLeavesNoGreenletRunning() {
+        for (int i = 0; i < 2_000; i++) {
+            List<Greenlet<?>> before = Green.live();
+            for (int x : new Pool(2).imapUnordered(x -> x, List.of(1, 2, 3))) {
+                assertTrue(x > 0);
+            }
+            List<Greenlet<?>> left = new ArrayList<>(Green.live());
+            left.removeAll(before);
+            assertEquals(List.of(), left, "greenlets left running by the iteration");
+        }
+    }
+
     @Test
     void imapUnorderedThrowsForAFailedItemAndGoesOn() {
         Pool pool = new Pool(2);
