@@ -206,6 +206,7 @@ public final class Greenlet<T> extends Outcome<T> {
      * Code that ignores interrupts (a busy loop, a native DNS lookup) delays the end.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public void kill() {
         requestKill();
@@ -217,6 +218,8 @@ public final class Greenlet<T> extends Outcome<T> {
      * {@code Duration.ZERO} does not wait.
      *
      * @return true if the greenlet has finished and its linked callbacks ran
+     * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public boolean kill(Duration timeout) {
         long nanos = Durations.nanos(timeout); // a null timeout throws before the kill

@@ -158,6 +158,7 @@ public sealed class Group permits Pool, Scope.Members {
      * meanwhile (by a dying member's {@code finally}, say), as gevent's {@code Group.kill} does.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public void kill() {
         // Not greenlets(): it leaves out a member whose task has ended just before it is ready. Walks again
