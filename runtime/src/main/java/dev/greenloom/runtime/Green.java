@@ -351,6 +351,7 @@ public final class Green {
      * concurrently.
      *
      * @throws GreenletExit if the calling thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the calling thread expires while it waits (the kill stands)
      */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
         killAll(greenlets, FOREVER);
@@ -363,6 +364,7 @@ public final class Green {
      *
      * @return true if every greenlet has finished and its linked callbacks ran
      * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public static boolean killAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
         Objects.requireNonNull(greenlets, "greenlets == null");

@@ -206,6 +206,7 @@ public final class Greenlet<T> extends Outcome<T> {
      * Code that ignores interrupts (a busy loop, a native DNS lookup) delays the end.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public void kill() {
         requestKill();
@@ -217,6 +218,8 @@ public final class Greenlet<T> extends Outcome<T> {
      * {@code Duration.ZERO} does not wait.
      *
      * @return true if the greenlet has finished and its linked callbacks ran
+     * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public boolean kill(Duration timeout) {
         long nanos = Durations.nanos(timeout); // a null timeout throws before the kill
@@ -356,14 +359,13 @@ public final class Greenlet<T> extends Outcome<T> {
     @SuppressWarnings("unchecked")
     private void finish(T result, Throwable thrown) {
         settle(result, thrown);
-        if (owner != null) {
-            owner.discard(this);
-        }
         // Links added until now run here; later ones run at once in link(), when ready() is already true.
         // Joins wait for the callbacks only on the greenlet's own thread: on a killer's, they may wait for
-        // this greenlet and are not in inCallbacks().
+        // this greenlet and are not in inCallbacks(). They wait for the owner's discard too, which runs
+        // once ready and before the callbacks, as gevent's group discards in a link of its own: a pool
+        // spawn woken by the slot sees this greenlet ready, and a join sees the slot free.
         boolean ownThread = thread == Thread.currentThread();
-        List<Object> callbacks = release(ownThread);
+        List<Object> callbacks = release(ownThread, owner != null);
         if (ownThread) {
             // No kill interrupts once ready; one already interrupting is waited out (both sides' atomics
             // are full fences, so either the killer sees ready or this sees INTERRUPTING). Clearing
@@ -372,6 +374,9 @@ public final class Greenlet<T> extends Outcome<T> {
                 Thread.yield(); // the killer may need this carrier to finish its interrupt
             }
             Thread.interrupted();
+        }
+        if (owner != null) {
+            owner.discard(this);
         }
         // No kill needs the thread any more: a finished greenlet that is still referenced keeps
         // about 70 bytes instead of its whole virtual thread (about 330).

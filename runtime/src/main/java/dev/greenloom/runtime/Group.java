@@ -158,6 +158,7 @@ public sealed class Group permits Pool, Scope.Members {
      * meanwhile (by a dying member's {@code finally}, say), as gevent's {@code Group.kill} does.
      *
      * @throws GreenletExit if the killing thread is interrupted while it waits
+     * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public void kill() {
         // Not greenlets(): it leaves out a member whose task has ended just before it is ready. Walks again
@@ -291,7 +292,7 @@ public sealed class Group permits Pool, Scope.Members {
 
     /** The iterator behind {@link #imapUnordered}: a feeder greenlet spawns, links hand results back. */
     private static final class UnorderedResults<T, R> implements Iterator<R> {
-        /** Put last by the feeder: how many results it spawned. */
+        /** Put last, by the feeder's link once it has finished: how many results it spawned. */
         private record End(int spawned) {
         }
 
@@ -306,23 +307,26 @@ public sealed class Group permits Pool, Scope.Members {
             // The feeder holds the semaphore and the queue, never this iterator, which may so become garbage.
             Semaphore unread = this.unread;
             LinkedBlockingQueue<Object> done = this.done;
+            // Written by the feeder only; its link reads it after it finished, so the end comes once the
+            // feeder no longer runs (in no Green.live()), as gevent's imap_unordered greenlet is dead by then.
+            int[] spawned = new int[1];
             Greenlet<Void> feeder = Green.spawn(() -> {
-                int spawned = 0;
                 try {
                     for (T item : items) {
                         acquire(unread);
                         group.spawn(() -> function.apply(item)).link(done::add);
-                        spawned++;
+                        spawned[0]++;
                     }
                 } catch (RuntimeException | Error e) {
                     done.add(new CompletionException("reading the items failed: " + e, e));
-                } finally {
-                    done.add(new End(spawned));
                 }
             });
             // Held by the feeder's callback while it runs, and cleared when it ends.
             FeederKill kill = new FeederKill(this, feeder);
-            feeder.link(ended -> kill.clear());
+            feeder.link(ended -> {
+                kill.clear();
+                done.add(new End(spawned[0]));
+            });
         }
 
         /** Kills the feeder of an iterator that became garbage, whatever it was waiting for. */
@@ -386,7 +390,7 @@ public sealed class Group permits Pool, Scope.Members {
         }
     }
 
-    /** Called by a member greenlet when it finishes, before anyone can see it finished. */
+    /** Called by a member greenlet when it finishes, once it is ready, before its link callbacks and the joins that wait for them. */
     void discard(Greenlet<?> greenlet) {
     }
 

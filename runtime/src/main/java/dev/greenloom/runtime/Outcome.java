@@ -95,17 +95,18 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /**
      * Wakes the waiters of a settled outcome and returns the callbacks {@link #addCallback added}
      * before, in the order they were added (empty if none). If {@code callbacksFollow} and there are
-     * some, the caller runs them and then calls {@link #callbacksDone()}; otherwise the outcome
+     * some, or {@code workFollows} (work of the caller's own that waits must wait for, as for
+     * callbacks), the caller runs them and then calls {@link #callbacksDone()}; otherwise the outcome
      * counts as having run its callbacks before any waiter wakes, so that a woken waiter need not
      * park again.
      */
-    final List<Object> release(boolean callbacksFollow) {
+    final List<Object> release(boolean callbacksFollow, boolean workFollows) {
         // One CAS whatever happens: without callbacks to wait for (most greenlets), nothing else is written.
         Waiter stack;
         do {
             stack = waiters;
         } while (!WAITERS.compareAndSet(this, stack,
-                callbacksFollow && holdsCallback(stack) ? RELEASED_BEFORE_CALLBACKS : RELEASED));
+                callbacksFollow && (workFollows || holdsCallback(stack)) ? RELEASED_BEFORE_CALLBACKS : RELEASED));
         List<Object> callbacks = List.of();
         for (Waiter w = stack; w != null; w = w.next) {
             Object callback = w.callback;
@@ -137,7 +138,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
-     * Marks the callbacks handed over by {@link #release release(true)} as run, and wakes the threads
+     * Marks the callbacks handed over by {@link #release release(true, ...)} as run, and wakes the threads
      * waiting for that; called once by the releasing thread after them (nothing to do if there were none).
      */
     final void callbacksDone() {
@@ -204,7 +205,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /**
      * True once the outcome is recorded, which may be just before {@link #ready()}; a plain read, so
      * only sure to be true for a thread that synchronized with the settling one since (such as the
-     * next holder of the {@link Pool} slot that a greenlet gave back on settling).
+     * next holder of the {@link Pool} slot that a greenlet gave back once ready).
      */
     final boolean settled() {
         return settled;

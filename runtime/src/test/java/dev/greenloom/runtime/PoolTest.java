@@ -80,6 +80,23 @@ class PoolTest {
         assertFalse(pool.full());
     }
 
+    /**
+     * gevent's pool frees a slot in a link of the dead greenlet: a spawn that waited for the slot
+     * sees the greenlet that held it ready, with its value, and a join of a greenlet sees its slot free.
+     */
+    @Test
+    void aSlotComesBackOnceItsGreenletIsReadyAndBeforeItsJoinReturns() {
+        Pool pool = new Pool(1);
+        for (int i = 0; i < 2_000; i++) {
+            int x = i;
+            Greenlet<Integer> first = pool.spawn(() -> x);
+            Greenlet<Integer> second = pool.spawn(() -> -x);
+            assertEquals(x, first.value(), "the value of the greenlet whose slot the spawn waited for");
+            second.join();
+            assertEquals(1, pool.freeCount(), "free slots once the only greenlet was joined");
+        }
+    }
+
     @Test
     void killEndsEveryMemberAndFreesTheirSlots() {
         Pool pool = new Pool(2);
@@ -356,6 +373,20 @@ class PoolTest {
         }
         assertEquals(1000, seen.size());
         assertTrue(seen.contains(1998));
+    }
+
+    /** As gevent's, whose imap_unordered greenlet is dead once the iteration stops: none of it is left in {@link Green#live()}. */
+    @Test
+    void anIterationToTheEndLeavesNoGreenletRunning() {
+        for (int i = 0; i < 2_000; i++) {
+            List<Greenlet<?>> before = Green.live();
+            for (int x : new Pool(2).imapUnordered(x -> x, List.of(1, 2, 3))) {
+                assertTrue(x > 0);
+            }
+            List<Greenlet<?>> left = new ArrayList<>(Green.live());
+            left.removeAll(before);
+            assertEquals(List.of(), left, "greenlets left running by the iteration");
+        }
     }
 
     @Test

@@ -159,6 +159,20 @@ class TimeoutTest {
     }
 
     @Test
+    void aTimeoutEndsAKillThatWaitsForAGreenletIgnoringIt() {
+        CountDownLatch release = new CountDownLatch(1);
+        Greenlet<Void> stubborn = GreenTest.spawnIgnoringKillsUntil(release);
+        try (Timeout timeout = Timeout.start(SHORT)) {
+            assertSame(timeout, assertThrows(Timeout.Expired.class, stubborn::kill).timeout());
+        } finally {
+            release.countDown();
+        }
+        assertFalse(Thread.currentThread().isInterrupted());
+        stubborn.join();
+        assertInstanceOf(GreenletExit.class, stubborn.exception(), "the kill stands");
+    }
+
+    @Test
     void timeoutInsideAGreenletEndsItsWait() {
         Greenlet<String> job = Green.spawn(() -> {
             try (Timeout timeout = Timeout.start(SHORT)) {
