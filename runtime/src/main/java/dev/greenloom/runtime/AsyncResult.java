@@ -96,7 +96,7 @@ public final class AsyncResult<T> extends Outcome<T> implements Consumer<Greenle
                 return false;
             }
         }
-        release(false, false); // it has no callbacks
+        release(false); // it has no callbacks
         return true;
     }
 

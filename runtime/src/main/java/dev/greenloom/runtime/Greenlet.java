@@ -359,13 +359,14 @@ public final class Greenlet<T> extends Outcome<T> {
     @SuppressWarnings("unchecked")
     private void finish(T result, Throwable thrown) {
         settle(result, thrown);
+        if (owner != null) {
+            owner.discard(this);
+        }
         // Links added until now run here; later ones run at once in link(), when ready() is already true.
         // Joins wait for the callbacks only on the greenlet's own thread: on a killer's, they may wait for
-        // this greenlet and are not in inCallbacks(). They wait for the owner's discard too, which runs
-        // once ready and before the callbacks, as gevent's group discards in a link of its own: a pool
-        // spawn woken by the slot sees this greenlet ready, and a join sees the slot free.
+        // this greenlet and are not in inCallbacks().
         boolean ownThread = thread == Thread.currentThread();
-        List<Object> callbacks = release(ownThread, owner != null);
+        List<Object> callbacks = release(ownThread);
         if (ownThread) {
             // No kill interrupts once ready; one already interrupting is waited out (both sides' atomics
             // are full fences, so either the killer sees ready or this sees INTERRUPTING). Clearing
@@ -375,9 +376,6 @@ public final class Greenlet<T> extends Outcome<T> {
             }
             Thread.interrupted();
         }
-        if (owner != null) {
-            owner.discard(this);
-        }
         // No kill needs the thread any more: a finished greenlet that is still referenced keeps
         // about 70 bytes instead of its whole virtual thread (about 330).
         THREAD.setRelease(this, null);
@@ -386,6 +384,13 @@ public final class Greenlet<T> extends Outcome<T> {
         }
         if (ownThread) {
             callbacksDone();
+        }
+    }
+
+    @Override
+    void becameReady() {
+        if (owner != null) {
+            owner.memberReady();
         }
     }
 

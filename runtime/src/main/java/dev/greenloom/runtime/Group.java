@@ -390,8 +390,15 @@ public sealed class Group permits Pool, Scope.Members {
         }
     }
 
-    /** Called by a member greenlet when it finishes, once it is ready, before its link callbacks and the joins that wait for them. */
+    /** Called by a member greenlet when it finishes, before anyone can see it finished. */
     void discard(Greenlet<?> greenlet) {
+    }
+
+    /**
+     * Called by a member greenlet once it is {@link Greenlet#ready() ready}, before its joiners wake and its
+     * link callbacks run (gevent's pool frees a slot in a link of the dead greenlet).
+     */
+    void memberReady() {
     }
 
     @Override

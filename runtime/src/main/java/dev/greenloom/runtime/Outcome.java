@@ -95,18 +95,18 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     /**
      * Wakes the waiters of a settled outcome and returns the callbacks {@link #addCallback added}
      * before, in the order they were added (empty if none). If {@code callbacksFollow} and there are
-     * some, or {@code workFollows} (work of the caller's own that waits must wait for, as for
-     * callbacks), the caller runs them and then calls {@link #callbacksDone()}; otherwise the outcome
+     * some, the caller runs them and then calls {@link #callbacksDone()}; otherwise the outcome
      * counts as having run its callbacks before any waiter wakes, so that a woken waiter need not
      * park again.
      */
-    final List<Object> release(boolean callbacksFollow, boolean workFollows) {
+    final List<Object> release(boolean callbacksFollow) {
         // One CAS whatever happens: without callbacks to wait for (most greenlets), nothing else is written.
         Waiter stack;
         do {
             stack = waiters;
         } while (!WAITERS.compareAndSet(this, stack,
-                callbacksFollow && (workFollows || holdsCallback(stack)) ? RELEASED_BEFORE_CALLBACKS : RELEASED));
+                callbacksFollow && holdsCallback(stack) ? RELEASED_BEFORE_CALLBACKS : RELEASED));
+        becameReady();
         List<Object> callbacks = List.of();
         for (Waiter w = stack; w != null; w = w.next) {
             Object callback = w.callback;
@@ -127,6 +127,10 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         return callbacks;
     }
 
+    /** Called once by the releasing thread as soon as the outcome is {@link #ready()}, before any waiter is woken. */
+    void becameReady() {
+    }
+
     /** Whether the stack from {@code top} holds a callback. */
     private static boolean holdsCallback(Waiter top) {
         for (Waiter w = top; w != null; w = w.next) {
@@ -138,7 +142,7 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
     }
 
     /**
-     * Marks the callbacks handed over by {@link #release release(true, ...)} as run, and wakes the threads
+     * Marks the callbacks handed over by {@link #release release(true)} as run, and wakes the threads
      * waiting for that; called once by the releasing thread after them (nothing to do if there were none).
      */
     final void callbacksDone() {

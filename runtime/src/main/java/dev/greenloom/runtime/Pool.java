@@ -35,9 +35,13 @@ public final class Pool extends Group {
         return capacity;
     }
 
-    /** How many more greenlets could be spawned now without waiting (gevent's {@code free_count()}). */
+    /**
+     * How many more greenlets could be spawned now without waiting: the capacity less {@link #size()},
+     * as gevent's {@code free_count()}; so a greenlet's slot counts as free once its task has ended,
+     * when {@link Greenlet#join()} returns, a moment before a waiting spawn can take it.
+     */
     public int freeCount() {
-        return slots.availablePermits();
+        return Math.max(0, capacity - size());
     }
 
     /** True if no slot is free now, so {@link #spawn(Callable)} would wait (gevent's {@code full()}). */
@@ -47,8 +51,8 @@ public final class Pool extends Group {
 
     /**
      * Starts {@code greenlet} once a slot is free; {@link #spawn(Callable)} waits here while the pool
-     * is full. The slot comes back in {@link #discard}, however the greenlet ends (even if it could
-     * not start).
+     * is full. The slot comes back in {@link #memberReady}, however the greenlet ends (even if it
+     * could not start).
      */
     @Override
     <T> Greenlet<T> launch(Greenlet<T> greenlet) {
@@ -61,8 +65,7 @@ public final class Pool extends Group {
     }
 
     @Override
-    void discard(Greenlet<?> greenlet) {
-        super.discard(greenlet);
+    void memberReady() {
         slots.release();
     }
 
