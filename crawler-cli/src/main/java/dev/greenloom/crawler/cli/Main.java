@@ -44,7 +44,11 @@ public final class Main implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = newCommandLine(out, err, args).execute(args);
-        out.flush();
+        // Help and version go to out unchecked; a command that could not write its output has said so already.
+        if (out.checkError() && code == EXIT_OK) {
+            err.println("greenloom: cannot write the output");
+            code = EXIT_SOME_FAILED;
+        }
         System.exit(code);
     }
 

@@ -209,6 +209,32 @@ class LauncherJarIT {
     }
 
     /**
+     * A checkout this user cannot write (built and installed by another user, or mounted read-only in a
+     * container) runs the jar built there, without recording a start-up cache. The launcher waited for good
+     * for a lock it could not create, printing nothing. Read-only here through a mount in a user namespace,
+     * as permissions do not stop root.
+     */
+    @Test
+    void aReadOnlyCheckoutRunsItsJar() throws IOException, InterruptedException {
+        assumeTrue(new ProcessBuilder("unshare", "-rm", "true").start().waitFor() == 0, "no user namespaces");
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25\"\n", RECORDS_NO_CACHE);
+        Path checkout = checkout().getParent();
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-rm", "bash", "-c",
+                "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$0/greenloom\" --version",
+                checkout.toString());
+        builder.environment().put("JAVA_HOME", jdk.toString());
+        Process process = builder.start();
+        boolean ended = process.waitFor(20, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+
+        assertTrue(ended, "launcher still running");
+        String err = finish(process);
+        assertFalse(Files.exists(jdk.resolve("recorded")), err);
+    }
+
+    /**
      * A checkout with the real launcher and the packaged jar, built already (its poms are older than the
      * jar, and its {@code mvnw} fails); returns its launcher.
      */

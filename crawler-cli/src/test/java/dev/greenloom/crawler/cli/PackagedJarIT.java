@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged jar ({@code target/greenloom.jar}, as {@code ./greenloom} runs it), not the test classpath.
@@ -39,6 +41,27 @@ class PackagedJarIT {
     private static final Path SCRIPT = Path.of("/usr/bin/script");
     @TempDir
     Path dir;
+
+    /**
+     * Help and version are output like any other: written to a full disk they end with exit code 1 and say so
+     * on stderr, as README's exit codes have it for every command. They ended with 0 and said nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "--version", "crawl --help"})
+    void helpThatCannotBeWrittenExitsWithOne(String args) throws IOException, InterruptedException {
+        assumeTrue(JAR != null, "no packaged jar in this execution");
+        File full = new File("/dev/full");
+        assumeTrue(full.canWrite(), "no /dev/full");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR));
+        command.addAll(List.of(args.split(" ")));
+        Process process = new ProcessBuilder(command).redirectOutput(full).start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running");
+        assertEquals(Main.EXIT_SOME_FAILED, process.exitValue(), err);
+        assertEquals("greenloom: cannot write the output\n", err);
+    }
 
     @Test
     void resolvesWithAResolverGivenByName() throws IOException, InterruptedException {
