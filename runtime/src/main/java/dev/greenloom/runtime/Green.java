@@ -106,7 +106,9 @@ public final class Green {
     }
 
     /**
-     * Waits until every greenlet has finished, whichever way (gevent's {@code joinall}).
+     * Waits until every greenlet has finished, whichever way (gevent's {@code joinall}). The
+     * collection is read once, when the call starts, as in every method here that takes greenlets:
+     * a greenlet added to it meanwhile is not waited for.
      *
      * @return the greenlets, in the order given
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
@@ -114,7 +116,7 @@ public final class Green {
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets) {
         // No deadline to compute and no timed wait per greenlet: this is the hot path of spawn+join.
-        List<G> finished = new ArrayList<>(Objects.requireNonNull(greenlets, "greenlets == null"));
+        List<G> finished = snapshot(greenlets);
         for (G greenlet : finished) {
             greenlet.join();
         }
@@ -132,10 +134,10 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAll(Collection<? extends G> greenlets, Duration timeout) {
-        Objects.requireNonNull(greenlets, "greenlets == null");
+        List<G> given = snapshot(greenlets);
         long deadline = Durations.deadline(timeout);
-        List<G> finished = new ArrayList<>(greenlets.size());
-        for (G greenlet : greenlets) {
+        List<G> finished = new ArrayList<>(given.size());
+        for (G greenlet : given) {
             if (greenlet.await(Durations.remaining(deadline))) {
                 finished.add(greenlet);
             }
@@ -163,9 +165,9 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the waiting thread expires
      */
     public static <G extends Greenlet<?>> List<G> joinAllOrThrow(Collection<? extends G> greenlets, Duration timeout) {
-        Objects.requireNonNull(greenlets, "greenlets == null");
+        List<G> given = snapshot(greenlets);
         Set<G> done = Collections.newSetFromMap(new IdentityHashMap<>());
-        Finishing<G> finishing = new Finishing<>(greenlets, Durations.deadline(timeout));
+        Finishing<G> finishing = new Finishing<>(given, Durations.deadline(timeout));
         try {
             while (finishing.hasNext()) {
                 G greenlet = finishing.next();
@@ -179,7 +181,7 @@ public final class Green {
             finishing.detach();
         }
         List<G> finished = new ArrayList<>(done.size());
-        for (G greenlet : greenlets) {
+        for (G greenlet : given) {
             if (done.contains(greenlet)) {
                 finished.add(greenlet);
             }
@@ -325,6 +327,16 @@ public final class Green {
     }
 
     /**
+     * A copy of {@code greenlets} taken at once ({@code toArray}, which a synchronized or concurrent
+     * collection makes atomic), so that a wait never iterates a collection that greenlets may add
+     * to meanwhile: a kill then waited for greenlets it had not killed, and a timed join threw
+     * {@link java.util.ConcurrentModificationException}.
+     */
+    private static <G extends Greenlet<?>> List<G> snapshot(Collection<? extends G> greenlets) {
+        return new ArrayList<>(Objects.requireNonNull(greenlets, "greenlets == null"));
+    }
+
+    /**
      * The exception to throw when a blocking call outside greenloom (a JDK queue, a {@code Future},
      * socket I/O on a virtual thread) saw its thread interrupted, so that it behaves like greenloom's
      * own blocking calls: {@link Timeout.Expired} if one of the thread's {@link Timeout}s fired (the
@@ -367,12 +379,12 @@ public final class Green {
      * @throws Timeout.Expired if a {@link Timeout} of the killing thread expires while it waits (the kill stands)
      */
     public static boolean killAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
-        Objects.requireNonNull(greenlets, "greenlets == null");
+        List<Greenlet<?>> given = snapshot(greenlets);
         long deadline = Durations.deadline(timeout); // a null timeout throws before any kill
-        for (Greenlet<?> greenlet : greenlets) {
+        for (Greenlet<?> greenlet : given) {
             greenlet.requestKill();
         }
-        for (Greenlet<?> greenlet : greenlets) {
+        for (Greenlet<?> greenlet : given) {
             if (!greenlet.await(Durations.remaining(deadline))) {
                 return false;
             }

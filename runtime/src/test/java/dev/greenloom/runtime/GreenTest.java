@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -534,6 +535,51 @@ class GreenTest {
         assertThrows(NullPointerException.class, () -> Green.killAll(List.of(spared), null));
         assertFalse(spared.ready(), "a call refused for its argument kills nothing");
         spared.kill();
+    }
+
+    /**
+     * killAll waits for the greenlets it killed, those the collection held when called: a dying
+     * worker's finally that spawns its replacement into the same queue made it wait for that
+     * replacement, never killed, until its timeout (without one, for good).
+     */
+    @Test
+    void killAllWaitsOnlyForTheGreenletsItKilled() {
+        java.util.Queue<Greenlet<Void>> workers = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 2; i++) {
+            workers.add(Green.spawn(() -> {
+                try {
+                    Green.sleep(LONG);
+                } finally {
+                    workers.add(Green.spawn(() -> Green.sleep(LONG)));
+                }
+            }));
+        }
+        List<Greenlet<Void>> killed = List.copyOf(workers);
+        try {
+            assertTrue(Green.killAll(workers, Duration.ofSeconds(5)), "killAll waited for a greenlet it did not kill");
+            assertTrue(killed.stream().allMatch(g -> g.exception() instanceof GreenletExit));
+        } finally {
+            Green.killAll(workers);
+        }
+    }
+
+    /** A timed joinAll reads its collection once, as the untimed one: it threw ConcurrentModificationException when a greenlet added to it. */
+    @Test
+    void joinAllWithTimeoutJoinsTheGreenletsGivenWhenItWasCalled() {
+        Thread caller = Thread.currentThread();
+        List<Greenlet<?>> jobs = Collections.synchronizedList(new ArrayList<>());
+        Greenlet<Void> adder = Green.spawn(() -> {
+            while (caller.getState() != Thread.State.TIMED_WAITING) { // the caller waits in joinAll
+                Green.sleep(Duration.ofMillis(1));
+            }
+            jobs.add(Green.spawn(() -> Green.sleep(LONG)));
+        });
+        jobs.add(adder);
+        try {
+            assertEquals(List.of(adder), Green.joinAll(jobs, LONG));
+        } finally {
+            Green.killAll(jobs);
+        }
     }
 
     @Test
