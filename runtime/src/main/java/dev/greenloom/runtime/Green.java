@@ -107,8 +107,8 @@ public final class Green {
 
     /**
      * Waits until every greenlet has finished, whichever way (gevent's {@code joinall}). The
-     * collection is read once, when the call starts, as in every method here that takes greenlets:
-     * a greenlet added to it meanwhile is not waited for.
+     * collection is read once, when the call starts, as in every method here that takes greenlets
+     * ({@link #iwait}: when each iteration starts): a greenlet added to it meanwhile is not waited for.
      *
      * @return the greenlets, in the order given
      * @throws GreenletExit if the waiting thread is interrupted (its interrupt status is kept)
@@ -216,7 +216,7 @@ public final class Green {
     public static <G extends Greenlet<?>> Iterable<G> iwait(Collection<? extends G> greenlets, Duration timeout) {
         Objects.requireNonNull(greenlets, "greenlets == null");
         Objects.requireNonNull(timeout, "timeout == null");
-        return () -> new Finishing<>(greenlets, Durations.deadline(timeout));
+        return () -> new Finishing<>(snapshot(greenlets), Durations.deadline(timeout));
     }
 
     /**
