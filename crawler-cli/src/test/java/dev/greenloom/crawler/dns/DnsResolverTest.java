@@ -165,6 +165,19 @@ class DnsResolverTest {
     }
 
     @Test
+    void asksAServerThatDoesNotKnowEdnsAgainWithoutIt() throws IOException {
+        server.behave("a.test", Behaviour.NO_EDNS);
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), resolver.resolve("a.test", RecordType.A).records());
+        assertEquals(2, server.queries("a.test"));
+        try (TestDnsServer other = TestDnsServer.start().add("a.test", "A", "192.0.2.7").behave("a.test", Behaviour.NO_EDNS);
+                DnsResolver two = DnsResolver.builder().servers(List.of(server.address(), other.address())).build()) {
+            // The same server is asked again, not the next one.
+            assertEquals(List.of("192.0.2.1", "192.0.2.2"), two.resolve("a.test", RecordType.A).records());
+            assertEquals(List.of("192.0.2.7"), two.resolve("a.test", RecordType.A).records());
+        }
+    }
+
+    @Test
     void retriesThenTimesOutWhenTheServerNeverAnswers() {
         server.behave("silent.test", Behaviour.SILENT);
         try (DnsResolver quick = resolverFor(server.address(), Duration.ofMillis(100), 2)) {
