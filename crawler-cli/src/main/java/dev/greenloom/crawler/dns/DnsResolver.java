@@ -434,11 +434,16 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             Name asked = current;
             if (rrType != Type.CNAME) {
                 for (Name target = cnameTarget(answer, current); target != null; target = cnameTarget(answer, current)) {
+                    String shown = presentation(target);
+                    // A loop shown as such, once: not as a chain of 16 hops that goes round and round.
+                    if (target.equals(qname) || cnames.stream().anyMatch(shown::equalsIgnoreCase)) {
+                        return failure(display, type, Outcome.SERVER_FAILURE, "CNAME loop at " + shown, cnames);
+                    }
                     if (cnames.size() >= MAX_CNAME_HOPS) {
                         return failure(display, type, Outcome.SERVER_FAILURE,
                                 "CNAME chain longer than " + MAX_CNAME_HOPS, cnames);
                     }
-                    cnames.add(presentation(target));
+                    cnames.add(shown);
                     current = target;
                 }
             }
