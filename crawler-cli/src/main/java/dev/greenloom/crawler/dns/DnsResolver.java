@@ -40,7 +40,7 @@ import org.xbill.DNS.Type;
  * {@link DnsTransport}), so ten thousand lookups in flight cost ten thousand parked virtual threads
  * and small records, not ten thousand platform threads or sockets. Names are checked and converted to punycode first
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
- * over TCP; a query without an answer is sent again (to the next server when there are several)
+ * over TCP; a server that does not know EDNS(0) (FORMERR without an OPT record) is asked again without it; a query without an answer is sent again (to the next server when there are several)
  * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
  * server failure (SERVFAIL, REFUSED, a network error such as a refused TCP retry) sends it to the next
  * server, each server once; and queries are spread over the servers round-robin (with the system's
@@ -386,18 +386,22 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         Name current = qname;
         int first = 0;
         int failedServers = 0;
+        boolean edns = true;
+        boolean askAgain = false;
         while (true) {
-            // Round-robin (or the first), but after a server failed or refused, the next (as the C library asks it).
+            // Round-robin (or the first), but after a server failed or refused, the next (as the C library asks it),
+            // and after it did not know EDNS, the same one again.
             // Round-robin, a server whose congestion window is full (a dead one's narrows to a few queries) passes
             // its turn to the next with room: the queries must not queue for it a try's timeout apiece.
-            boolean roundRobin = rotate && failedServers == 0;
-            first = transport.enterWindow(servers, failedServers > 0 ? (first + 1) % servers.size()
+            boolean roundRobin = rotate && failedServers == 0 && !askAgain;
+            first = transport.enterWindow(servers, askAgain ? first : failedServers > 0 ? (first + 1) % servers.size()
                     : roundRobin ? Math.floorMod(nextServer.getAndIncrement(), servers.size()) : 0, roundRobin);
+            askAgain = false;
             // The query is sent from here, not from a helper: a parked lookup's frames are copied to the
             // heap, and every frame less is less to copy and to collect, tens of thousands of times a second.
             Message answer;
             try {
-                answer = transport.exchange(newQuery(current, rrType), triesByFirstServer.get(first), lookupTimeoutNanos);
+                answer = transport.exchange(newQuery(current, rrType, edns), triesByFirstServer.get(first), lookupTimeoutNanos);
             } catch (IOException e) {
                 // As a SERVFAIL: a server whose TCP is down or silent (a truncated answer) may not be the only one.
                 if (++failedServers < servers.size()) {
@@ -413,6 +417,13 @@ public final class DnsResolver implements Resolver, AutoCloseable {
                 return failure(display, type, Outcome.TIMEOUT, timeoutText, cnames);
             }
             int rcode = answer.getRcode();
+            if (rcode == Rcode.FORMERR && edns && answer.getOPT() == null) {
+                // A server that does not know EDNS(0) says FORMERR without an OPT record of its own: ask it again
+                // without one (RFC 6891, 7), as c-ares does; the C library sends no OPT record at all.
+                edns = false;
+                askAgain = true;
+                continue;
+            }
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
                 if (++failedServers < servers.size()) {
                     continue;
@@ -423,11 +434,16 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             Name asked = current;
             if (rrType != Type.CNAME) {
                 for (Name target = cnameTarget(answer, current); target != null; target = cnameTarget(answer, current)) {
+                    String shown = presentation(target);
+                    // A loop shown as such, once: not as a chain of 16 hops that goes round and round.
+                    if (target.equals(qname) || cnames.stream().anyMatch(shown::equalsIgnoreCase)) {
+                        return failure(display, type, Outcome.SERVER_FAILURE, "CNAME loop at " + shown, cnames);
+                    }
                     if (cnames.size() >= MAX_CNAME_HOPS) {
                         return failure(display, type, Outcome.SERVER_FAILURE,
                                 "CNAME chain longer than " + MAX_CNAME_HOPS, cnames);
                     }
-                    cnames.add(presentation(target));
+                    cnames.add(shown);
                     current = target;
                 }
             }
@@ -465,13 +481,15 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         return text.isEmpty() ? "." : text;
     }
 
-    /** A query for {@code name} and {@code rrType}, with the recursion flag and EDNS(0); the transport sets its id. */
-    private static Message newQuery(Name name, int rrType) {
+    /** A query for {@code name} and {@code rrType}, with the recursion flag and maybe EDNS(0); the transport sets its id. */
+    private static Message newQuery(Name name, int rrType, boolean edns) {
         // Not Message.newQuery: its random id comes from a synchronized SecureRandom.
         Message query = new Message(0);
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(Record.newRecord(name, rrType, DClass.IN), Section.QUESTION);
-        query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+        if (edns) {
+            query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+        }
         return query;
     }
 

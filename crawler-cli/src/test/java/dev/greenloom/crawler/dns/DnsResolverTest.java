@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -165,6 +166,19 @@ class DnsResolverTest {
     }
 
     @Test
+    void asksAServerThatDoesNotKnowEdnsAgainWithoutIt() throws IOException {
+        server.behave("a.test", Behaviour.NO_EDNS);
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), resolver.resolve("a.test", RecordType.A).records());
+        assertEquals(2, server.queries("a.test"));
+        try (TestDnsServer other = TestDnsServer.start().add("a.test", "A", "192.0.2.7").behave("a.test", Behaviour.NO_EDNS);
+                DnsResolver two = DnsResolver.builder().servers(List.of(server.address(), other.address())).build()) {
+            // The same server is asked again, not the next one.
+            assertEquals(List.of("192.0.2.1", "192.0.2.2"), two.resolve("a.test", RecordType.A).records());
+            assertEquals(List.of("192.0.2.7"), two.resolve("a.test", RecordType.A).records());
+        }
+    }
+
+    @Test
     void retriesThenTimesOutWhenTheServerNeverAnswers() {
         server.behave("silent.test", Behaviour.SILENT);
         try (DnsResolver quick = resolverFor(server.address(), Duration.ofMillis(100), 2)) {
@@ -279,6 +293,25 @@ class DnsResolverTest {
         assertEquals(List.of("192.0.2.1", "192.0.2.2"), r.records());
         assertEquals(List.of("alias2.test", "a.test"), r.cnames());
         assertEquals(1, server.queries("a.test"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void aCnameLoopIsReportedAsOneOnceItCloses(boolean serverFollowsCnames) {
+        server.followCnames(serverFollowsCnames)
+                .add("loop1.test", "CNAME", "loop2.test.").add("loop2.test", "CNAME", "Loop1.test.")
+                .add("self.test", "CNAME", "self.test.")
+                .add("into.test", "CNAME", "ring1.test.").add("ring1.test", "CNAME", "ring2.test.")
+                .add("ring2.test", "CNAME", "ring1.test.");
+        Resolution loop = resolver.resolve("loop1.test", RecordType.A);
+        assertEquals(Outcome.SERVER_FAILURE, loop.outcome());
+        // In the name's case as the server sent it, which its name compression may change.
+        assertEquals("cname loop at loop1.test", loop.error().toLowerCase(Locale.ROOT));
+        assertEquals(List.of("loop2.test"), loop.cnames());
+        assertEquals("CNAME loop at self.test", resolver.resolve("self.test", RecordType.AAAA).error());
+        Resolution ring = resolver.resolve("into.test", RecordType.A);
+        assertEquals("CNAME loop at ring1.test", ring.error());
+        assertEquals(List.of("ring1.test", "ring2.test"), ring.cnames());
     }
 
     @Test

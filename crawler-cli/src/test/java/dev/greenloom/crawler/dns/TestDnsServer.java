@@ -48,7 +48,11 @@ public final class TestDnsServer implements AutoCloseable {
     private static final Name ZONE = name("test.");
 
     /** What the server does with queries for a name, instead of answering from the zone. */
-    public enum Behaviour { SERVFAIL, REFUSED, SILENT, TRUNCATE, DROP_FIRST }
+    public enum Behaviour {
+        SERVFAIL, REFUSED, SILENT, TRUNCATE, DROP_FIRST,
+        /** A server that does not know EDNS(0): FORMERR, without an OPT record, to a query with one. */
+        NO_EDNS
+    }
 
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
@@ -282,6 +286,10 @@ public final class TestDnsServer implements AutoCloseable {
         }
         if (behaviour == Behaviour.REFUSED) {
             answer.getHeader().setRcode(Rcode.REFUSED);
+            return answer;
+        }
+        if (behaviour == Behaviour.NO_EDNS && query.getOPT() != null) {
+            answer.getHeader().setRcode(Rcode.FORMERR);
             return answer;
         }
         if (behaviour == Behaviour.TRUNCATE && udp) {
