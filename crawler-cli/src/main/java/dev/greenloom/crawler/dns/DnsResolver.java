@@ -40,7 +40,8 @@ import org.xbill.DNS.Type;
  * {@link DnsTransport}), so ten thousand lookups in flight cost ten thousand parked virtual threads
  * and small records, not ten thousand platform threads or sockets. Names are checked and converted to punycode first
  * ({@link HostNames}); CNAME chains are followed and reported; truncated answers are asked again
- * over TCP; a server that does not know EDNS(0) (FORMERR without an OPT record) is asked again without it; a query without an answer is sent again (to the next server when there are several)
+ * over TCP; a server that does not know EDNS(0) (FORMERR without an OPT record) is asked again
+ * without it; a query without an answer is sent again (to the next server when there are several)
  * after the server's measured round-trip time allows, at most after {@code lookupTimeout}; a
  * server failure (SERVFAIL, REFUSED, a network error such as a refused TCP retry) sends it to the next
  * server, each server once; and queries are spread over the servers round-robin (with the system's
