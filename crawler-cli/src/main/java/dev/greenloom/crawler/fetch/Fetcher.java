@@ -42,12 +42,15 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
+import okio.ByteString;
 
 /**
  * Fetches URLs with one shared {@link OkHttpClient}, blocking the calling greenlet in {@code Call.execute()}.
@@ -76,6 +79,9 @@ public final class Fetcher implements AutoCloseable {
      * to {@code Integer.MAX_VALUE}; under one is no timeout at all, and over the maximum it throws.
      */
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(1), MAX_TIMEOUT = Duration.ofDays(24);
+
+    /** A gzip stream of nothing: header, an empty final deflate block, CRC-32 and length 0. */
+    private static final ByteString EMPTY_GZIP = ByteString.decodeHex("1f8b08000000000000ff03000000000000000000");
 
     /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
     private static final int DNS_CACHE_SIZE = 100_000;
@@ -115,7 +121,7 @@ public final class Fetcher implements AutoCloseable {
                             && address.getAddress() != null) {
                         remote.set(address.getAddress().getHostAddress());
                     }
-                    return chain.proceed(chain.request());
+                    return decodableWhenEmpty(chain.proceed(chain.request()));
                 });
         if (builder.trustAnyCertificate) {
             TrustAny trustAny = new TrustAny();
@@ -298,6 +304,27 @@ public final class Fetcher implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code response}, or, if it is marked {@code Content-Encoding: gzip} but its body is empty (as servers with a
+     * gzip filter send an empty page), the same response with an empty gzip stream for a body, so that OkHttp's
+     * transparent gzip decodes it to nothing where it failed with EOFException looking for a gzip header; browsers
+     * and curl show an empty page. The headers stay as received, for the WARC. Only the bodies OkHttp decodes are
+     * replaced: not a 204's or a 304's without a length or chunked coding (OkHttp's {@code promisesBody}).
+     */
+    private static Response decodableWhenEmpty(Response response) throws IOException {
+        int code = response.code();
+        boolean promisesBody = (code < 100 || code >= 200) && code != 204 && code != 304
+                || response.body().contentLength() != -1
+                || "chunked".equalsIgnoreCase(response.header("Transfer-Encoding"));
+        if (!promisesBody || !"gzip".equalsIgnoreCase(response.header("Content-Encoding"))
+                || !response.body().source().exhausted()) {
+            return response;
+        }
+        MediaType type = response.body().contentType();
+        response.body().close();
+        return response.newBuilder().body(ResponseBody.create(EMPTY_GZIP, type)).build();
     }
 
     /**

@@ -427,6 +427,24 @@ class FetcherTest {
     }
 
     @Test
+    void anEmptyBodyMarkedGzipIsAnEmptyPage() {
+        // Servers with a gzip filter send "Content-Encoding: gzip" on empty responses; browsers and curl show an
+        // empty page, where OkHttp's gzip decoder failed with EOFException looking for a gzip header.
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Encoding", "gzip").body("").build());
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Encoding", "gzip").chunkedBody("", 1024).build());
+
+        Fetched sized = assertInstanceOf(Fetched.class, fetcher.fetch(url("/sized")));
+        Fetched chunked = assertInstanceOf(Fetched.class, fetcher.fetch(url("/chunked")));
+
+        assertEquals(200, sized.status());
+        assertEquals(0, sized.body().length);
+        assertEquals(0, chunked.body().length);
+        assertEquals(2, server.getRequestCount(), "no retry");
+        assertTrue(sized.exchanges().getLast().responseHeaders().stream()
+                .anyMatch(h -> h.name().equalsIgnoreCase("Content-Encoding")), "the header is recorded as received");
+    }
+
+    @Test
     void gzipBombStopsAtTheLimit() throws IOException {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
