@@ -203,7 +203,9 @@ public final class Fetcher implements AutoCloseable {
                         header(exchange.responseHeaders(), "Content-Type"), exchange.body(), exchanges,
                         millisSince(started));
             }
+            // A Location's fragment is never sent: the hop, its record and the final URL name the resource fetched.
             HttpUrl next = current.resolve(location);
+            next = next == null ? null : next.newBuilder().fragment(null).build();
             String failure = null;
             Failure kind = null;
             if (next == null) {

@@ -351,6 +351,23 @@ class FetcherTest {
     }
 
     @Test
+    void aRedirectTargetIsRecordedWithoutTheLocationsFragment() {
+        // A fragment is never sent: the WARC-Target-URI and the report's final URL must name the resource fetched,
+        // and /a redirecting to /a#top is a loop, not a second fetch of /a.
+        server.enqueue(new MockResponse.Builder().code(301).setHeader("Location", "/b#top").build());
+        server.enqueue(new MockResponse.Builder().body("here").build());
+        server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/c#again").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/a")));
+        Failed loop = assertInstanceOf(Failed.class, fetcher.fetch(url("/c")));
+
+        assertEquals(url("/b"), page.finalUrl());
+        assertEquals(url("/b"), page.exchanges().getLast().url());
+        assertEquals(Failure.REDIRECT_LOOP, loop.kind());
+        assertEquals(1, loop.exchanges().size());
+    }
+
+    @Test
     void redirectLoopIsDetected() {
         server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/b").build());
         server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/a").build());
