@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import okhttp3.HttpUrl;
-import org.netpreserve.jwarc.HttpRequest;
-import org.netpreserve.jwarc.HttpResponse;
+import org.netpreserve.jwarc.MediaType;
 import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcCompression;
 import org.netpreserve.jwarc.WarcDigest;
@@ -44,8 +44,8 @@ import org.netpreserve.jwarc.Warcinfo;
  * its {@code response} record, both with {@code WARC-Target-URI}, {@code WARC-Date} (the request's start),
  * {@code WARC-IP-Address} when known, and SHA-1 block and payload digests.
  *
- * <p>The response block is an HTTP/1.x message rebuilt from the {@link Exchange}: status line, headers, and the
- * body <em>as decoded by the crawler</em>. So that standard tools read the body correctly, {@code Transfer-Encoding},
+ * <p>The response block is an HTTP/1.x message rebuilt from the {@link Exchange}: status line, headers in the order
+ * and case received, and the body <em>as decoded by the crawler</em>; the request block likewise. So that standard tools read the body correctly, {@code Transfer-Encoding},
  * {@code Content-Length} and a {@code Content-Encoding: gzip} (the one coding OkHttp undoes) are replaced by a
  * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
  * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. Header
@@ -190,25 +190,24 @@ public final class WarcSink implements PageSink {
         InetAddress ip = ipAddress(exchange.remoteAddress());
 
         // The status line as received; HTTP/2 has no such line, so it is written as HTTP/1.1's.
-        HttpResponse.Builder http = new HttpResponse.Builder(exchange.status(), exchange.reason())
-                .version(exchange.protocol().equals("HTTP/1.0") ? MessageVersion.HTTP_1_0 : MessageVersion.HTTP_1_1);
+        String version = exchange.protocol().equals("HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
+        List<Header> responseHeaders = new ArrayList<>(exchange.responseHeaders().size() + 1);
         for (Header header : exchange.responseHeaders()) {
             String name = header.name().toLowerCase(Locale.ROOT);
             // OkHttp undoes gzip only (the coding it asks for); a body in any other coding arrives as sent.
             boolean decoded = name.equals("content-encoding") && header.value().strip().equalsIgnoreCase("gzip");
-            // jwarc writes a header as Latin-1; OkHttp read it as UTF-8, so its UTF-8 bytes go back as they came.
-            String value = new String(header.value().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-            http.addHeader(decoded || REPLACED_HEADERS.contains(name) ? "X-Original-" + header.name() : header.name(),
-                    value);
+            responseHeaders.add(decoded || REPLACED_HEADERS.contains(name)
+                    ? new Header("X-Original-" + header.name(), header.value()) : header);
         }
-        HttpResponse httpResponse = http.body(null, exchange.body()).build();
+        responseHeaders.add(new Header("Content-Length", Integer.toString(exchange.body().length)));
+        byte[] responseHead = head(version + " " + exchange.status() + " " + exchange.reason(), responseHeaders);
         WarcResponse.Builder response = new WarcResponse.Builder(target)
                 .version(MessageVersion.WARC_1_1)
                 .date(exchange.started())
                 .warcinfoId(warcinfoId)
-                .blockDigest(sha1(httpResponse.serializeHeader(), exchange.body()))
+                .blockDigest(sha1(responseHead, exchange.body()))
                 .payloadDigest(sha1(exchange.body()))
-                .body(httpResponse);
+                .body(MediaType.HTTP_RESPONSE, concat(responseHead, exchange.body()));
         if (exchange.truncated()) {
             response.truncated(WarcTruncationReason.LENGTH);
         }
@@ -219,28 +218,41 @@ public final class WarcSink implements PageSink {
 
         String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
         String requestTarget = target.getRawQuery() == null ? path : path + "?" + target.getRawQuery();
-        HttpRequest.Builder httpRequest = new HttpRequest.Builder(exchange.method(), requestTarget)
-                .version(MessageVersion.HTTP_1_1);
-        boolean hasHost = false;
-        for (Header header : exchange.requestHeaders()) {
-            httpRequest.addHeader(header.name(), header.value());
-            hasHost |= header.name().equalsIgnoreCase("Host");
+        List<Header> requestHeaders = new ArrayList<>(exchange.requestHeaders());
+        if (requestHeaders.stream().noneMatch(header -> header.name().equalsIgnoreCase("Host"))
+                && target.getRawAuthority() != null) {
+            requestHeaders.addFirst(new Header("Host", target.getRawAuthority()));
         }
-        if (!hasHost && target.getRawAuthority() != null) {
-            httpRequest.addHeader("Host", target.getRawAuthority());
-        }
-        HttpRequest builtRequest = httpRequest.build();
+        byte[] requestHead = head(exchange.method() + " " + requestTarget + " HTTP/1.1", requestHeaders);
         WarcRequest.Builder request = new WarcRequest.Builder(target)
                 .version(MessageVersion.WARC_1_1)
                 .date(exchange.started())
                 .warcinfoId(warcinfoId)
                 .concurrentTo(warcResponse.id())
-                .blockDigest(sha1(builtRequest.serializeHeader(), new byte[0]))
-                .body(builtRequest);
+                .blockDigest(sha1(requestHead))
+                .body(MediaType.HTTP_REQUEST, requestHead);
         if (ip != null) {
             request.ipAddress(ip);
         }
         return new WarcRecordPair(request.build(), warcResponse);
+    }
+
+    /**
+     * An HTTP/1.x message head: {@code startLine}, each header in the order and case it came in, a blank line.
+     * OkHttp read the lines as UTF-8, so they go back as UTF-8, the bytes they arrived in.
+     */
+    private static byte[] head(String startLine, List<Header> headers) {
+        StringBuilder head = new StringBuilder(512).append(startLine).append("\r\n");
+        for (Header header : headers) {
+            head.append(header.name()).append(": ").append(header.value()).append("\r\n");
+        }
+        return head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] head, byte[] body) {
+        byte[] block = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, block, head.length, body.length);
+        return block;
     }
 
     private static InetAddress ipAddress(String literal) {

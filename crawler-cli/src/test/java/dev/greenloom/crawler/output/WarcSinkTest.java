@@ -207,6 +207,29 @@ class WarcSinkTest {
     }
 
     @Test
+    void headersAreRecordedInTheOrderAndCaseTheyCameIn() throws IOException {
+        // A response block is the response received: jwarc's message builder sorted the headers by name and wrote
+        // a repeated one under its first spelling.
+        Path file = dir.resolve("order.warc");
+        Exchange exchange = new Exchange("GET", "http://example.com/",
+                List.of(new Header("Host", "example.com"), new Header("User-Agent", "test"),
+                        new Header("Accept-Encoding", "gzip")),
+                "HTTP/1.1", 200, "OK",
+                List.of(new Header("Server", "s"), new Header("Set-Cookie", "a=1"), new Header("X-A", "1"),
+                        new Header("set-cookie", "b=2"), new Header("Content-Type", "text/plain")),
+                "hi".getBytes(StandardCharsets.UTF_8), false, "127.0.0.1", Pages.T0);
+        try (WarcSink sink = new WarcSink(file)) {
+            sink.accept(new PageRecord("http://example.com/", "http://example.com/", 0, null, 200, "text/plain", 2, 1,
+                    null, null, List.of(exchange)));
+        }
+        String warc = Files.readString(file, StandardCharsets.ISO_8859_1);
+        assertTrue(warc.contains("\r\n\r\nHTTP/1.1 200 OK\r\nServer: s\r\nSet-Cookie: a=1\r\nX-A: 1\r\n"
+                + "set-cookie: b=2\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi\r\n\r\n"), warc);
+        assertTrue(warc.contains("\r\n\r\nGET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: test\r\n"
+                + "Accept-Encoding: gzip\r\n\r\n\r\n\r\n"), warc);
+    }
+
+    @Test
     void pageWithoutExchangesWritesNothing() throws IOException {
         Path file = dir.resolve("none.warc");
         try (WarcSink sink = new WarcSink(file)) {
