@@ -44,7 +44,10 @@ public final class Pool extends Group {
         return Math.max(0, capacity - size());
     }
 
-    /** True if no slot is free now, so {@link #spawn(Callable)} would wait (gevent's {@code full()}). */
+    /**
+     * True if no slot is free now, so {@link #spawn(Callable)} would wait (gevent's {@code full()}); as
+     * {@link #freeCount()}, a slot counts as free a moment before a spawn can take it.
+     */
     public boolean full() {
         return freeCount() == 0;
     }
