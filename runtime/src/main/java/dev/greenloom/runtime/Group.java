@@ -395,8 +395,8 @@ public sealed class Group permits Pool, Scope.Members {
     }
 
     /**
-     * Called by a member greenlet once it is {@link Greenlet#ready() ready}, before its joiners wake and its
-     * link callbacks run (gevent's pool frees a slot in a link of the dead greenlet).
+     * Called by a member greenlet once it is {@link Greenlet#ready() ready}, before its parked joiners wake and its
+     * link callbacks run (gevent's pool frees a slot in a link of the dead greenlet); must neither block nor throw.
      */
     void memberReady() {
     }

@@ -127,7 +127,11 @@ abstract sealed class Outcome<T> permits Greenlet, AsyncResult {
         return callbacks;
     }
 
-    /** Called once by the releasing thread as soon as the outcome is {@link #ready()}, before any waiter is woken. */
+    /**
+     * Called once by the releasing thread as soon as the outcome is {@link #ready()}, before any parked waiter is
+     * woken (one that checks {@code ready()} meanwhile may already return). Must neither block nor throw: the
+     * waiters are woken only after it.
+     */
     void becameReady() {
     }
 

@@ -44,9 +44,14 @@ public final class Pool extends Group {
         return Math.max(0, capacity - size());
     }
 
-    /** True if no slot is free now, so {@link #spawn(Callable)} would wait (gevent's {@code full()}). */
+    /**
+     * True if no slot is free now, so {@link #spawn(Callable)} would wait (gevent's {@code full()}); as
+     * {@link #freeCount()}, a slot counts as free a moment before a spawn can take it.
+     */
     public boolean full() {
-        return freeCount() == 0;
+        // A permit left means a slot free whatever size() says, and size() walks the members: a pool filled by
+        // spawning until full() would take time quadratic in its capacity.
+        return slots.availablePermits() == 0 && freeCount() == 0;
     }
 
     /**

@@ -61,6 +61,28 @@ class PoolTest {
         assertEquals(1, most.get(), "a Pool(1)'s task saw this many greenlets running");
     }
 
+    /**
+     * full() costs no walk of the members while a slot is free: a pool filled as in gevent, spawning until full(),
+     * took time quadratic in its size once freeCount() counted the members (8 s for 40,000).
+     */
+    @Test
+    void aPoolFilledUntilFullTakesTimeLinearInItsSize() {
+        Pool pool = new Pool(40_000);
+        CountDownLatch release = new CountDownLatch(1);
+        long started = System.nanoTime();
+        try {
+            while (!pool.full()) {
+                pool.spawn(() -> GreenTest.await(release));
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertEquals(40_000, pool.size());
+            assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "filling took " + took);
+        } finally {
+            release.countDown();
+            pool.join();
+        }
+    }
+
     @Test
     void spawnWaitsWhileFull() {
         Pool pool = new Pool(1);

@@ -95,6 +95,8 @@ public final class Crawler {
     private static final int MAX_WRITER_QUEUE = 1 << 14;
     /** The host an IPv6 literal's URL is normalised under, crawler-commons refusing the literal itself. */
     private static final String IPV6_STAND_IN = "ipv6-literal.invalid";
+    /** An IPv4 address as OkHttp writes a host, which it also makes of an IPv4-mapped IPv6 literal ([::ffff:7f00:1]). */
+    private static final Pattern IPV4_HOST = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
     /** Ends a writer thread's queue. */
     private static final Object END = new Object();
 
@@ -861,9 +863,9 @@ public final class Crawler {
         String normal = filter(okhttp != null ? okhttp.toString() : url);
         if (normal == null) {
             // crawler-commons rejects IPv6 literals (http://[::1]/): the rest of the URL is normalised under a stand-in
-            // host, then OkHttp's canonical form of the address is put back.
+            // host, then OkHttp's canonical form of the address is put back, an IPv4-mapped one's as its IPv4 address.
             HttpUrl parsed = okhttp != null ? okhttp : HttpUrl.parse(url);
-            if (parsed == null || parsed.host().indexOf(':') < 0) {
+            if (parsed == null || parsed.host().indexOf(':') < 0 && !IPV4_HOST.matcher(parsed.host()).matches()) {
                 return null;
             }
             String rest = filter(parsed.newBuilder().host(IPV6_STAND_IN).build().toString());

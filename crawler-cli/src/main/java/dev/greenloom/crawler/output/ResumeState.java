@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * </ul>
  * A last line without its newline (torn by the kill) is ignored, as is any line that does not parse
  * ({@link #skippedLines()} counts them). Missing files count as empty. Memory: the finished URLs as strings in a set,
- * plus the pending entries.
+ * the URLs and texts of duplicate and bad lines with their counts, plus the pending entries.
  *
  * @param finished     URLs already reported with an outcome
  * @param duplicates   URLs already reported as duplicate lines, to how many lines

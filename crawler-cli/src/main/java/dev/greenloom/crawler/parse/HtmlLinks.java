@@ -52,7 +52,10 @@ public final class HtmlLinks {
             "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--");
     /** A URL's scheme (RFC 3986), before its ':'. */
     private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):");
-    /** The schemes of a {@code <base href>} that leaves links relative to the page: those that cannot be a base. */
+    /**
+     * The schemes of a {@code <base href>} that leaves links relative to the page when it is no base: always for
+     * {@code javascript:} and {@code data:}, for http and https when the URL does not parse.
+     */
     private static final Set<String> FALLBACK_BASE_SCHEMES = Set.of("http", "https", "javascript", "data");
     /** HTML's ASCII whitespace, which separates the tokens of a {@code rel}. */
     private static final Pattern REL_SEPARATOR = Pattern.compile("[ \\t\\n\\f\\r]+");

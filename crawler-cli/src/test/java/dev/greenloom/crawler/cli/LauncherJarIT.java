@@ -218,20 +218,45 @@ class LauncherJarIT {
     void aReadOnlyCheckoutRunsItsJar() throws IOException, InterruptedException {
         assumeTrue(new ProcessBuilder("unshare", "-rm", "true").start().waitFor() == 0, "no user namespaces");
         Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25\"\n", RECORDS_NO_CACHE);
-        Path checkout = checkout().getParent();
+        String err = launchReadOnly(checkout(), jdk);
+
+        assertFalse(Files.exists(jdk.resolve("recorded")), err);
+    }
+
+    /**
+     * A read-only checkout whose jar was rebuilt after its start-up cache was recorded (by {@code mvnw package})
+     * runs without that cache, as a writable one does when it cannot record a new one: the JVM refused it with
+     * four lines of errors on every run.
+     */
+    @Test
+    void aReadOnlyCheckoutDoesNotUseACacheOlderThanItsJar() throws IOException, InterruptedException {
+        assumeTrue(new ProcessBuilder("unshare", "-rm", "true").start().waitFor() == 0, "no user namespaces");
+        Path jdk = fakeJdk(dir.resolve("jdk-25"), "JAVA_VERSION=\"25\"\n", RECORDS_NO_CACHE);
+        Path launcher = checkout();
+        finish(start(launcher, Map.of("JAVA_HOME", jdk.toString())));
+        Path jar = launcher.resolveSibling("crawler-cli/target/greenloom.jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plus(Duration.ofMinutes(1))));
+
+        String err = launchReadOnly(launcher, jdk);
+
+        List<String> runs = Files.readAllLines(jdk.resolve("ran"));
+        assertTrue(runs.getFirst().contains("-XX:AOTCache="), runs.getFirst());
+        assertFalse(runs.getLast().contains("-XX:AOTCache="), runs.getLast() + "\n" + err);
+    }
+
+    /** Runs {@code launcher --version} with {@code jdk} on its checkout mounted read-only; returns its stderr. */
+    private static String launchReadOnly(Path launcher, Path jdk) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("unshare", "-rm", "bash", "-c",
                 "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$0/greenloom\" --version",
-                checkout.toString());
+                launcher.getParent().toString());
         builder.environment().put("JAVA_HOME", jdk.toString());
         Process process = builder.start();
         boolean ended = process.waitFor(20, TimeUnit.SECONDS);
         if (!ended) {
             process.destroyForcibly();
         }
-
         assertTrue(ended, "launcher still running");
-        String err = finish(process);
-        assertFalse(Files.exists(jdk.resolve("recorded")), err);
+        return finish(process);
     }
 
     /**

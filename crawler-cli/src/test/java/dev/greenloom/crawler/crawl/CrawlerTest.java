@@ -408,6 +408,19 @@ class CrawlerTest {
         }
     }
 
+    /** OkHttp reads an IPv4-mapped IPv6 literal as the IPv4 address it maps, and fetches that: a URL, not a bad line. */
+    @Test
+    void anIpv4MappedIpv6LiteralUrlIsTheUrlOfItsIpv4Address() {
+        site.html("/page", "home");
+
+        crawl(Crawler.builder(fetcher).ignoreRobots(true), url("[::ffff:127.0.0.1]", "/page"), url("127.0.0.1", "/page"));
+
+        assertEquals(List.of(url("127.0.0.1", "/page"), url("127.0.0.1", "/page")),
+                records.all.stream().map(PageRecord::url).toList(), records.all.toString());
+        assertEquals(1, records.all.stream().filter(r -> r.status() == 200).count(), records.all.toString());
+        assertEquals(1, site.hits("/page"));
+    }
+
     @Test
     void anInternationalizedHostIsConvertedAsBrowsersAndResolveConvertIt() {
         // UTS #46, as OkHttp, browsers and 'greenloom resolve' convert it: faß is xn--fa-hia, not IDNA 2003's fass,
