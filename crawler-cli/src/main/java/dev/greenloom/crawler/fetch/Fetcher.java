@@ -109,13 +109,18 @@ public final class Fetcher implements AutoCloseable {
                 .callTimeout(builder.callTimeout)
                 .connectionPool(new ConnectionPool(builder.maxIdleConnections, 1, TimeUnit.MINUTES))
                 .addNetworkInterceptor(chain -> {
-                    AtomicReference<String> remote = chain.request().tag(RemoteAddress.class).address();
+                    Wire wire = chain.request().tag(Wire.class);
                     if (chain.connection() != null
                             && chain.connection().route().socketAddress() instanceof InetSocketAddress address
                             && address.getAddress() != null) {
-                        remote.set(address.getAddress().getHostAddress());
+                        wire.address().set(address.getAddress().getHostAddress());
                     }
-                    return chain.proceed(chain.request());
+                    Response response = chain.proceed(chain.request());
+                    wire.headers().set(response.headers());
+                    // OkHttp itself resends a 503 whose Retry-After is 0 (past --retries, unrecorded) and throws
+                    // NumberFormatException for one over 2^31 - 1 s; the retries are ours, the header is kept above.
+                    return response.code() != 503 ? response
+                            : response.newBuilder().removeHeader("Retry-After").build();
                 });
         if (builder.trustAnyCertificate) {
             TrustAny trustAny = new TrustAny();
@@ -263,25 +268,25 @@ public final class Fetcher implements AutoCloseable {
      * or, with a {@code partialLimit} (not 0), read and kept up to that limit, the hop succeeding with the part read.
      */
     private Hop exchange(HttpUrl url, long partialLimit) throws IOException {
-        RemoteAddress remote = new RemoteAddress(new AtomicReference<>());
+        Wire wire = new Wire(new AtomicReference<>(), new AtomicReference<>());
         Request request = new Request.Builder()
                 .url(url)
                 .header("User-Agent", userAgent)
-                .tag(RemoteAddress.class, remote)
+                .tag(Wire.class, wire)
                 .build();
         Instant started = Instant.now();
         Call call = client.newCall(request);
         try (Response response = call.execute()) {
             Response network = response.networkResponse();
             Headers sent = network != null ? network.request().headers() : response.request().headers();
-            Headers received = network != null ? network.headers() : response.headers();
+            Headers received = wire.headers().get();
             long limit = partialLimit > 0 ? partialLimit : maxSize;
             boolean declaredTooLarge = partialLimit == 0 && response.body().contentLength() > maxSize;
             byte[] body = declaredTooLarge ? new byte[0] : read(response.body().source(), limit);
             boolean cut = declaredTooLarge || body.length > limit;
             Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
                     response.code(), response.message(), headers(received),
-                    body.length > limit ? Arrays.copyOf(body, (int) limit) : body, cut, remote.address().get(), started);
+                    body.length > limit ? Arrays.copyOf(body, (int) limit) : body, cut, wire.address().get(), started);
             return new Hop(exchange, cut && partialLimit == 0);
         } catch (Exception e) {
             // Not call.isCanceled(): OkHttp cancels a call whose callTimeout ran out too, and that is a timeout.
@@ -289,7 +294,7 @@ public final class Fetcher implements AutoCloseable {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || cancelled) {
                 throw Green.interrupted(e);
             }
-            if (e instanceof InterruptedIOException && remote.address().get() == null) {
+            if (e instanceof InterruptedIOException && wire.address().get() == null) {
                 // Timed out before any connection was made (the network interceptor never ran): a connection
                 // failure, retried like a refused one, not a slow server.
                 ConnectException notConnected = new ConnectException("connect timed out");
@@ -532,8 +537,8 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** Where the network interceptor leaves the server's IP address for one request. */
-    private record RemoteAddress(AtomicReference<String> address) {
+    /** Where the network interceptor leaves the server's IP address and response headers, as sent, for one request. */
+    private record Wire(AtomicReference<String> address, AtomicReference<Headers> headers) {
     }
 
     /** Settings for a {@link Fetcher}; every setter checks its argument. Not thread-safe. */

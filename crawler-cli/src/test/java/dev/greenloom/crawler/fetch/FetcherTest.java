@@ -173,6 +173,33 @@ class FetcherTest {
         assertTrue(waited < 1_500, "waited " + waited + " ms for a retry the server asked not to get for an hour");
     }
 
+    /** OkHttp on its own resends a 503 whose Retry-After is 0: that attempt went past --retries, unrecorded. */
+    @Test
+    void aServiceUnavailableAskingForNoWaitIsRetriedOnlyAsConfigured() {
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "0").build());
+            server.enqueue(new MockResponse.Builder().body("not asked for").build());
+
+            Fetched page = assertInstanceOf(Fetched.class, once.fetch(url("/busy")));
+
+            assertEquals(503, page.status());
+            assertEquals(1, server.getRequestCount());
+            assertEquals("0", page.exchanges().getFirst().responseHeaders().stream()
+                    .filter(header -> header.name().equals("Retry-After")).findFirst().orElseThrow().value());
+        }
+    }
+
+    /** OkHttp parsed a 503's Retry-After as an int, and threw NumberFormatException past 2^31 - 1 seconds. */
+    @Test
+    void aServiceUnavailableAskingForAnEnormousWaitIsItsAnswer() {
+        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "99999999999999999999").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/gone-for-ages")));
+
+        assertEquals(503, page.status());
+        assertEquals(1, server.getRequestCount());
+    }
+
     @Test
     void connectionResetIsRetried() {
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
