@@ -9,6 +9,7 @@ import dev.greenloom.crawler.output.Header;
 import dev.greenloom.crawler.timing.DurationText;
 import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -307,7 +308,8 @@ public final class Fetcher implements AutoCloseable {
 
     /**
      * Up to {@code limit + 1} decoded bytes of a body; one the server cut short by closing the connection is a
-     * broken connection, retried, not the protocol error OkHttp calls it ("unexpected end of stream").
+     * broken connection, retried, not the protocol error OkHttp calls it ("unexpected end of stream") or okio's bare
+     * EOFException of a chunked body.
      */
     private static byte[] read(BufferedSource source, long limit) throws IOException {
         Buffer buffer = new Buffer();
@@ -316,9 +318,12 @@ public final class Fetcher implements AutoCloseable {
             while (buffer.size() <= limit && read != -1) {
                 read = source.read(buffer, 64 * 1024); // decoded bytes: the limit is checked after each chunk
             }
-        } catch (ProtocolException e) {
-            if (!"unexpected end of stream".equals(e.getMessage())) {
-                throw e; // a malformed chunk: the server broke the protocol
+        } catch (ProtocolException | EOFException e) {
+            boolean closed = e instanceof EOFException
+                    ? !"source exhausted prematurely".equals(e.getMessage()) // okio's for gzip data that stops short
+                    : "unexpected end of stream".equals(e.getMessage()); // not a malformed chunk
+            if (!closed) {
+                throw e;
             }
             throw new IOException("the connection closed before the end of the body", e);
         }

@@ -223,6 +223,21 @@ class FetcherTest {
         assertEquals(2, server.getRequestCount());
     }
 
+    /** OkHttp throws a bare EOFException for a chunked body cut short: the message read "EOFException fetching URL". */
+    @Test
+    void aChunkedBodyCutShortByAClosedConnectionSaysSo() {
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            server.enqueue(new MockResponse.Builder().chunkedBody("x".repeat(1000), 100)
+                    .onResponseBody(new SocketEffect.CloseSocket()).build());
+
+            Failed failed = assertInstanceOf(Failed.class, once.fetch(url("/cut")));
+
+            assertEquals(Failure.NETWORK, failed.kind());
+            assertEquals(url("/cut") + ": the connection closed before the end of the body fetching " + url("/cut"),
+                    failed.message());
+        }
+    }
+
     /**
      * A TCP reset, as a crashing server or a full listen queue sends one: MockWebServer only closes (a FIN), so a
      * plain socket on loopback reads each request and resets the first two connections (SO_LINGER 0), then
