@@ -191,12 +191,12 @@ public final class Fetcher implements AutoCloseable {
             }
             Exchange exchange = hop.exchange();
             exchanges.add(exchange);
-            if (hop.tooLarge()) {
+            String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
+            if (hop.tooLarge() && location == null) { // a redirect's body is not the page: cut, it is followed
                 String of = redirects == 0 ? "" : "of " + current + " "; // the URL heads the message already
                 return new Failed(url, Failure.TOO_LARGE, url + ": body " + of + "exceeds " + maxSize + " bytes",
                         exchanges, millisSince(started));
             }
-            String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
             if (location == null) {
                 // Not current.toString() without a redirect: OkHttp writes ' in a query as %27, which is no redirect.
                 return new Fetched(url, redirects == 0 ? url : current.toString(), exchange.status(),

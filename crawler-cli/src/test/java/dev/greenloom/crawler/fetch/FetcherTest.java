@@ -455,6 +455,22 @@ class FetcherTest {
         assertTrue(failed.exchanges().getLast().body().length <= 100_000);
     }
 
+    /** A redirect's body is not the page: one over the limit (nginx's own 301 page is 169 bytes) is cut, and followed. */
+    @Test
+    void aRedirectWithABodyOverTheLimitIsFollowed() {
+        try (Fetcher small = Fetcher.builder(resolver).maxSize(100).build()) {
+            server.enqueue(new MockResponse.Builder().code(301).setHeader("Location", "/new")
+                    .body("<html><body>moved to /new</body></html>".repeat(10)).build());
+            server.enqueue(new MockResponse.Builder().body("here").build());
+
+            Fetched page = assertInstanceOf(Fetched.class, small.fetch(url("/old")));
+
+            assertEquals(200, page.status());
+            assertEquals(url("/new"), page.finalUrl());
+            assertTrue(page.exchanges().getFirst().truncated());
+        }
+    }
+
     @Test
     void aChunkedBodyOverTheLimitIsCutWhileStreaming() {
         // No Content-Length to refuse it by: reading stops at the limit. The server pauses for 5 s after 150 KB,
