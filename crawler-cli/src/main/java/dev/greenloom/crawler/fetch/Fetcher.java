@@ -118,10 +118,15 @@ public final class Fetcher implements AutoCloseable {
                     }
                     Response response = chain.proceed(chain.request());
                     wire.headers().set(response.headers());
-                    // OkHttp itself resends a 503 whose Retry-After is 0 (past --retries, unrecorded) and throws
-                    // NumberFormatException for one over 2^31 - 1 s; the retries are ours, the header is kept above.
-                    return response.code() != 503 ? response
-                            : response.newBuilder().removeHeader("Retry-After").build();
+                    // OkHttp reads the Retry-After of a 408 or 503 as an int (NumberFormatException past 2^31 - 1 s)
+                    // to resend it itself if it asks for no wait: fine for a 408 (an idle connection's), but a 503's
+                    // retries are ours (--retries, recorded). The header as sent is kept above.
+                    return switch (response.code()) {
+                        case 503 -> response.newBuilder().removeHeader("Retry-After").build();
+                        case 408 -> response.header("Retry-After", "").matches("0*[1-9][0-9]{9,}")
+                                ? response.newBuilder().header("Retry-After", "999999999").build() : response;
+                        default -> response;
+                    };
                 });
         if (builder.trustAnyCertificate) {
             TrustAny trustAny = new TrustAny();

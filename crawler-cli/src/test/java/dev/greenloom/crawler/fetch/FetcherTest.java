@@ -200,6 +200,17 @@ class FetcherTest {
         assertEquals(1, server.getRequestCount());
     }
 
+    /** OkHttp parses a 408's Retry-After as an int too (it resends a 408 asking for no wait: an idle connection's). */
+    @Test
+    void aRequestTimeoutAskingForAnEnormousWaitIsItsAnswer() {
+        server.enqueue(new MockResponse.Builder().code(408).setHeader("Retry-After", "99999999999999999999").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/idle")));
+
+        assertEquals(408, page.status());
+        assertEquals(1, server.getRequestCount());
+    }
+
     @Test
     void connectionResetIsRetried() {
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
@@ -455,7 +466,7 @@ class FetcherTest {
         assertTrue(failed.exchanges().getLast().body().length <= 100_000);
     }
 
-    /** A redirect's body is not the page: one over the limit (nginx's own 301 page is 169 bytes) is cut, and followed. */
+    /** A redirect's body is not the page: one over the limit (nginx's 301 page is 169 bytes) is cut, and followed. */
     @Test
     void aRedirectWithABodyOverTheLimitIsFollowed() {
         try (Fetcher small = Fetcher.builder(resolver).maxSize(100).build()) {
