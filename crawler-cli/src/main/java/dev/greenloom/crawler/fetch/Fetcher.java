@@ -9,6 +9,7 @@ import dev.greenloom.crawler.output.Header;
 import dev.greenloom.crawler.timing.DurationText;
 import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -115,13 +116,23 @@ public final class Fetcher implements AutoCloseable {
                 .callTimeout(builder.callTimeout)
                 .connectionPool(new ConnectionPool(builder.maxIdleConnections, 1, TimeUnit.MINUTES))
                 .addNetworkInterceptor(chain -> {
-                    AtomicReference<String> remote = chain.request().tag(RemoteAddress.class).address();
+                    Wire wire = chain.request().tag(Wire.class);
                     if (chain.connection() != null
                             && chain.connection().route().socketAddress() instanceof InetSocketAddress address
                             && address.getAddress() != null) {
-                        remote.set(address.getAddress().getHostAddress());
+                        wire.address().set(address.getAddress().getHostAddress());
                     }
-                    return decodableWhenEmpty(chain.proceed(chain.request()));
+                    Response response = decodableWhenEmpty(chain.proceed(chain.request()));
+                    wire.headers().set(response.headers());
+                    // OkHttp reads the Retry-After of a 408 or 503 as an int (NumberFormatException past 2^31 - 1 s)
+                    // to resend it itself if it asks for no wait: fine for a 408 (an idle connection's), but a 503's
+                    // retries are ours (--retries, recorded). The header as sent is kept above.
+                    return switch (response.code()) {
+                        case 503 -> response.newBuilder().removeHeader("Retry-After").build();
+                        case 408 -> response.header("Retry-After", "").matches("0*[1-9][0-9]{9,}")
+                                ? response.newBuilder().header("Retry-After", "999999999").build() : response;
+                        default -> response;
+                    };
                 });
         if (builder.trustAnyCertificate) {
             TrustAny trustAny = new TrustAny();
@@ -191,12 +202,12 @@ public final class Fetcher implements AutoCloseable {
             }
             Exchange exchange = hop.exchange();
             exchanges.add(exchange);
-            if (hop.tooLarge()) {
+            String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
+            if (hop.tooLarge() && location == null) { // a redirect's body is not the page: cut, it is followed
                 String of = redirects == 0 ? "" : "of " + current + " "; // the URL heads the message already
                 return new Failed(url, Failure.TOO_LARGE, url + ": body " + of + "exceeds " + maxSize + " bytes",
                         exchanges, millisSince(started));
             }
-            String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
             if (location == null) {
                 // Not current.toString() without a redirect: OkHttp writes ' in a query as %27, which is no redirect.
                 return new Fetched(url, redirects == 0 ? url : current.toString(), exchange.status(),
@@ -271,25 +282,25 @@ public final class Fetcher implements AutoCloseable {
      * or, with a {@code partialLimit} (not 0), read and kept up to that limit, the hop succeeding with the part read.
      */
     private Hop exchange(HttpUrl url, long partialLimit) throws IOException {
-        RemoteAddress remote = new RemoteAddress(new AtomicReference<>());
+        Wire wire = new Wire(new AtomicReference<>(), new AtomicReference<>());
         Request request = new Request.Builder()
                 .url(url)
                 .header("User-Agent", userAgent)
-                .tag(RemoteAddress.class, remote)
+                .tag(Wire.class, wire)
                 .build();
         Instant started = Instant.now();
         Call call = client.newCall(request);
         try (Response response = call.execute()) {
             Response network = response.networkResponse();
             Headers sent = network != null ? network.request().headers() : response.request().headers();
-            Headers received = network != null ? network.headers() : response.headers();
+            Headers received = wire.headers().get();
             long limit = partialLimit > 0 ? partialLimit : maxSize;
             boolean declaredTooLarge = partialLimit == 0 && response.body().contentLength() > maxSize;
             byte[] body = declaredTooLarge ? new byte[0] : read(response.body().source(), limit);
             boolean cut = declaredTooLarge || body.length > limit;
             Exchange exchange = new Exchange("GET", url.toString(), headers(sent), protocol(response.protocol()),
                     response.code(), response.message(), headers(received),
-                    body.length > limit ? Arrays.copyOf(body, (int) limit) : body, cut, remote.address().get(), started);
+                    body.length > limit ? Arrays.copyOf(body, (int) limit) : body, cut, wire.address().get(), started);
             return new Hop(exchange, cut && partialLimit == 0);
         } catch (Exception e) {
             // Not call.isCanceled(): OkHttp cancels a call whose callTimeout ran out too, and that is a timeout.
@@ -297,7 +308,7 @@ public final class Fetcher implements AutoCloseable {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || cancelled) {
                 throw Green.interrupted(e);
             }
-            if (e instanceof InterruptedIOException && remote.address().get() == null) {
+            if (e instanceof InterruptedIOException && wire.address().get() == null) {
                 // Timed out before any connection was made (the network interceptor never ran): a connection
                 // failure, retried like a refused one, not a slow server.
                 ConnectException notConnected = new ConnectException("connect timed out");
@@ -331,7 +342,8 @@ public final class Fetcher implements AutoCloseable {
 
     /**
      * Up to {@code limit + 1} decoded bytes of a body; one the server cut short by closing the connection is a
-     * broken connection, retried, not the protocol error OkHttp calls it ("unexpected end of stream").
+     * broken connection, retried, not the protocol error OkHttp calls it ("unexpected end of stream") or okio's bare
+     * EOFException of a chunked body.
      */
     private static byte[] read(BufferedSource source, long limit) throws IOException {
         Buffer buffer = new Buffer();
@@ -340,9 +352,12 @@ public final class Fetcher implements AutoCloseable {
             while (buffer.size() <= limit && read != -1) {
                 read = source.read(buffer, 64 * 1024); // decoded bytes: the limit is checked after each chunk
             }
-        } catch (ProtocolException e) {
-            if (!"unexpected end of stream".equals(e.getMessage())) {
-                throw e; // a malformed chunk: the server broke the protocol
+        } catch (ProtocolException | EOFException e) {
+            boolean closed = e instanceof EOFException
+                    ? !"source exhausted prematurely".equals(e.getMessage()) // okio's for gzip data that stops short
+                    : "unexpected end of stream".equals(e.getMessage()); // not a malformed chunk
+            if (!closed) {
+                throw e;
             }
             throw new IOException("the connection closed before the end of the body", e);
         }
@@ -561,8 +576,8 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** Where the network interceptor leaves the server's IP address for one request. */
-    private record RemoteAddress(AtomicReference<String> address) {
+    /** Where the network interceptor leaves the server's IP address and response headers, as sent, for one request. */
+    private record Wire(AtomicReference<String> address, AtomicReference<Headers> headers) {
     }
 
     /** Settings for a {@link Fetcher}; every setter checks its argument. Not thread-safe. */

@@ -173,6 +173,44 @@ class FetcherTest {
         assertTrue(waited < 1_500, "waited " + waited + " ms for a retry the server asked not to get for an hour");
     }
 
+    /** OkHttp on its own resends a 503 whose Retry-After is 0: that attempt went past --retries, unrecorded. */
+    @Test
+    void aServiceUnavailableAskingForNoWaitIsRetriedOnlyAsConfigured() {
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "0").build());
+            server.enqueue(new MockResponse.Builder().body("not asked for").build());
+
+            Fetched page = assertInstanceOf(Fetched.class, once.fetch(url("/busy")));
+
+            assertEquals(503, page.status());
+            assertEquals(1, server.getRequestCount());
+            assertEquals("0", page.exchanges().getFirst().responseHeaders().stream()
+                    .filter(header -> header.name().equals("Retry-After")).findFirst().orElseThrow().value());
+        }
+    }
+
+    /** OkHttp parsed a 503's Retry-After as an int, and threw NumberFormatException past 2^31 - 1 seconds. */
+    @Test
+    void aServiceUnavailableAskingForAnEnormousWaitIsItsAnswer() {
+        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "99999999999999999999").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/gone-for-ages")));
+
+        assertEquals(503, page.status());
+        assertEquals(1, server.getRequestCount());
+    }
+
+    /** OkHttp parses a 408's Retry-After as an int too (it resends a 408 asking for no wait: an idle connection's). */
+    @Test
+    void aRequestTimeoutAskingForAnEnormousWaitIsItsAnswer() {
+        server.enqueue(new MockResponse.Builder().code(408).setHeader("Retry-After", "99999999999999999999").build());
+
+        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/idle")));
+
+        assertEquals(408, page.status());
+        assertEquals(1, server.getRequestCount());
+    }
+
     @Test
     void connectionResetIsRetried() {
         server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
@@ -194,6 +232,21 @@ class FetcherTest {
 
         assertEquals("ok", new String(page.body()));
         assertEquals(2, server.getRequestCount());
+    }
+
+    /** OkHttp throws a bare EOFException for a chunked body cut short: the message read "EOFException fetching URL". */
+    @Test
+    void aChunkedBodyCutShortByAClosedConnectionSaysSo() {
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            server.enqueue(new MockResponse.Builder().chunkedBody("x".repeat(1000), 100)
+                    .onResponseBody(new SocketEffect.CloseSocket()).build());
+
+            Failed failed = assertInstanceOf(Failed.class, once.fetch(url("/cut")));
+
+            assertEquals(Failure.NETWORK, failed.kind());
+            assertEquals(url("/cut") + ": the connection closed before the end of the body fetching " + url("/cut"),
+                    failed.message());
+        }
     }
 
     /**
@@ -428,6 +481,22 @@ class FetcherTest {
         assertEquals(Failure.TOO_LARGE, failed.kind());
         assertEquals(url("/big") + ": body exceeds 100000 bytes", failed.message());
         assertTrue(failed.exchanges().getLast().body().length <= 100_000);
+    }
+
+    /** A redirect's body is not the page: one over the limit (nginx's 301 page is 169 bytes) is cut, and followed. */
+    @Test
+    void aRedirectWithABodyOverTheLimitIsFollowed() {
+        try (Fetcher small = Fetcher.builder(resolver).maxSize(100).build()) {
+            server.enqueue(new MockResponse.Builder().code(301).setHeader("Location", "/new")
+                    .body("<html><body>moved to /new</body></html>".repeat(10)).build());
+            server.enqueue(new MockResponse.Builder().body("here").build());
+
+            Fetched page = assertInstanceOf(Fetched.class, small.fetch(url("/old")));
+
+            assertEquals(200, page.status());
+            assertEquals(url("/new"), page.finalUrl());
+            assertTrue(page.exchanges().getFirst().truncated());
+        }
     }
 
     @Test
