@@ -44,6 +44,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
 class FetcherTest {
@@ -189,25 +191,18 @@ class FetcherTest {
         }
     }
 
-    /** OkHttp parsed a 503's Retry-After as an int, and threw NumberFormatException past 2^31 - 1 seconds. */
-    @Test
-    void aServiceUnavailableAskingForAnEnormousWaitIsItsAnswer() {
-        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "99999999999999999999").build());
+    /**
+     * OkHttp parses the Retry-After of a 503 or a 408 as an int, and threw NumberFormatException past 2^31 - 1 seconds
+     * (it resends a 408 asking for no wait: an idle connection's).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {503, 408})
+    void aRetryAfterOfAnEnormousWaitLeavesTheResponseAsTheAnswer(int status) {
+        server.enqueue(new MockResponse.Builder().code(status).setHeader("Retry-After", "99999999999999999999").build());
 
         Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/gone-for-ages")));
 
-        assertEquals(503, page.status());
-        assertEquals(1, server.getRequestCount());
-    }
-
-    /** OkHttp parses a 408's Retry-After as an int too (it resends a 408 asking for no wait: an idle connection's). */
-    @Test
-    void aRequestTimeoutAskingForAnEnormousWaitIsItsAnswer() {
-        server.enqueue(new MockResponse.Builder().code(408).setHeader("Retry-After", "99999999999999999999").build());
-
-        Fetched page = assertInstanceOf(Fetched.class, fetcher.fetch(url("/idle")));
-
-        assertEquals(408, page.status());
+        assertEquals(status, page.status());
         assertEquals(1, server.getRequestCount());
     }
 
