@@ -1,5 +1,6 @@
 package dev.greenloom.crawler.parse;
 
+import dev.greenloom.crawler.dns.HostNames;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,8 +51,6 @@ public final class HtmlLinks {
     /** The MIME Sniffing Standard's HTML signatures, lower case (matched in any case). */
     private static final List<String> SNIFFED_HTML = List.of("<!doctype html", "<html", "<head", "<script", "<iframe",
             "<h1", "<div", "<font", "<table", "<a", "<style", "<title", "<b", "<body", "<br", "<p", "<!--");
-    /** A URL's scheme (RFC 3986), before its ':'. */
-    private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):");
     /**
      * The schemes of a {@code <base href>} that leaves links relative to the page when it is no base: always for
      * {@code javascript:} and {@code data:}, for http and https when the URL does not parse.
@@ -147,9 +146,9 @@ public final class HtmlLinks {
         if (base != null) {
             return base;
         }
-        Matcher scheme = SCHEME.matcher(baseUri);
-        String name = scheme.lookingAt() ? scheme.group(1).toLowerCase(Locale.ROOT) : "";
-        return FALLBACK_BASE_SCHEMES.contains(name) ? HttpUrl.parse(pageUrl) : null;
+        String scheme = HostNames.schemeOf(baseUri);
+        boolean fallback = scheme != null && FALLBACK_BASE_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT));
+        return fallback ? HttpUrl.parse(pageUrl) : null;
     }
 
     /** The URL {@code element} links to, as written: its href, src or refresh URL; null for a refresh without one. */
