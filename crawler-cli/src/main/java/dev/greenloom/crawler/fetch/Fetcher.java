@@ -327,12 +327,14 @@ public final class Fetcher implements AutoCloseable {
      * replaced: not a 204's or a 304's without a length or chunked coding (OkHttp's {@code promisesBody}).
      */
     private static Response decodableWhenEmpty(Response response) throws IOException {
+        if (!"gzip".equalsIgnoreCase(response.header("Content-Encoding"))) {
+            return response; // every response passes here: the rest only for gzip ones
+        }
         int code = response.code();
         boolean promisesBody = (code < 100 || code >= 200) && code != 204 && code != 304
                 || response.body().contentLength() != -1
                 || "chunked".equalsIgnoreCase(response.header("Transfer-Encoding"));
-        if (!promisesBody || !"gzip".equalsIgnoreCase(response.header("Content-Encoding"))
-                || !response.body().source().exhausted()) {
+        if (!promisesBody || !response.body().source().exhausted()) {
             return response;
         }
         MediaType type = response.body().contentType();
