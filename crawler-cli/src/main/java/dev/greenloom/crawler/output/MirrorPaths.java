@@ -46,6 +46,7 @@ final class MirrorPaths {
     /** UTF-8 bytes of a cut segment kept before its hash. */
     private static final int KEPT_PREFIX = 100;
     private static final String RESERVED = "/\\%:*?\"<>|";
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
     /** The charset the JVM encodes file names in: the locale's (US-ASCII under {@code LANG=C}). */
     private static final Charset FILE_NAMES = fileNameCharset();
 
@@ -206,16 +207,15 @@ final class MirrorPaths {
         if (segment.equals(".") || segment.equals("..")) {
             return segment.replace(".", "%2E");
         }
-        HexFormat hex = HexFormat.of().withUpperCase();
         CharsetEncoder encoder = fileNames.equals(StandardCharsets.UTF_8) ? null : fileNames.newEncoder();
         StringBuilder out = new StringBuilder(segment.length());
         for (int i = 0; i < segment.length(); i += Character.charCount(segment.codePointAt(i))) {
             int c = segment.codePointAt(i);
             if (c < 0x20 || c == 0x7f || RESERVED.indexOf(c) >= 0) {
-                out.append('%').append(hex.toHexDigits((byte) c));
+                out.append('%').append(HEX.toHexDigits((byte) c));
             } else if (c >= 0x80 && encoder != null && !encoder.canEncode(Character.toString(c))) {
                 for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('%').append(hex.toHexDigits(b));
+                    out.append('%').append(HEX.toHexDigits(b));
                 }
             } else {
                 out.appendCodePoint(c);
