@@ -109,12 +109,18 @@ public final class Fetcher implements AutoCloseable {
         OkHttpClient.Builder client = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
+                // OkHttp sent a request that failed on a pooled connection up to twice more at once by itself; an
+                // attempt is one request (--retries counts, backs off and records them). Its other addresses are
+                // still tried on a failed connect.
+                .retryOnConnectionFailure(false)
                 .dns(new ResolverDns(builder.resolver, DNS_CACHE_SIZE))
                 .connectTimeout(builder.connectTimeout)
                 .readTimeout(builder.readTimeout)
                 .writeTimeout(builder.readTimeout)
                 .callTimeout(builder.callTimeout)
-                .connectionPool(new ConnectionPool(builder.maxIdleConnections, 1, TimeUnit.MINUTES))
+                // Not reused after a second idle: OkHttp does not check a pooled connection before a GET, and a server
+                // closes an idle one after its keep-alive timeout (2 s in gunicorn, 5 s in Apache and Node).
+                .connectionPool(new ConnectionPool(builder.maxIdleConnections, 1, TimeUnit.SECONDS))
                 .addNetworkInterceptor(chain -> {
                     Wire wire = chain.request().tag(Wire.class);
                     if (chain.connection() != null
@@ -670,7 +676,7 @@ public final class Fetcher implements AutoCloseable {
             return this;
         }
 
-        /** Idle keep-alive connections kept for reuse; default 64. */
+        /** Idle keep-alive connections kept for reuse, each for a second at most; default 64. */
         public Builder maxIdleConnections(int maxIdleConnections) {
             if (maxIdleConnections < 0) {
                 throw new IllegalArgumentException("maxIdleConnections < 0");

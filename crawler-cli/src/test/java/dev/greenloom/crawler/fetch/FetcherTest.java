@@ -303,6 +303,45 @@ class FetcherTest {
     }
 
     /**
+     * OkHttp sent a request again by itself when it failed on a pooled connection, then once more (its route
+     * selector not yet used): with retries 0, a server dropping the connection got 3 requests at once, with no
+     * backoff, no host turn and no record of the first two. Each attempt is now one request.
+     */
+    @Test
+    void aConnectionDroppedOnAPooledConnectionIsOneRequestPerAttempt() {
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            server.enqueue(new MockResponse.Builder().body("warm").build());
+            for (int i = 0; i < 3; i++) {
+                server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+            }
+            assertInstanceOf(Fetched.class, once.fetch(url("/warm")));
+
+            Failed failed = assertInstanceOf(Failed.class, once.fetch(url("/drop")));
+
+            assertEquals(Failure.NETWORK, failed.kind());
+            assertEquals(2, server.getRequestCount(), "/warm, then /drop once");
+        }
+    }
+
+    /**
+     * A connection idle longer than a server's keep-alive timeout (5 s in Apache and Node) is closed there; OkHttp
+     * does not check a pooled connection before a GET, so one kept that long failed a page. Connections idle over
+     * a second are closed instead, and the next request opens its own.
+     */
+    @Test
+    void aConnectionIdleOverASecondIsNotReused() throws InterruptedException {
+        server.enqueue(new MockResponse.Builder().body("a").build());
+        server.enqueue(new MockResponse.Builder().body("b").build());
+
+        assertInstanceOf(Fetched.class, fetcher.fetch(url("/a")));
+        Thread.sleep(1_500);
+        assertInstanceOf(Fetched.class, fetcher.fetch(url("/b")));
+
+        assertEquals(0, server.takeRequest().getExchangeIndex());
+        assertEquals(0, server.takeRequest().getExchangeIndex(), "/b on a connection of its own");
+    }
+
+    /**
      * A connect timeout is a connection failure: retried, and reported as {@code connect}. The server's
      * accept queue is full (backlog 1, nothing accepted), so the kernel drops further connection attempts.
      */
