@@ -5,7 +5,9 @@ import java.util.concurrent.SynchronousQueue;
 /**
  * A rendezvous point between greenlets, gevent's {@code Channel}: a {@link Queue} with no room,
  * where {@link #put(Object)} waits until a getter takes the item and {@link #get()} waits until a
- * putter hands one over. A {@link SynchronousQueue} underneath.
+ * putter hands one over. Waiting putters and getters are served in the order they came, as in
+ * gevent: a fair {@link SynchronousQueue} underneath (a non-fair one is a stack, which hands the
+ * items of three blocked putters over last first).
  *
  * <pre>{@code
  * Channel<String> ch = new Channel<>();
@@ -22,6 +24,6 @@ import java.util.concurrent.SynchronousQueue;
 public final class Channel<T> extends Queue<T> {
     /** A new channel. */
     public Channel() {
-        super(new SynchronousQueue<>(), null);
+        super(new SynchronousQueue<>(true), null);
     }
 }

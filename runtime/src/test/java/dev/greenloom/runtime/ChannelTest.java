@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
@@ -20,6 +22,39 @@ class ChannelTest {
 
         putter.join();
         assertEquals(0, channel.size());
+    }
+
+    // gevent's Channel serves its waiters first come, first served: three greenlets blocked putting 1, 2, 3
+    // are read as 1, 2, 3, not (as a non-fair SynchronousQueue, a stack, hands them) 3, 2, 1.
+    @Test
+    void waitingPuttersAndGettersAreServedInTheOrderTheyCame() throws InterruptedException {
+        Channel<Integer> channel = new Channel<>();
+        for (int i = 1; i <= 3; i++) {
+            int item = i;
+            awaitWaiting(Thread.ofVirtual().start(() -> channel.put(item)));
+        }
+        assertEquals(List.of(1, 2, 3), List.of(channel.get(), channel.get(), channel.get()));
+
+        AtomicIntegerArray got = new AtomicIntegerArray(3);
+        Thread[] getters = new Thread[3];
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            getters[i] = Thread.ofVirtual().start(() -> got.set(index, channel.get()));
+            awaitWaiting(getters[i]);
+        }
+        for (int i = 1; i <= 3; i++) {
+            channel.put(i);
+        }
+        for (Thread getter : getters) {
+            getter.join();
+        }
+        assertEquals("[1, 2, 3]", got.toString());
+    }
+
+    private static void awaitWaiting(Thread thread) {
+        while (thread.getState() != Thread.State.WAITING) {
+            Thread.yield();
+        }
     }
 
     @Test
