@@ -215,7 +215,7 @@ public final class ResolveCommand implements Callable<Integer> {
                 if (close < 0 || (close + 1 < spec.length() && spec.charAt(close + 1) != ':')) {
                     throw new IllegalArgumentException("expected [IPv6]:PORT");
                 }
-                host = spec.substring(1, close);
+                host = spec.substring(0, close + 1); // in brackets the JDK parses only an IPv6 literal, never a name
                 if (close + 1 < spec.length()) {
                     port = port(spec.substring(close + 2));
                 }

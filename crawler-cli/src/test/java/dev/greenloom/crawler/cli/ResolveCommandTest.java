@@ -678,6 +678,16 @@ class ResolveCommandTest {
     }
 
     @Test
+    void aNameInBracketsIsAUsageErrorNotLookedUp() {
+        // Brackets hold an IPv6 address: '[localhost]:PORT' was looked up as localhost through the system's resolver.
+        String resolver = "[localhost]:" + server.address().getPort();
+        Result result = execute("a.test\n", false, List.of("resolve", "--resolver", resolver, "-"));
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertTrue(result.err().startsWith("greenloom resolve: --resolver " + resolver + ": "), result.err());
+        assertEquals(0, server.queries("a.test"));
+    }
+
+    @Test
     void spacesAroundTheResolverAreIgnored() {
         // --resolver " $DNS" looked up ' 127.0.0.1' as a host name through the system's resolver, then failed.
         Result result = execute("a.test\n", false, List.of("resolve", "--resolver", " " + server.hostPort() + "\t", "-"));
