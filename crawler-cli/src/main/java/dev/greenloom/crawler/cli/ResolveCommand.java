@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = {
             "Reads host names or URLs, one per line, from FILEs or standard input (-); blank lines and # comments "
-                    + "are skipped. Every line gets one answer line, in input order unless --unordered:",
+                    + "(whole lines, or after a host and a space) are skipped. Every line gets one answer line, in input order unless --unordered:",
             "  host<TAB>address address...[<TAB>via cname cname...]",
             "  host<TAB>ERROR reason[<TAB>via cname...]",
             "Records that contain spaces (MX, TXT, SRV...) are separated by '; '. A summary goes to stderr. "
@@ -215,7 +215,7 @@ public final class ResolveCommand implements Callable<Integer> {
                 if (close < 0 || (close + 1 < spec.length() && spec.charAt(close + 1) != ':')) {
                     throw new IllegalArgumentException("expected [IPv6]:PORT");
                 }
-                host = spec.substring(1, close);
+                host = spec.substring(0, close + 1); // in brackets the JDK parses only an IPv6 literal, never a name
                 if (close + 1 < spec.length()) {
                     port = port(spec.substring(close + 2));
                 }
@@ -240,6 +240,19 @@ public final class ResolveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("port '" + text + "' is not a number from 1 to 65535");
         }
         return port;
+    }
+
+    /**
+     * {@code line} without a comment after its host: a {@code #} after white space starts one, as in hosts
+     * files ({@code a.test  # mail}); a {@code #} right after a URL is its fragment.
+     */
+    static String withoutComment(String line) {
+        for (int hash = line.indexOf('#'); hash > 0; hash = line.indexOf('#', hash + 1)) {
+            if (Character.isWhitespace(line.charAt(hash - 1))) {
+                return line.substring(0, hash).strip();
+            }
+        }
+        return line;
     }
 
     /**
@@ -482,7 +495,7 @@ public final class ResolveCommand implements Callable<Integer> {
                         break;
                     }
                     count++;
-                    String host = hostOf(line.text());
+                    String host = hostOf(withoutComment(line.text()));
                     if (host.isEmpty()) {
                         sink.accept(Entry.of(answer(line.text(), line.text(), null, Outcome.BAD_INPUT, "invalid name: no host")));
                         continue;

@@ -100,7 +100,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             this.hostsFile = HostsFile.read(builder.hostsFile != null ? builder.hostsFile : systemHostsFile());
             this.rotate = rotates(builder.resolvConf, System.getenv("RES_OPTIONS"));
         } else {
-            this.servers = builder.servers;
+            this.servers = builder.servers.stream().map(DnsResolver::answering).toList();
             this.searchPath = List.of();
             this.ndots = 1;
             this.hostsFile = builder.hostsFile != null ? HostsFile.read(builder.hostsFile) : HostsFile.EMPTY;
@@ -285,7 +285,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         List<InetSocketAddress> sendable = new ArrayList<>(servers.size());
         for (InetSocketAddress server : servers) {
             if (!server.isUnresolved()) {
-                sendable.add(server);
+                sendable.add(answering(server));
                 continue;
             }
             String host = server.getHostString();
@@ -301,6 +301,25 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), DNS_PORT));
         }
         return List.copyOf(sendable);
+    }
+
+    /**
+     * {@code server}, or for a wildcard address (0.0.0.0, ::) the loopback address of its family: the kernel delivers
+     * a query sent to the wildcard to this host, whose answer comes from the loopback address, and must match.
+     */
+    private static InetSocketAddress answering(InetSocketAddress server) {
+        InetAddress address = server.getAddress();
+        if (!address.isAnyLocalAddress()) {
+            return server;
+        }
+        byte[] loopback = new byte[address.getAddress().length];
+        loopback[0] = (byte) (loopback.length == 4 ? 127 : 0);
+        loopback[loopback.length - 1] = 1;
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(loopback), server.getPort());
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 bytes are an address", e);
+        }
     }
 
     /**

@@ -182,6 +182,18 @@ class ResolveCommandTest {
         assertEquals(List.of("a.test\t192.0.2.1", "b.test\t192.0.2.2"), result.lines());
     }
 
+    @Test
+    void aCommentAfterAHostIsSkippedAsAWholeLineCommentIs() {
+        // As in hosts files and resolv.conf: "b.test # web" was bad input, its ' ' not allowed in a host name.
+        Result result = run("b.test  # the web server\nb.test\t#tab\nhttp://b.test/#top # a fragment, then a comment\n",
+                "--type", "A", "--json");
+        assertEquals(3, result.lines().size(), result.out());
+        for (String line : result.lines()) {
+            assertTrue(line.contains("\"host\":\"b.test\",\"name\":\"b.test\",\"outcome\":\"OK\""), line);
+        }
+        assertTrue(result.lines().getFirst().startsWith("{\"input\":\"b.test  # the web server\""), result.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "https://user@a.test:8443/path?q=1 | a.test",
@@ -662,6 +674,16 @@ class ResolveCommandTest {
         Result result = execute("a.test\n", false, List.of("resolve", "--resolver", resolver, "-"));
         assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
         assertEquals("greenloom resolve: " + message, result.err().lines().findFirst().orElseThrow());
+        assertEquals(0, server.queries("a.test"));
+    }
+
+    @Test
+    void aNameInBracketsIsAUsageErrorNotLookedUp() {
+        // Brackets hold an IPv6 address: '[localhost]:PORT' was looked up as localhost through the system's resolver.
+        String resolver = "[localhost]:" + server.address().getPort();
+        Result result = execute("a.test\n", false, List.of("resolve", "--resolver", resolver, "-"));
+        assertEquals(Main.EXIT_USAGE, result.exitCode(), result.out());
+        assertTrue(result.err().startsWith("greenloom resolve: --resolver " + resolver + ": "), result.err());
         assertEquals(0, server.queries("a.test"));
     }
 
