@@ -18,12 +18,20 @@ import dev.greenloom.runtime.Group;
 import dev.greenloom.runtime.Pool;
 import dev.greenloom.runtime.Queue;
 import dev.greenloom.runtime.Timeout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +57,72 @@ class GeventTutorialTest {
     private void foo(String message, int n) {
         Green.sleep(Duration.ofMillis(100L * n));
         print(message);
+    }
+
+    // "Synchronous & Asynchronous Execution": foo and bar yield to each other with sleep(0).
+    @Test
+    void contextSwitchesWithSleepZero() {
+        Greenlet<Void> foo = Green.spawn(() -> {
+            print("Running in foo");
+            Green.sleep(Duration.ZERO);
+            print("Explicit context switch to foo again");
+        });
+        Greenlet<Void> bar = Green.spawn(() -> {
+            print("Explicit context to bar");
+            Green.sleep(Duration.ZERO);
+            print("Implicit context switch back to bar");
+        });
+
+        Green.joinAll(List.of(foo, bar));
+
+        // In parallel, only each greenlet's own order is promised, not gevent's interleaving.
+        assertEquals(4, printed.size());
+        assertTrue(printed.indexOf("Running in foo") < printed.indexOf("Explicit context switch to foo again"));
+        assertTrue(printed.indexOf("Explicit context to bar") < printed.indexOf("Implicit context switch back to bar"));
+    }
+
+    // The select() example: two greenlets block in a 500 ms select while a third goes on; 0.5 s in all, not 1.25 s.
+    @Test
+    void blockingSelectsRunConcurrently() {
+        Duration poll = Duration.ofMillis(500);
+        long start = System.nanoTime();
+        Runnable gr = () -> {
+            print("Started Polling");
+            try (Selector selector = Selector.open()) {
+                selector.select(poll.toMillis());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            print("Ended Polling");
+        };
+        Greenlet<Void> gr3 = Green.spawn(() -> {
+            Green.sleep(Duration.ofMillis(100));
+            print("Hey lets do some stuff while the greenlets poll");
+            Green.sleep(Duration.ofMillis(150));
+        });
+
+        Green.joinAll(List.of(Green.spawn(gr), Green.spawn(gr), gr3));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(poll) >= 0 && took.compareTo(poll.multipliedBy(2)) < 0, "took " + took);
+        assertEquals("Hey lets do some stuff while the greenlets poll", printed.get(2));
+        assertEquals(List.of("Ended Polling", "Ended Polling"), printed.subList(3, 5));
+    }
+
+    // "Determinism": gevent's pool gives one order every run; greenlets here run in parallel, so only the results are the same.
+    @Test
+    void imapUnorderedOnAPoolYieldsEveryResultInSomeOrder() {
+        Pool p = new Pool(10);
+        List<Integer> items = List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        for (int run = 0; run < 4; run++) {
+            List<Integer> results = new ArrayList<>();
+            p.imapUnordered(i -> {
+                Green.sleep(Duration.ofMillis(1));
+                return i;
+            }, items).forEach(results::add);
+            assertEquals(new HashSet<>(items), new HashSet<>(results));
+            assertEquals(items.size(), results.size());
+        }
     }
 
     // "Spawning Greenlets": a named function with arguments, and a lambda's value.
@@ -110,6 +184,78 @@ class GeventTutorialTest {
         assertEquals(List.of("Could not complete", "Thread 2 timed out", "Thread 3 timed out"), printed);
         assertFalse(Thread.currentThread().isInterrupted());
         Green.killAll(threads);
+    }
+
+    // "Timeouts", first form: Timeout(seconds).start() outside a with block, then closed once it was reported.
+    @Test
+    void aTimeoutStartedBeforeTheTryIsReportedOnce() {
+        Timeout timeout = Timeout.start(Duration.ofMillis(50));
+        Greenlet<Void> waiting = Green.spawn(() -> Green.sleep(LONG));
+        try {
+            waiting.join();
+        } catch (Timeout.Expired e) {
+            assertSame(timeout, e.timeout());
+            print("Could not complete");
+        }
+        timeout.close(); // already reported: throws nothing more
+
+        assertEquals(List.of("Could not complete"), printed);
+        assertFalse(Thread.currentThread().isInterrupted());
+        waiting.kill();
+    }
+
+    /** The tutorial's TooLong: gevent's Timeout(seconds, TooLong) raises it; here Expired is caught and turned into it. */
+    private static final class TooLong extends RuntimeException {
+        TooLong(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    // "Timeouts" as a context manager with an exception of one's own, in a greenlet (the "Timeout in spawn" form).
+    @Test
+    void aTimeoutInAGreenletFailsItWithTheCallersOwnException() {
+        Greenlet<Void> job = Green.spawn(() -> {
+            try (var timeout = Timeout.start(Duration.ofMillis(50))) {
+                Green.sleep(LONG);
+            } catch (Timeout.Expired e) {
+                throw new TooLong(e);
+            }
+        });
+
+        job.join();
+
+        assertInstanceOf(TooLong.class, job.exception());
+        assertInstanceOf(Timeout.Expired.class, job.exception().getCause());
+        assertFalse(job.successful());
+    }
+
+    // "Queues", first example: the boss fills the queue with put_nowait, then workers take until it is empty.
+    @Test
+    void workersDrainAQueueFilledBeforehand() {
+        Queue<Integer> tasks = new Queue<>();
+        Green.spawn(() -> {
+            for (int i = 1; i < 25; i++) {
+                assertTrue(tasks.offer(i));
+            }
+        }).join();
+        Set<Integer> got = ConcurrentHashMap.newKeySet();
+        List<Greenlet<Void>> workers = new ArrayList<>();
+        for (String n : List.of("steve", "john", "nancy")) {
+            workers.add(Green.spawn(() -> {
+                // gevent's "while not tasks.empty(): tasks.get()" races here (README): poll takes or says empty at once.
+                for (Integer task; (task = tasks.poll()) != null; ) {
+                    assertTrue(got.add(task), "task " + task + " taken twice");
+                    Green.sleep(Duration.ZERO);
+                }
+                print("Quitting time!");
+            }));
+        }
+
+        Green.joinAllOrThrow(workers);
+
+        assertEquals(24, got.size());
+        assertEquals(List.of("Quitting time!", "Quitting time!", "Quitting time!"), printed);
+        assertTrue(tasks.isEmpty());
     }
 
     // "Events": an AsyncResult as a plain event, then carrying a value; and gevent's Event.
@@ -202,6 +348,58 @@ class GeventTutorialTest {
             unordered.add(i);
         }
         assertEquals(List.of("task 2", "task 1", "task 0"), unordered);
+    }
+
+    // "Groups and Pools": hello_from in a Pool(2) sees at most 2 members (gevent prints 2, 2, 1).
+    @Test
+    void aPoolOfTwoNeverHoldsMoreThanTwo() {
+        Pool pool = new Pool(2);
+        List<Integer> sizes = pool.map(n -> pool.size(), List.of(0, 1, 2));
+        assertEquals(3, sizes.size());
+        sizes.forEach(size -> assertTrue(size >= 1 && size <= 2, "size of pool " + size));
+    }
+
+    /** The tutorial's SocketPool: a handler per socket while the pool has room, all killed on shutdown. */
+    private static final class SocketPool {
+        final Pool pool = new Pool(2);
+
+        void listen(Socket socket) throws IOException {
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // gevent's socket.recv(), forever
+            }
+        }
+
+        Greenlet<?> addHandler(Socket socket) {
+            if (pool.full()) {
+                throw new IllegalStateException("At maximum pool size");
+            }
+            return pool.spawn(() -> {
+                listen(socket);
+                return null;
+            });
+        }
+
+        void shutdown() {
+            pool.kill();
+        }
+    }
+
+    @Test
+    void aSocketPoolRefusesHandlersWhenFullAndKillsThemOnShutdown() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Socket a = new Socket(server.getInetAddress(), server.getLocalPort());
+                Socket b = new Socket(server.getInetAddress(), server.getLocalPort());
+                Socket c = new Socket(server.getInetAddress(), server.getLocalPort())) {
+            SocketPool sockets = new SocketPool();
+            List<Greenlet<?>> handlers = List.of(sockets.addHandler(a), sockets.addHandler(b));
+            assertThrows(IllegalStateException.class, () -> sockets.addHandler(c));
+
+            sockets.shutdown();
+
+            handlers.forEach(handler -> assertInstanceOf(GreenletExit.class, handler.exception()));
+            assertEquals(2, sockets.pool.freeCount());
+        }
     }
 
     // "Locks and Semaphores": two workers acquire and release by hand, three others in a try/finally (gevent's "with sem").
