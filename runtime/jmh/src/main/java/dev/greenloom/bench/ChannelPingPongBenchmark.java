@@ -16,7 +16,10 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Two tasks pass a token back and forth {@value #ROUNDS} times through two rendezvous channels
  * (ping, pong). Each hand-off is one switch, two per round; the score is switches per second.
- * The peers use a {@link SynchronousQueue}, the JDK's rendezvous channel.
+ * The peers use a {@link SynchronousQueue}, the JDK's rendezvous channel: by default a stack, which
+ * serves the last of several blocked putters first; {@link #virtualThreadsFirstComeFirstServed} uses
+ * its fair mode, which serves them in the order they came, as greenloom's {@link Channel} (and
+ * gevent's) does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -43,17 +46,22 @@ public class ChannelPingPongBenchmark {
 
     @Benchmark
     public void virtualThreads() throws InterruptedException {
-        synchronousQueues(Thread.ofVirtual());
+        synchronousQueues(Thread.ofVirtual(), false);
+    }
+
+    @Benchmark
+    public void virtualThreadsFirstComeFirstServed() throws InterruptedException {
+        synchronousQueues(Thread.ofVirtual(), true);
     }
 
     @Benchmark
     public void platformThreads() throws InterruptedException {
-        synchronousQueues(Thread.ofPlatform());
+        synchronousQueues(Thread.ofPlatform(), false);
     }
 
-    private static void synchronousQueues(Thread.Builder threads) throws InterruptedException {
-        SynchronousQueue<Integer> ping = new SynchronousQueue<>();
-        SynchronousQueue<Integer> pong = new SynchronousQueue<>();
+    private static void synchronousQueues(Thread.Builder threads, boolean fair) throws InterruptedException {
+        SynchronousQueue<Integer> ping = new SynchronousQueue<>(fair);
+        SynchronousQueue<Integer> pong = new SynchronousQueue<>(fair);
         Pair.run(threads, () -> {
             for (int i = 0; i < ROUNDS; i++) {
                 ping.put(i);

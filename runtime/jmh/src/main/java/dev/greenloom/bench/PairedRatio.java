@@ -55,6 +55,8 @@ public final class PairedRatio {
         List<Workload> workloads = new ArrayList<>();
         workloads.add(new Workload("spawn_join", "", new SpawnJoinBenchmark(), SpawnJoinBenchmark.TASKS));
         workloads.add(new Workload("ping_pong", "", new ChannelPingPongBenchmark(), 2 * ChannelPingPongBenchmark.ROUNDS));
+        workloads.add(new Workload("ping_pong", "fifo", new ChannelPingPongBenchmark(), 2 * ChannelPingPongBenchmark.ROUNDS, 1,
+                "virtualThreadsFirstComeFirstServed"));
         workloads.add(new Workload("queue", "", new QueueBenchmark(), QueueBenchmark.ITEMS));
         for (int size : new int[] {64, 1000}) {
             PoolMapBenchmark pool = new PoolMapBenchmark();
