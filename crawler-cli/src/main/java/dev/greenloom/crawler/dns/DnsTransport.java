@@ -114,12 +114,12 @@ final class DnsTransport implements AutoCloseable {
 
     /**
      * Sends {@code query} once to each server of {@code tries} in turn until an answer comes, over
-     * UDP and, if the answer is truncated, over TCP. Each try waits for the server's retransmission
-     * timeout, at most {@code maxTryNanos}; the last try waits {@code maxTryNanos}. Changes the
-     * query's id. The caller must be inside the congestion window of the first try's server ({@link #enterWindow}).
+     * UDP and, once an answer is truncated, over TCP for the tries left. Each UDP try waits for the server's
+     * retransmission timeout, at most {@code maxTryNanos}; the last UDP try and each TCP try wait {@code maxTryNanos}.
+     * Changes the query's id. The caller must be inside the congestion window of the first try's server ({@link #enterWindow}).
      *
      * @return the answer, or null if none came in time over UDP
-     * @throws IOException if a query could not be sent or the TCP exchange failed
+     * @throws IOException if a query could not be sent or the last TCP try failed
      *     ({@link SocketTimeoutException} if it got no answer in time)
      * @throws IllegalStateException if the transport is closed
      * @throws GreenletExit if the calling thread is interrupted (or {@link dev.greenloom.runtime.Timeout.Expired}
@@ -146,7 +146,7 @@ final class DnsTransport implements AutoCloseable {
                     sent[attempt] = socket.send(query, server, exchange, attempt, wait);
                     Received received = exchange.await(attempt, socket);
                     if (received != null) {
-                        return complete(query, received, maxTryNanos);
+                        return complete(query, received, tries, attempt, maxTryNanos);
                     }
                     if (attempt == 0) {
                         first.lost();
@@ -196,8 +196,12 @@ final class DnsTransport implements AutoCloseable {
         return state != null ? state : serverStates.computeIfAbsent(server, s -> new ServerState());
     }
 
-    /** Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP. */
-    private Message complete(Message query, Received received, long maxTryNanos) throws IOException {
+    /**
+     * Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP, with the
+     * tries after {@code attempt} (the last try sent) left for it.
+     */
+    private Message complete(Message query, Received received, List<InetSocketAddress> tries, int attempt,
+            long maxTryNanos) throws IOException {
         Pending pending = received.pending();
         ServerState state = state(pending.server);
         state.answered();
@@ -208,7 +212,27 @@ final class DnsTransport implements AutoCloseable {
         if (!answer.getHeader().getFlag(Flags.TC)) {
             return answer;
         }
-        return exchangeTcp(query, pending.server, maxTryNanos);
+        return exchangeTcp(query, pending.server, tries, attempt, maxTryNanos);
+    }
+
+    /**
+     * Asks {@code query} over TCP of {@code server}, which answered it truncated; a try that fails or times out is
+     * one of {@code tries}, and the next (after {@code attempt}) asks its server over TCP again, as an unanswered UDP
+     * try is sent again: an answer known to be truncated is not asked over UDP any more.
+     *
+     * @throws IOException the last try's failure
+     */
+    private static Message exchangeTcp(Message query, InetSocketAddress server, List<InetSocketAddress> tries,
+            int attempt, long timeoutNanos) throws IOException {
+        for (InetSocketAddress next = server; ; next = tries.get(attempt)) {
+            try {
+                return exchangeTcp(query, next, timeoutNanos);
+            } catch (IOException e) {
+                if (++attempt == tries.size()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.ResolverConfig;
 
 @Timeout(30)
@@ -365,6 +366,16 @@ class DnsResolverTest {
             assertEquals(Outcome.TIMEOUT, timedOut.outcome());
             assertEquals("TCP to " + hung.hostPort() + ": no answer within 300 ms", timedOut.error());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFailedTcpTryIsOneRetryAndTheNextGoesOverTcpAgain(boolean silently) {
+        server.behave("a.test", Behaviour.TRUNCATE).failTcp(1, silently);
+        try (DnsResolver once = resolverFor(server.address(), Duration.ofMillis(300), 1)) {
+            assertEquals(List.of("192.0.2.1", "192.0.2.2"), once.resolve("a.test", RecordType.A).records());
+        }
+        assertEquals(2, server.tcpQueries());
     }
 
     @Test
