@@ -44,7 +44,8 @@ import org.xbill.DNS.Type;
  * sockets, each with many queries in flight, answers matched to queries by id, source address and
  * question. Callers send their queries themselves; one thread per socket reads the answers in
  * batches and wakes the waiting queries, so a query costs no thread of its own. A
- * truncated UDP answer is asked again over TCP.
+ * truncated UDP answer is asked again over TCP, one query per connection, at most
+ * {@value #TCP_CONNECTIONS} connections to a server at once.
  * dnsjava only encodes and decodes the messages.
  *
  * <p>A query that gets no answer is sent again after a retransmission timeout adapted to each
@@ -89,6 +90,8 @@ final class DnsTransport implements AutoCloseable {
     private static final int INITIAL_WINDOW = 4_096;
     /** The narrowest congestion window, however lossy a server. */
     private static final int MIN_WINDOW = 16;
+    /** The most TCP connections open to one server at once (unbound's outgoing-num-tcp); dnsmasq serves about 20. */
+    static final int TCP_CONNECTIONS = 10;
 
     private final UdpSocket[] sockets;
     private final Map<InetSocketAddress, ServerState> serverStates = new ConcurrentHashMap<>();
@@ -222,7 +225,7 @@ final class DnsTransport implements AutoCloseable {
      *
      * @throws IOException the last try's failure
      */
-    private static Message exchangeTcp(Message query, InetSocketAddress server, List<InetSocketAddress> tries,
+    private Message exchangeTcp(Message query, InetSocketAddress server, List<InetSocketAddress> tries,
             int attempt, long timeoutNanos) throws IOException {
         for (InetSocketAddress next = server; ; next = tries.get(attempt)) {
             try {
@@ -235,12 +238,25 @@ final class DnsTransport implements AutoCloseable {
         }
     }
 
-    private static Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
+    /**
+     * One TCP try: waits for one of the server's {@value #TCP_CONNECTIONS} connections (first come, first served), then
+     * asks over it, all within {@code timeoutNanos}.
+     */
+    private Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
         int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        Semaphore connections = state(server).tcpConnections;
+        try {
+            if (!connections.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                throw noAnswer(server, timeoutMillis);
+            }
+        } catch (InterruptedException e) {
+            throw Green.interrupted(e);
+        }
         byte[] wire = query.toWire();
         try (Socket socket = new Socket()) {
-            socket.connect(server, timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
+            socket.connect(server, millisLeft(deadline));
+            socket.setSoTimeout(millisLeft(deadline));
             var out = new DataOutputStream(socket.getOutputStream());
             out.writeShort(wire.length);
             out.write(wire);
@@ -255,7 +271,7 @@ final class DnsTransport implements AutoCloseable {
             }
             return answer;
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("TCP to " + text(server) + ": no answer within " + timeoutMillis + " ms");
+            throw noAnswer(server, timeoutMillis);
         } catch (IOException e) {
             // A virtual thread interrupted in socket I/O sees the socket closed under it.
             if (Thread.currentThread().isInterrupted()) {
@@ -263,7 +279,18 @@ final class DnsTransport implements AutoCloseable {
             }
             // "Connection refused" alone reads as if the UDP query had been refused.
             throw new IOException("TCP to " + text(server) + ": " + e.getMessage(), e);
+        } finally {
+            connections.release();
         }
+    }
+
+    private static SocketTimeoutException noAnswer(InetSocketAddress server, int timeoutMillis) {
+        return new SocketTimeoutException("TCP to " + text(server) + ": no answer within " + timeoutMillis + " ms");
+    }
+
+    /** The milliseconds left until {@code deadline}, at least 1 (a socket's 0 is no timeout at all). */
+    private static int millisLeft(long deadline) {
+        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     /** {@code 192.0.2.1:53}, {@code [2001:db8::1]:53}. */
@@ -295,13 +322,15 @@ final class DnsTransport implements AutoCloseable {
 
     /**
      * What is known of one server: its smoothed round-trip time and the time's variation (RFC 6298;
-     * updates race, which only blurs an estimate), and its congestion window.
+     * updates race, which only blurs an estimate), its congestion window and its TCP connections.
      */
     private static final class ServerState {
         private volatile long smoothed = -1;
         private volatile long variation;
         /** Permits for queries in flight; fewer than none after the window shrank below its use. */
         private final Room room = new Room(INITIAL_WINDOW);
+        /** Permits for open TCP connections: a server serves few at once and queues the rest in a short backlog. */
+        private final Semaphore tcpConnections = new Semaphore(TCP_CONNECTIONS, true);
         private final ReentrantLock windowLock = new ReentrantLock();
         /** The congestion window. Guarded by windowLock. */
         private int window = INITIAL_WINDOW;

@@ -379,6 +379,22 @@ class DnsResolverTest {
     }
 
     @Test
+    void opensAtMostAFewTcpConnectionsToAServerAtOnce() {
+        // Servers take few TCP connections at once (dnsmasq about 20), and the rest wait in a short listen queue.
+        server.delay(Duration.ofMillis(20));
+        List<String> names = IntStream.range(0, 200).mapToObj(i -> "t" + i + ".test").toList();
+        names.forEach(name -> server.add(name, "TXT", "\"long\"").behave(name, Behaviour.TRUNCATE));
+        try (DnsResolver patient = resolverFor(server.address(), Duration.ofSeconds(10), 0)) {
+            List<Greenlet<Resolution>> jobs = names.stream()
+                    .map(name -> Green.spawn(() -> patient.resolve(name, RecordType.TXT))).toList();
+            Green.joinAll(jobs);
+            jobs.forEach(job -> assertEquals(Outcome.OK, job.value().outcome(), job.value()::toString));
+        }
+        assertEquals(200, server.tcpQueries());
+        assertTrue(server.mostTcpQueriesAtOnce() <= DnsTransport.TCP_CONNECTIONS, server.mostTcpQueriesAtOnce() + " at once");
+    }
+
+    @Test
     void convertsInternationalNamesToPunycode() {
         Resolution r = resolver.resolve("Bücher.test", RecordType.A);
         assertEquals("xn--bcher-kva.test", r.name());

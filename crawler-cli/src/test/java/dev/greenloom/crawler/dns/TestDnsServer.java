@@ -58,6 +58,9 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<Name, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    /** TCP queries being answered, now and at most: a lower bound of the client's connections at once. */
+    private final AtomicInteger tcpQueriesOpen = new AtomicInteger();
+    private final AtomicInteger mostTcpQueriesOpen = new AtomicInteger();
     /** How many of the next TCP connections fail to answer their query. */
     private final AtomicInteger tcpFailures = new AtomicInteger();
     /** UDP answers waiting out the {@link #delay}, now and at most. */
@@ -194,6 +197,14 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The most TCP queries that were being answered at once (read, the answer not yet written): a client that sends
+     * one query per connection had at least as many connections open at once.
+     */
+    public int mostTcpQueriesAtOnce() {
+        return mostTcpQueriesOpen.get();
+    }
+
     /** How many queries came over TCP. */
     public int tcpQueries() {
         return tcpQueries.get();
@@ -259,7 +270,15 @@ public final class TestDnsServer implements AutoCloseable {
                     }
                     return;
                 }
-                Message answer = answer(new Message(query), false);
+                // Not counted while the answer is written: the client may open its next connection as soon as it has read it.
+                mostTcpQueriesOpen.accumulateAndGet(tcpQueriesOpen.incrementAndGet(), Math::max);
+                Message answer;
+                try {
+                    answer = answer(new Message(query), false);
+                    Thread.sleep(delay);
+                } finally {
+                    tcpQueriesOpen.decrementAndGet();
+                }
                 if (answer == null) {
                     return;
                 }
@@ -272,6 +291,8 @@ public final class TestDnsServer implements AutoCloseable {
             // The client is done.
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
