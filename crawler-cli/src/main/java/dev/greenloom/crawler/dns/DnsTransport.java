@@ -4,6 +4,7 @@ import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -278,7 +279,8 @@ final class DnsTransport implements AutoCloseable {
                 throw Green.interrupted(e);
             }
             // "Connection refused" alone reads as if the UDP query had been refused.
-            throw new IOException("TCP to " + text(server) + ": " + e.getMessage(), e);
+            String why = e instanceof EOFException ? "connection closed before an answer" : e.getMessage();
+            throw new IOException("TCP to " + text(server) + ": " + why, e);
         } finally {
             connections.release();
         }

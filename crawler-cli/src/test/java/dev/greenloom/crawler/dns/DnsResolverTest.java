@@ -379,6 +379,13 @@ class DnsResolverTest {
     }
 
     @Test
+    void aTcpConnectionClosedWithoutAnAnswerSaysSo() {
+        server.behave("a.test", Behaviour.TRUNCATE).failTcp(1, false);
+        assertEquals("network error: TCP to " + server.hostPort() + ": connection closed before an answer",
+                resolver.resolve("a.test", RecordType.A).error());
+    }
+
+    @Test
     void opensAtMostAFewTcpConnectionsToAServerAtOnce() {
         // Servers take few TCP connections at once (dnsmasq about 20), and the rest wait in a short listen queue.
         server.delay(Duration.ofMillis(20));
