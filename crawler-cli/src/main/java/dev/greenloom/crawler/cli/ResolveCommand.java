@@ -106,7 +106,8 @@ public final class ResolveCommand implements Callable<Integer> {
     Duration lookupTimeout;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
-            description = "How often a query without an answer is sent again, 0 to 100 (default: ${DEFAULT-VALUE}).")
+            description = "How often a query without an answer is sent again (over TCP once an answer came truncated), "
+                    + "0 to 100 (default: ${DEFAULT-VALUE}).")
     int retries;
 
     @Option(names = "--resolver", paramLabel = "HOST[:PORT]",

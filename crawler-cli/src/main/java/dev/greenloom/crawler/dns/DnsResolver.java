@@ -591,7 +591,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             return lookupTimeout(Duration.of(timeout, unit.toChronoUnit()));
         }
 
-        /** How many times a query without an answer is sent again, 0 to {@value DnsResolver#MAX_RETRIES}; default 3. */
+        /**
+         * How many times a query without an answer is sent again (over TCP once an answer came truncated), 0 to
+         * {@value DnsResolver#MAX_RETRIES}; default 3.
+         */
         public Builder retries(int retries) {
             if (retries < 0 || retries > MAX_RETRIES) {
                 throw new IllegalArgumentException("retries not in 0.." + MAX_RETRIES + ": " + retries);

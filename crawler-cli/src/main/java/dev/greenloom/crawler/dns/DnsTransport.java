@@ -4,6 +4,7 @@ import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -44,7 +45,8 @@ import org.xbill.DNS.Type;
  * sockets, each with many queries in flight, answers matched to queries by id, source address and
  * question. Callers send their queries themselves; one thread per socket reads the answers in
  * batches and wakes the waiting queries, so a query costs no thread of its own. A
- * truncated UDP answer is asked again over TCP.
+ * truncated UDP answer is asked again over TCP, one query per connection, at most
+ * {@value #TCP_CONNECTIONS} connections to a server at once.
  * dnsjava only encodes and decodes the messages.
  *
  * <p>A query that gets no answer is sent again after a retransmission timeout adapted to each
@@ -89,6 +91,8 @@ final class DnsTransport implements AutoCloseable {
     private static final int INITIAL_WINDOW = 4_096;
     /** The narrowest congestion window, however lossy a server. */
     private static final int MIN_WINDOW = 16;
+    /** The most TCP connections open to one server at once (unbound's outgoing-num-tcp); dnsmasq serves about 20. */
+    static final int TCP_CONNECTIONS = 10;
 
     private final UdpSocket[] sockets;
     private final Map<InetSocketAddress, ServerState> serverStates = new ConcurrentHashMap<>();
@@ -114,12 +118,12 @@ final class DnsTransport implements AutoCloseable {
 
     /**
      * Sends {@code query} once to each server of {@code tries} in turn until an answer comes, over
-     * UDP and, if the answer is truncated, over TCP. Each try waits for the server's retransmission
-     * timeout, at most {@code maxTryNanos}; the last try waits {@code maxTryNanos}. Changes the
-     * query's id. The caller must be inside the congestion window of the first try's server ({@link #enterWindow}).
+     * UDP and, once an answer is truncated, over TCP for the tries left. Each UDP try waits for the server's
+     * retransmission timeout, at most {@code maxTryNanos}; the last UDP try and each TCP try wait {@code maxTryNanos}.
+     * Changes the query's id. The caller must be inside the congestion window of the first try's server ({@link #enterWindow}).
      *
      * @return the answer, or null if none came in time over UDP
-     * @throws IOException if a query could not be sent or the TCP exchange failed
+     * @throws IOException if a query could not be sent or the last TCP try failed
      *     ({@link SocketTimeoutException} if it got no answer in time)
      * @throws IllegalStateException if the transport is closed
      * @throws GreenletExit if the calling thread is interrupted (or {@link dev.greenloom.runtime.Timeout.Expired}
@@ -146,7 +150,7 @@ final class DnsTransport implements AutoCloseable {
                     sent[attempt] = socket.send(query, server, exchange, attempt, wait);
                     Received received = exchange.await(attempt, socket);
                     if (received != null) {
-                        return complete(query, received, maxTryNanos);
+                        return complete(query, received, tries, attempt, maxTryNanos);
                     }
                     if (attempt == 0) {
                         first.lost();
@@ -196,8 +200,12 @@ final class DnsTransport implements AutoCloseable {
         return state != null ? state : serverStates.computeIfAbsent(server, s -> new ServerState());
     }
 
-    /** Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP. */
-    private Message complete(Message query, Received received, long maxTryNanos) throws IOException {
+    /**
+     * Learns from the answer's round trip (first tries only, per Karn's rule) and follows a truncation to TCP, with the
+     * tries after {@code attempt} (the last try sent) left for it.
+     */
+    private Message complete(Message query, Received received, List<InetSocketAddress> tries, int attempt,
+            long maxTryNanos) throws IOException {
         Pending pending = received.pending();
         ServerState state = state(pending.server);
         state.answered();
@@ -208,15 +216,48 @@ final class DnsTransport implements AutoCloseable {
         if (!answer.getHeader().getFlag(Flags.TC)) {
             return answer;
         }
-        return exchangeTcp(query, pending.server, maxTryNanos);
+        return exchangeTcp(query, pending.server, tries, attempt, maxTryNanos);
     }
 
-    private static Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
+    /**
+     * Asks {@code query} over TCP of {@code server}, which answered it truncated; a try that fails or times out is
+     * one of {@code tries}, and the next (after {@code attempt}) asks its server over TCP again, as an unanswered UDP
+     * try is sent again: an answer known to be truncated is not asked over UDP any more.
+     *
+     * @throws IOException the last try's failure
+     */
+    private Message exchangeTcp(Message query, InetSocketAddress server, List<InetSocketAddress> tries,
+            int attempt, long timeoutNanos) throws IOException {
+        for (InetSocketAddress next = server; ; next = tries.get(attempt)) {
+            try {
+                return exchangeTcp(query, next, timeoutNanos);
+            } catch (IOException e) {
+                if (++attempt == tries.size()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * One TCP try: waits for one of the server's {@value #TCP_CONNECTIONS} connections (first come, first served), then
+     * asks over it, all within {@code timeoutNanos}.
+     */
+    private Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
         int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        Semaphore connections = state(server).tcpConnections;
+        try {
+            if (!connections.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                throw noAnswer(server, timeoutMillis);
+            }
+        } catch (InterruptedException e) {
+            throw Green.interrupted(e);
+        }
         byte[] wire = query.toWire();
         try (Socket socket = new Socket()) {
-            socket.connect(server, timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
+            socket.connect(server, millisLeft(deadline));
+            socket.setSoTimeout(millisLeft(deadline));
             var out = new DataOutputStream(socket.getOutputStream());
             out.writeShort(wire.length);
             out.write(wire);
@@ -231,15 +272,27 @@ final class DnsTransport implements AutoCloseable {
             }
             return answer;
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("TCP to " + text(server) + ": no answer within " + timeoutMillis + " ms");
+            throw noAnswer(server, timeoutMillis);
         } catch (IOException e) {
             // A virtual thread interrupted in socket I/O sees the socket closed under it.
             if (Thread.currentThread().isInterrupted()) {
                 throw Green.interrupted(e);
             }
             // "Connection refused" alone reads as if the UDP query had been refused.
-            throw new IOException("TCP to " + text(server) + ": " + e.getMessage(), e);
+            String why = e instanceof EOFException ? "connection closed before an answer" : e.getMessage();
+            throw new IOException("TCP to " + text(server) + ": " + why, e);
+        } finally {
+            connections.release();
         }
+    }
+
+    private static SocketTimeoutException noAnswer(InetSocketAddress server, int timeoutMillis) {
+        return new SocketTimeoutException("TCP to " + text(server) + ": no answer within " + timeoutMillis + " ms");
+    }
+
+    /** The milliseconds left until {@code deadline}, at least 1 (a socket's 0 is no timeout at all). */
+    private static int millisLeft(long deadline) {
+        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     /** {@code 192.0.2.1:53}, {@code [2001:db8::1]:53}. */
@@ -271,13 +324,15 @@ final class DnsTransport implements AutoCloseable {
 
     /**
      * What is known of one server: its smoothed round-trip time and the time's variation (RFC 6298;
-     * updates race, which only blurs an estimate), and its congestion window.
+     * updates race, which only blurs an estimate), its congestion window and its TCP connections.
      */
     private static final class ServerState {
         private volatile long smoothed = -1;
         private volatile long variation;
         /** Permits for queries in flight; fewer than none after the window shrank below its use. */
         private final Room room = new Room(INITIAL_WINDOW);
+        /** Permits for open TCP connections: a server serves few at once and queues the rest in a short backlog. */
+        private final Semaphore tcpConnections = new Semaphore(TCP_CONNECTIONS, true);
         private final ReentrantLock windowLock = new ReentrantLock();
         /** The congestion window. Guarded by windowLock. */
         private int window = INITIAL_WINDOW;

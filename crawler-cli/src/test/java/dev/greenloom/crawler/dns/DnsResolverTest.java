@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.ResolverConfig;
 
 @Timeout(30)
@@ -365,6 +366,39 @@ class DnsResolverTest {
             assertEquals(Outcome.TIMEOUT, timedOut.outcome());
             assertEquals("TCP to " + hung.hostPort() + ": no answer within 300 ms", timedOut.error());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFailedTcpTryIsOneRetryAndTheNextGoesOverTcpAgain(boolean silently) {
+        server.behave("a.test", Behaviour.TRUNCATE).failTcp(1, silently);
+        try (DnsResolver once = resolverFor(server.address(), Duration.ofMillis(300), 1)) {
+            assertEquals(List.of("192.0.2.1", "192.0.2.2"), once.resolve("a.test", RecordType.A).records());
+        }
+        assertEquals(2, server.tcpQueries());
+    }
+
+    @Test
+    void aTcpConnectionClosedWithoutAnAnswerSaysSo() {
+        server.behave("a.test", Behaviour.TRUNCATE).failTcp(1, false);
+        assertEquals("network error: TCP to " + server.hostPort() + ": connection closed before an answer",
+                resolver.resolve("a.test", RecordType.A).error());
+    }
+
+    @Test
+    void opensAtMostAFewTcpConnectionsToAServerAtOnce() {
+        // Servers take few TCP connections at once (dnsmasq about 20), and the rest wait in a short listen queue.
+        server.delay(Duration.ofMillis(20));
+        List<String> names = IntStream.range(0, 200).mapToObj(i -> "t" + i + ".test").toList();
+        names.forEach(name -> server.add(name, "TXT", "\"long\"").behave(name, Behaviour.TRUNCATE));
+        try (DnsResolver patient = resolverFor(server.address(), Duration.ofSeconds(10), 0)) {
+            List<Greenlet<Resolution>> jobs = names.stream()
+                    .map(name -> Green.spawn(() -> patient.resolve(name, RecordType.TXT))).toList();
+            Green.joinAll(jobs);
+            jobs.forEach(job -> assertEquals(Outcome.OK, job.value().outcome(), job.value()::toString));
+        }
+        assertEquals(200, server.tcpQueries());
+        assertTrue(server.mostTcpQueriesAtOnce() <= DnsTransport.TCP_CONNECTIONS, server.mostTcpQueriesAtOnce() + " at once");
     }
 
     @Test

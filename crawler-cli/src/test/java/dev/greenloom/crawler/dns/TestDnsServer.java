@@ -58,6 +58,11 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<Name, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    /** TCP queries being answered, now and at most: a lower bound of the client's connections at once. */
+    private final AtomicInteger tcpQueriesOpen = new AtomicInteger();
+    private final AtomicInteger mostTcpQueriesOpen = new AtomicInteger();
+    /** How many of the next TCP connections fail to answer their query. */
+    private final AtomicInteger tcpFailures = new AtomicInteger();
     /** UDP answers waiting out the {@link #delay}, now and at most. */
     private final AtomicInteger heldBack = new AtomicInteger();
     private final AtomicInteger mostHeldBack = new AtomicInteger();
@@ -69,6 +74,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final ServerSocket tcp;
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean followCnames = true;
+    /** Whether a failing TCP connection holds its query unanswered (or closes at once). */
     private volatile boolean tcpSilent;
 
     private TestDnsServer(DatagramChannel udp, ServerSocket tcp) {
@@ -178,8 +184,25 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** Makes TCP connections read queries and never answer; UDP goes on. */
     public TestDnsServer silenceTcp() {
-        tcpSilent = true;
+        return failTcp(Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * Makes the next {@code connections} TCP connections read a query and not answer it: close at once, or, if
+     * {@code silently}, wait until the client gives up. Later connections are answered; UDP goes on.
+     */
+    public TestDnsServer failTcp(int connections, boolean silently) {
+        tcpSilent = silently;
+        tcpFailures.set(connections);
         return this;
+    }
+
+    /**
+     * The most TCP queries that were being answered at once (read, the answer not yet written): a client that sends
+     * one query per connection had at least as many connections open at once.
+     */
+    public int mostTcpQueriesAtOnce() {
+        return mostTcpQueriesOpen.get();
     }
 
     /** How many queries came over TCP. */
@@ -236,15 +259,26 @@ public final class TestDnsServer implements AutoCloseable {
         try (connection) {
             var in = new DataInputStream(connection.getInputStream());
             var out = new DataOutputStream(connection.getOutputStream());
+            boolean fail = tcpFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0;
             while (true) {
                 byte[] query = new byte[in.readUnsignedShort()];
                 in.readFully(query);
                 tcpQueries.incrementAndGet();
-                if (tcpSilent) {
-                    in.read(); // until the client gives up and closes
+                if (fail) {
+                    if (tcpSilent) {
+                        in.read(); // until the client gives up and closes
+                    }
                     return;
                 }
-                Message answer = answer(new Message(query), false);
+                // Not counted while the answer is written: the client may open its next connection as soon as it has read it.
+                mostTcpQueriesOpen.accumulateAndGet(tcpQueriesOpen.incrementAndGet(), Math::max);
+                Message answer;
+                try {
+                    answer = answer(new Message(query), false);
+                    Thread.sleep(delay);
+                } finally {
+                    tcpQueriesOpen.decrementAndGet();
+                }
                 if (answer == null) {
                     return;
                 }
@@ -257,6 +291,8 @@ public final class TestDnsServer implements AutoCloseable {
             // The client is done.
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
