@@ -453,17 +453,36 @@ public final class Crawler {
         changed.signalAll();
     }
 
-    /** Holds {@code work}'s redirect hops to its scope and their robots.txt, and its retries to the host's spacing. */
-    private Fetcher.Gate gate(Work work) {
+    /**
+     * Holds {@code work}'s redirect hops to its scope and their robots.txt, and each of its requests to its host's
+     * spacing: a hop or a retry waits its turn at its host, {@code first} is the first request's turn, and each is
+     * sent at its turn ({@link #waitToSend}). A hop takes none of that host's {@code perHost} slots: the page keeps
+     * the slot of the host it started at.
+     */
+    private Fetcher.Gate gate(Work work, Host.Turn first) {
         return new Fetcher.Gate() {
+            /** The turn of the request sent next. Only the fetching thread uses it. */
+            private Host.Turn turn = first;
+
             @Override
             public Refusal beforeRedirect(HttpUrl url) {
-                return Crawler.this.beforeRedirect(work, url);
+                Refusal refusal = Crawler.this.beforeRedirect(work, url);
+                if (refusal == null) {
+                    turn = turnAt(url);
+                }
+                return refusal;
             }
 
             @Override
             public void beforeRetry(HttpUrl url) {
-                Crawler.this.beforeRetry(url);
+                turn = turnAt(url);
+            }
+
+            @Override
+            public void beforeSend(HttpUrl url) {
+                if (!turn.delay().isZero()) { // without a delay, requests are not spaced: nothing to lock or wait for
+                    waitToSend(turn);
+                }
             }
 
             @Override
@@ -476,9 +495,7 @@ public final class Crawler {
     /**
      * Before {@code work}'s redirect hop to {@code url}: a page found by following links may not leave the scope
      * (a listed URL may redirect anywhere); the origin's robots.txt must allow it (unless robots are
-     * ignored; the file is fetched if no page of that origin asked yet), and the hop waits its turn at
-     * that host, {@code delay} or Crawl-delay after the host's previous request. It takes none of
-     * that host's {@code perHost} slots: the page keeps the slot of the host it started at.
+     * ignored; the file is fetched if no page of that origin asked yet).
      *
      * @return why the hop may not be made, or null
      */
@@ -497,14 +514,16 @@ public final class Crawler {
         if (rules != null && !rules.isAllowed(target)) {
             return new Refusal(Failure.ROBOTS, refusal(origin, rules));
         }
-        waitTurn(host, delay(rules));
         return null;
     }
 
-    /** Before a retry of a page's request to {@code url}: waits for its host's turn, as any request does. */
-    private void beforeRetry(HttpUrl url) {
+    /**
+     * Before a retry of a page's request to {@code url}, or a redirect hop to it: waits for its host's turn, {@code
+     * delay} or Crawl-delay after the host's previous request, as any request does.
+     */
+    private Host.Turn turnAt(HttpUrl url) {
         Host host = lockedHost(url.toString());
-        waitTurn(host, delay(ignoreRobots ? null : host.robots(origin(url))));
+        return waitTurn(host, delay(ignoreRobots ? null : host.robots(origin(url))));
     }
 
     private Host lockedHost(String url) {
@@ -572,8 +591,7 @@ public final class Crawler {
                 return record(work.url(), work.depth(), work.parent(), "robots",
                         work.url() + ": " + refusal(origin, rules));
             }
-            waitTurn(host, delay(rules));
-            result = fetcher.fetch(work.url(), gate(work));
+            result = fetcher.fetch(work.url(), gate(work, waitTurn(host, delay(rules))));
             // Before the slot is freed, so that a queued link to the page the redirect reached, waiting for it, sees it.
             if (result instanceof Fetched page && maxDepth > 0 && !page.finalUrl().equals(work.url())) {
                 seenAsRedirectTarget(page.finalUrl(), work.url());
@@ -694,17 +712,35 @@ public final class Crawler {
     }
 
     /**
-     * Waits until {@code host} may get the next request, {@code delay} after the previous one. A pause the server
-     * asked for meanwhile (a 429 to another page) voids the turn: a new one is taken after the pause, so that the
-     * requests it held still go {@code delay} apart. Without a wait nothing is called: {@code Green.sleep(ZERO)}
-     * yields the carrier thread, which at concurrency 64 left half the page greenlets queued behind one another in
+     * Waits until {@code host} may get the next request, {@code delay} after the previous one, and returns the turn
+     * taken, for {@link #waitToSend}. A pause the server asked for meanwhile (a 429 to another page) voids the turn: a
+     * new one is taken after the pause, so that the requests it held still go {@code delay} apart; a request before
+     * it sent late moves it as much later. Without a wait nothing is called: {@code Green.sleep(ZERO)} yields the
+     * carrier thread, which at concurrency 64 left half the page greenlets queued behind one another in
      * {@code Thread.yield} for nothing.
      */
-    private static void waitTurn(Host host, Duration delay) {
-        Duration wait = host.reserve(delay);
-        while (!wait.isZero()) {
+    private static Host.Turn waitTurn(Host host, Duration delay) {
+        Host.Turn turn = host.reserve(delay);
+        long wait = turn.start() - System.nanoTime();
+        while (wait > 0) {
+            Green.sleep(Duration.ofNanos(wait));
+            if (!host.pauseLeft().isZero()) {
+                turn = host.reserve(delay);
+            }
+            wait = host.start(turn) - System.nanoTime();
+        }
+        return turn;
+    }
+
+    /**
+     * Just before the request of {@code turn} is written, waits until its host may get it, the turn's delay after
+     * the request sent before it: the turn was planned before the call, and the request before may have reached the
+     * server late (connecting, or in a fresh JVM loading classes), so the planned gap alone could be shorter.
+     */
+    private static void waitToSend(Host.Turn turn) {
+        Duration wait = turn.host().send(turn);
+        if (!wait.isZero()) {
             Green.sleep(wait);
-            wait = host.pauseLeft().isZero() ? Duration.ZERO : host.reserve(delay);
         }
     }
 
@@ -738,17 +774,26 @@ public final class Crawler {
      * pages' limit.
      */
     private BaseRobotRules fetchRobots(Host host, String origin) {
-        waitTurn(host, delay);
+        Host.Turn first = waitTurn(host, delay);
         String url = origin + "/robots.txt";
         FetchResult result = fetcher.fetch(url, new Fetcher.Gate() {
+            /** The turn of the request sent next; {@code delay}'s: its Crawl-delay is what is being fetched. */
+            private Host.Turn turn = first;
+
             @Override
             public Refusal beforeRedirect(HttpUrl next) {
+                turn = waitTurn(lockedHost(next.toString()), delay);
                 return null; // followed unchecked, as RFC 9309 asks of a robots.txt's redirects
             }
 
             @Override
             public void beforeRetry(HttpUrl again) {
-                waitTurn(host, delay); // its Crawl-delay is what is being fetched
+                turn = waitTurn(lockedHost(again.toString()), delay);
+            }
+
+            @Override
+            public void beforeSend(HttpUrl next) {
+                waitToSend(turn); // even without a delay: the pages after it are spaced from when it was sent
             }
 
             @Override

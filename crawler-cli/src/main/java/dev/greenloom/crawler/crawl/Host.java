@@ -16,6 +16,11 @@ import java.util.function.BiFunction;
  * being fetched, the ones waiting for a free connection, when the next request may start; and the robots.txt
  * rules of each of its origins ({@code scheme://host:port}, as RFC 9309 scopes them), each fetched once.
  * {@link #active} and {@link #parked} are guarded by the crawler's lock; the rest is safe for concurrent use.
+ *
+ * <p>Requests are spaced twice: {@link #reserve} plans when each may start, before its call, and {@link #send}
+ * holds it once more just before it is written, after its connection is made. The delay is asked for between the
+ * moments the server gets requests, and a request may take long to get there after its planned start (a new
+ * connection; in a fresh JVM, loading classes): the plan alone let the next one follow it too soon.
  */
 final class Host {
     final String name;
@@ -27,6 +32,12 @@ final class Host {
     private long lastStart;
     /** The delay that request was reserved with; null before the first. Guarded by this. */
     private Duration lastDelay;
+    /** How far, in total, requests were sent behind their planned starts; later plans are moved as far. Guarded by this. */
+    private long drift;
+    /** When the last request was sent ({@link #send}), in {@link System#nanoTime()} terms. Guarded by this. */
+    private long lastSent;
+    /** The delay of that request's turn; null before the first. Guarded by this. */
+    private Duration lastSentDelay;
     /** No request starts before this, in {@link System#nanoTime()} terms: the end of the pause a server asked for. Guarded by this. */
     private long pausedUntil = System.nanoTime();
     /** By origin; most hosts have one. Guarded by this. */
@@ -44,18 +55,43 @@ final class Host {
     /**
      * Reserves the next start time for a request to this host, {@code delay} or the previous reservation's delay
      * after that one, whichever is longer (the page after the robots.txt request waits for the Crawl-delay that
-     * request brought), and returns how long the caller must wait for it (zero if it may start now).
+     * request brought); the caller waits until the turn's {@linkplain #start start}.
      */
-    synchronized Duration reserve(Duration delay) {
+    synchronized Turn reserve(Duration delay) {
         long now = System.nanoTime();
-        long start = lastDelay == null ? now
-                : Math.max(now, lastStart + (delay.compareTo(lastDelay) > 0 ? delay : lastDelay).toNanos());
+        Duration longer = lastDelay == null || delay.compareTo(lastDelay) > 0 ? delay : lastDelay;
+        long start = lastDelay == null ? now : Math.max(now, lastStart + longer.toNanos());
         if (pausedUntil - start > 0) {
             start = pausedUntil;
         }
         lastStart = start;
         lastDelay = delay;
-        return Duration.ofNanos(start - now);
+        return new Turn(this, longer, start, drift);
+    }
+
+    /**
+     * Called just before the request of {@code turn} is written: counts it sent as soon as it may be, its turn's delay
+     * (or the previous request sent's, if longer) after that one, and returns how long to wait for that (zero: now).
+     * A spaced request (a turn with a delay) sent later than planned moves the turns after it as much later
+     * ({@link #start}), so that they do not wait again inside their calls.
+     */
+    synchronized Duration send(Turn turn) {
+        long now = System.nanoTime();
+        long at = lastSentDelay == null ? now : Math.max(now,
+                lastSent + (turn.delay.compareTo(lastSentDelay) > 0 ? turn.delay : lastSentDelay).toNanos());
+        long late = at - start(turn);
+        if (late > 0 && !turn.delay.isZero()) { // requests without a delay are not planned after one another
+            drift += late;
+            lastStart += late;
+        }
+        lastSent = at;
+        lastSentDelay = turn.delay;
+        return Duration.ofNanos(at - now);
+    }
+
+    /** When {@code turn}, one of this host's, starts: as planned, or later if requests before it were sent late. */
+    synchronized long start(Turn turn) {
+        return turn.start + drift - turn.drift;
     }
 
     /**
@@ -73,6 +109,13 @@ final class Host {
     synchronized Duration pauseLeft() {
         long left = pausedUntil - System.nanoTime();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    /**
+     * A request's reserved turn at {@code host}: the delay it keeps from the request before it (zero: none),
+     * its planned {@code start} in {@link System#nanoTime()} terms, and the host's drift when it was planned.
+     */
+    record Turn(Host host, Duration delay, long start, long drift) {
     }
 
     /**

@@ -128,6 +128,7 @@ public final class Fetcher implements AutoCloseable {
                             && address.getAddress() != null) {
                         wire.address().set(address.getAddress().getHostAddress());
                     }
+                    wire.gate().beforeSend(chain.request().url());
                     Response response = decodableWhenEmpty(chain.proceed(chain.request()));
                     wire.headers().set(response.headers());
                     // OkHttp reads the Retry-After of a 408 or 503 as an int (NumberFormatException past 2^31 - 1 s)
@@ -179,8 +180,9 @@ public final class Fetcher implements AutoCloseable {
 
     /**
      * Fetches {@code url} as {@link #fetch(String)} does, asking {@code gate} before each request after the first:
-     * a redirect hop may be refused, a retry may be held back. The gate runs in the calling thread and may block
-     * (to fetch a robots.txt, or wait for a host's turn); an exception it throws ends the fetch and is thrown here.
+     * a redirect hop may be refused, a retry may be held back; and just before each request is sent. The gate runs in
+     * the calling thread and may block (to fetch a robots.txt, or wait for a host's turn); an exception it throws ends
+     * the fetch and is thrown here.
      *
      * @throws GreenletExit if the calling thread is interrupted (its call is cancelled, interrupt status kept)
      */
@@ -260,7 +262,7 @@ public final class Fetcher implements AutoCloseable {
             }
             Hop hop;
             try {
-                hop = exchange(url, gate.partialBodyLimit());
+                hop = exchange(url, gate);
             } catch (IOException e) {
                 if (attempt >= retries || !retryable(e)) {
                     throw e;
@@ -284,11 +286,13 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /**
-     * Exactly one HTTP exchange; the body is read up to {@code maxSize + 1} decoded bytes and kept up to {@code maxSize},
-     * or, with a {@code partialLimit} (not 0), read and kept up to that limit, the hop succeeding with the part read.
+     * Exactly one HTTP exchange, {@code gate} asked just before it is sent; the body is read up to {@code maxSize + 1}
+     * decoded bytes and kept up to {@code maxSize}, or, with the gate's {@linkplain Gate#partialBodyLimit partial
+     * limit} (not 0), read and kept up to that limit, the hop succeeding with the part read.
      */
-    private Hop exchange(HttpUrl url, long partialLimit) throws IOException {
-        Wire wire = new Wire(new AtomicReference<>(), new AtomicReference<>());
+    private Hop exchange(HttpUrl url, Gate gate) throws IOException {
+        long partialLimit = gate.partialBodyLimit();
+        Wire wire = new Wire(gate, new AtomicReference<>(), new AtomicReference<>());
         Request request = new Request.Builder()
                 .url(url)
                 .header("User-Agent", userAgent)
@@ -476,8 +480,8 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /**
-     * What a caller of {@link #fetch(String, Gate)} decides before each request of a fetch after the first.
-     * Both methods run in the fetching thread and may block.
+     * What a caller of {@link #fetch(String, Gate)} decides before each request of a fetch after the first, and
+     * before each request is sent. Its methods run in the fetching thread and may block.
      */
     public interface Gate {
         /** Lets every redirect hop and retry go ahead at once. */
@@ -497,6 +501,14 @@ public final class Fetcher implements AutoCloseable {
 
         /** Before retrying {@code url}, after its backoff: returns when the retry may be sent. */
         void beforeRetry(HttpUrl url);
+
+        /**
+         * Just before each request of the fetch, the first included, is written to {@code url}'s server: after its
+         * connection is made, so it runs within the request's timeout, and should not block for long. Does nothing by
+         * default.
+         */
+        default void beforeSend(HttpUrl url) {
+        }
 
         /**
          * {@code url}'s server answered 429 or a 5xx, and its retry waits {@code wait} (its {@code Retry-After}, or
@@ -584,8 +596,11 @@ public final class Fetcher implements AutoCloseable {
         }
     }
 
-    /** Where the network interceptor leaves the server's IP address and response headers, as sent, for one request. */
-    private record Wire(AtomicReference<String> address, AtomicReference<Headers> headers) {
+    /**
+     * What the network interceptor needs for one request: the gate it asks before sending it, and where it leaves the
+     * server's IP address and response headers, as sent.
+     */
+    private record Wire(Gate gate, AtomicReference<String> address, AtomicReference<Headers> headers) {
     }
 
     /** Settings for a {@link Fetcher}; every setter checks its argument. Not thread-safe. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.greenloom.crawler.dns.RecordType;
+import dev.greenloom.crawler.dns.Resolution;
+import dev.greenloom.crawler.dns.Resolver;
 import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.crawler.fetch.LoopbackResolver;
 import dev.greenloom.crawler.output.PageRecord;
@@ -26,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,6 +42,8 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
 class CrawlerTest {
@@ -58,6 +64,8 @@ class CrawlerTest {
         final Map<String, Queue<MockResponse>> first = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
+        /** When each request, robots.txt included, reached the server, in arrival order. */
+        final ConcurrentLinkedQueue<Long> requestNanos = new ConcurrentLinkedQueue<>();
         final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
         volatile Duration latency = Duration.ZERO;
@@ -73,6 +81,7 @@ class CrawlerTest {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            requestNanos.add(System.nanoTime());
             String key = request.getUrl().host() + request.getUrl().encodedPath();
             String path = request.getUrl().encodedPath();
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
@@ -594,6 +603,60 @@ class CrawlerTest {
         long pageMillis = TimeUnit.NANOSECONDS.toMillis(site.startNanos.peek() - start);
         assertEquals(1, site.hits("/robots.txt"));
         assertTrue(pageMillis >= 450, "the page " + pageMillis + " ms after the start, robots.txt before it, Crawl-delay 0.5");
+    }
+
+    /**
+     * The delay is kept between the moments requests reach the server, not the moments they were planned: the
+     * first request of a crawl is slow to leave (here its DNS lookup takes 200 ms; in a fresh JVM, loading
+     * classes and connecting), and the next one must not leave that much sooner after it. A retry and a redirect
+     * hop keep the delay too.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theDelayHoldsAtTheServerWhenTheFirstRequestIsSlowToLeave(boolean ignoreRobots) {
+        Resolver slowFirstLookup = new Resolver() {
+            private final LoopbackResolver loopback = new LoopbackResolver();
+            private final AtomicBoolean first = new AtomicBoolean(true);
+
+            @Override
+            public Resolution resolve(String name, RecordType type) {
+                if (first.getAndSet(false)) {
+                    Green.sleep(Duration.ofMillis(200));
+                }
+                return loopback.resolve(name, type);
+            }
+        };
+        String[] urls = new String[4];
+        for (int i = 0; i < urls.length; i++) {
+            site.html("/" + i, "page");
+            urls[i] = url("/" + i);
+        }
+        site.first.put("/1", new ConcurrentLinkedQueue<>(List.of(new MockResponse.Builder().code(500).build())));
+        site.pages.put("/2", new MockResponse.Builder().code(302).setHeader("Location", "/2/").build());
+        site.html("/2/", "page");
+        server.setDispatcher(site);
+        fetcher.fetch(url("/0")); // the server's first request, slow in a fresh JVM, is not one of those measured
+        site.requestNanos.clear();
+        List<Seed> seeds = new ArrayList<>();
+        for (String url : urls) {
+            seeds.add(Seed.listed(url, "test:" + (seeds.size() + 1)));
+        }
+
+        try (Fetcher slow = Fetcher.builder(slowFirstLookup)
+                .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(1)).build()) {
+            Crawler.builder(slow).delay(Duration.ofMillis(300)).ignoreRobots(ignoreRobots).build()
+                    .run(seeds.iterator(), records);
+        }
+
+        List<Long> arrivals = new ArrayList<>(site.requestNanos);
+        Collections.sort(arrivals);
+        assertEquals(ignoreRobots ? 6 : 7, arrivals.size(), "4 pages, a retry and a redirect hop");
+        assertTrue(records.all.stream().allMatch(page -> page.status() == 200), records.all.toString());
+        for (int i = 1; i < arrivals.size(); i++) {
+            long gapMillis = TimeUnit.NANOSECONDS.toMillis(arrivals.get(i) - arrivals.get(i - 1));
+            assertTrue(gapMillis >= 270, "requests " + i + " and " + (i + 1) + " reached the server " + gapMillis
+                    + " ms apart, --delay 300 ms" + (ignoreRobots ? "" : ", robots.txt first"));
+        }
     }
 
     @Test
