@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -769,8 +770,8 @@ public final class Crawler {
 
     /**
      * Fetches and parses the robots.txt of {@code origin}, one of {@code host}'s; a missing file (4xx) or no answer
-     * allows everything. It is read up to {@link #ROBOTS_TXT_LIMIT}, whatever the pages' maximum size, and obeyed as
-     * far as it was read; its redirects are followed {@link #ROBOTS_TXT_REDIRECTS} times at least, whatever the
+     * allows everything. It is read up to {@link #ROBOTS_TXT_LIMIT}, whatever the pages' maximum size, and the whole
+     * lines read are obeyed; its redirects are followed {@link #ROBOTS_TXT_REDIRECTS} times at least, whatever the
      * pages' limit.
      */
     private BaseRobotRules fetchRobots(Host host, String origin) {
@@ -809,11 +810,27 @@ public final class Crawler {
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
         if (result instanceof Fetched fetched) {
             if (fetched.status() / 100 == 2) {
-                return parser.parseContent(url, fetched.body(), fetched.contentType(), robotsAgents);
+                return parser.parseContent(url, wholeLines(fetched), fetched.contentType(), robotsAgents);
             }
             return parser.failedFetch(fetched.status());
         }
         return parser.failedFetch(404);
+    }
+
+    /**
+     * The body of {@code robots}, without the part of a line after the last line break if it was cut at {@link
+     * #ROBOTS_TXT_LIMIT}: the start of {@code Disallow: /private} is {@code Disallow: /}, a rule for the whole site.
+     */
+    private static byte[] wholeLines(Fetched robots) {
+        byte[] body = robots.body();
+        if (!robots.exchanges().getLast().truncated()) {
+            return body;
+        }
+        int end = body.length;
+        while (end > 0 && body[end - 1] != '\n' && body[end - 1] != '\r') {
+            end--;
+        }
+        return Arrays.copyOf(body, end);
     }
 
     /**

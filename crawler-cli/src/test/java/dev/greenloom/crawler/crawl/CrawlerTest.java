@@ -475,6 +475,20 @@ class CrawlerTest {
     }
 
     @Test
+    void aRobotsTxtCutAtItsSizeLimitLosesTheLineTheCutFallsIn() {
+        // The cut at 500 KiB falls after "Disallow: /" of "Disallow: /private": no rule for the whole site.
+        String head = "User-agent: *\nDisallow: /early\n";
+        String padding = "#".repeat(500 * 1024 - head.length() - "Disallow: /".length() - 1) + "\n";
+        site.pages.put("/robots.txt", new MockResponse.Builder().body(head + padding + "Disallow: /private\n").build());
+        site.html("/public", "open");
+
+        crawl(Crawler.builder(fetcher), url("/early"), url("/public"));
+
+        assertEquals("robots", records.byUrl().get(url("/early")).errorKind());
+        assertEquals(200, records.byUrl().get(url("/public")).status(), records.all.toString());
+    }
+
+    @Test
     void aRobotsTxtIsReadWholeWhateverThePagesMaximumSize() {
         String robots = "# a long comment\n".repeat(200) + "User-agent: *\nDisallow: /private\n";
         site.pages.put("a.example/robots.txt", new MockResponse.Builder().body(robots).build());
