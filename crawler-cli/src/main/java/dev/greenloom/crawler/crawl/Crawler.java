@@ -837,7 +837,8 @@ public final class Crawler {
      * The names robots.txt groups are matched against: the product tokens of {@code userAgent}
      * ({@code mybot} for {@code Mozilla/5.0 (compatible; MyBot/1.0)}, as Googlebot's rules are found
      * in its browser-like agent), leaving out the {@code Mozilla} every such agent starts with; the
-     * first word if there is no token.
+     * first word if there is no token, none if that is {@code *} (the group that applies to an agent
+     * no other group names; crawler-commons refuses it as a name).
      */
     static List<String> robotsAgents(String userAgent) {
         List<String> names = new ArrayList<>();
@@ -848,7 +849,11 @@ public final class Crawler {
                 names.add(name);
             }
         }
-        return names.isEmpty() ? List.of(userAgent.strip().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT)) : List.copyOf(names);
+        if (names.isEmpty()) {
+            String first = userAgent.strip().split("[/ ]", 2)[0].toLowerCase(Locale.ROOT);
+            return first.equals("*") ? List.of() : List.of(first);
+        }
+        return List.copyOf(names);
     }
 
     /** After the run's timeout and the seed reader's end: a record for every page queued or killed. */

@@ -361,6 +361,19 @@ class CrawlerTest {
         assertEquals(List.of("greenloom"), Crawler.robotsAgents(Fetcher.DEFAULT_USER_AGENT));
         assertEquals(List.of("mybot"), Crawler.robotsAgents("MyBot"));
         assertEquals(List.of("mozilla"), Crawler.robotsAgents("Mozilla/5.0"));
+        assertEquals(List.of(), Crawler.robotsAgents("*/1.0"));
+    }
+
+    @Test
+    void aUserAgentWithoutProductTokenStartingWithTheWildcardIsHeldToTheWildcardGroup() {
+        site.pages.put("/robots.txt", new MockResponse.Builder().body("User-agent: *\nDisallow: /private\n").build());
+        site.html("/public", "open");
+        Fetcher star = Fetcher.builder(new LoopbackResolver()).userAgent("* (+http://bot.example/)").build();
+
+        crawl(Crawler.builder(star), url("/private"), url("/public"));
+
+        assertEquals("robots", records.byUrl().get(url("/private")).errorKind(), records.all.toString());
+        assertEquals(200, records.byUrl().get(url("/public")).status(), records.all.toString());
     }
 
     @Test
