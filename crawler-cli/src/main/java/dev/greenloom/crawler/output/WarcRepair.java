@@ -29,11 +29,19 @@ final class WarcRepair {
     private WarcRepair() {
     }
 
-    /** Cuts {@code file} back to its complete records; returns the number of bytes removed. */
+    /**
+     * Cuts {@code file} back to its complete records, reading it once; returns the number of bytes removed.
+     *
+     * @throws IOException if {@code file} is not empty but does not start with a complete record (it is left
+     *                     untouched rather than cut to nothing), or cannot be read or written
+     */
     static long truncateTornTail(Path file, boolean gzip) throws IOException {
         long valid = validLength(file, gzip);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             long size = channel.size();
+            if (valid == 0 && size > 0) {
+                throw new IOException(file + " is not a " + (gzip ? "gzipped " : "") + "WARC file; not appending");
+            }
             if (valid < size) {
                 channel.truncate(valid);
                 channel.force(true);

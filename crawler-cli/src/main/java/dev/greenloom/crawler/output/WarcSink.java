@@ -87,9 +87,6 @@ public final class WarcSink implements PageSink {
         Objects.requireNonNull(file, "file == null");
         gzip = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
         if (append && Files.exists(file)) {
-            if (Files.size(file) > 0 && WarcRepair.validLength(file, gzip) == 0) {
-                throw new IOException(file + " is not a " + (gzip ? "gzipped " : "") + "WARC file; not appending");
-            }
             WarcRepair.truncateTornTail(file, gzip);
         }
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
