@@ -246,6 +246,7 @@ final class DnsTransport implements AutoCloseable {
     private Message exchangeTcp(Message query, InetSocketAddress server, long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
         int timeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        byte[] wire = query.toWire();
         Semaphore connections = state(server).tcpConnections;
         try {
             if (!connections.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
@@ -254,7 +255,6 @@ final class DnsTransport implements AutoCloseable {
         } catch (InterruptedException e) {
             throw Green.interrupted(e);
         }
-        byte[] wire = query.toWire();
         try (Socket socket = new Socket()) {
             socket.connect(server, millisLeft(deadline));
             socket.setSoTimeout(millisLeft(deadline));
