@@ -94,13 +94,13 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     private DnsResolver(Builder builder) {
         if (builder.servers.isEmpty()) {
             ResolverConfig config = ResolverConfig.getCurrentConfig();
-            this.servers = sendable(config.servers());
+            this.servers = answering(sendable(config.servers()));
             this.searchPath = List.copyOf(config.searchPath());
             this.ndots = config.ndots();
             this.hostsFile = HostsFile.read(builder.hostsFile != null ? builder.hostsFile : systemHostsFile());
             this.rotate = rotates(builder.resolvConf, System.getenv("RES_OPTIONS"));
         } else {
-            this.servers = builder.servers.stream().map(DnsResolver::answering).toList();
+            this.servers = answering(builder.servers);
             this.searchPath = List.of();
             this.ndots = 1;
             this.hostsFile = builder.hostsFile != null ? HostsFile.read(builder.hostsFile) : HostsFile.EMPTY;
@@ -285,7 +285,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         List<InetSocketAddress> sendable = new ArrayList<>(servers.size());
         for (InetSocketAddress server : servers) {
             if (!server.isUnresolved()) {
-                sendable.add(answering(server));
+                sendable.add(server);
                 continue;
             }
             String host = server.getHostString();
@@ -304,22 +304,28 @@ public final class DnsResolver implements Resolver, AutoCloseable {
     }
 
     /**
-     * {@code server}, or for a wildcard address (0.0.0.0, ::) the loopback address of its family: the kernel delivers
-     * a query sent to the wildcard to this host, whose answer comes from the loopback address, and must match.
+     * {@code servers}, each wildcard address (0.0.0.0, ::) among them replaced by the loopback address of its family:
+     * the kernel delivers a query sent to the wildcard to this host, whose answer comes from the loopback address,
+     * and must match.
      */
-    private static InetSocketAddress answering(InetSocketAddress server) {
-        InetAddress address = server.getAddress();
-        if (!address.isAnyLocalAddress()) {
-            return server;
+    private static List<InetSocketAddress> answering(List<InetSocketAddress> servers) {
+        List<InetSocketAddress> answering = new ArrayList<>(servers.size());
+        for (InetSocketAddress server : servers) {
+            InetAddress address = server.getAddress();
+            if (address == null || !address.isAnyLocalAddress()) {
+                answering.add(server);
+                continue;
+            }
+            byte[] loopback = new byte[address.getAddress().length];
+            loopback[0] = (byte) (loopback.length == 4 ? 127 : 0);
+            loopback[loopback.length - 1] = 1;
+            try {
+                answering.add(new InetSocketAddress(InetAddress.getByAddress(loopback), server.getPort()));
+            } catch (UnknownHostException e) {
+                throw new AssertionError("4 or 16 bytes are an address", e);
+            }
         }
-        byte[] loopback = new byte[address.getAddress().length];
-        loopback[0] = (byte) (loopback.length == 4 ? 127 : 0);
-        loopback[loopback.length - 1] = 1;
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(loopback), server.getPort());
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes are an address", e);
-        }
+        return List.copyOf(answering);
     }
 
     /**
