@@ -46,7 +46,7 @@ import org.netpreserve.jwarc.Warcinfo;
  *
  * <p>The response block is an HTTP/1.x message rebuilt from the {@link Exchange}: status line, headers in the order
  * and case received, and the body <em>as decoded by the crawler</em>; the request block likewise. So that standard tools read the body correctly, {@code Transfer-Encoding},
- * {@code Content-Length} and a {@code Content-Encoding} whose last field says {@code gzip} (the one coding OkHttp undoes) are replaced by a
+ * {@code Content-Length} and a {@code Content-Encoding} whose last field says {@code gzip} (the one coding the fetcher asks for and undoes) are replaced by a
  * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
  * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. Header
  * values keep the UTF-8 bytes they arrived in. A response whose body was cut at the size limit (a page's last, which
@@ -188,8 +188,8 @@ public final class WarcSink implements PageSink {
 
         // The status line as received; HTTP/2 has no such line, so it is written as HTTP/1.1's.
         String version = exchange.protocol().equals("HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
-        // OkHttp undoes gzip only (the coding it asks for), when the last Content-Encoding field names it, and then
-        // drops every such field; a body in any other coding arrives as sent.
+        // The fetcher undoes gzip only (the coding it asks for), when the last Content-Encoding field names it, as
+        // OkHttp reads it; a body in any other coding arrives as sent.
         String lastCoding = header(exchange.responseHeaders(), "Content-Encoding");
         boolean decoded = lastCoding != null && lastCoding.strip().equalsIgnoreCase("gzip");
         List<Header> responseHeaders = new ArrayList<>(exchange.responseHeaders().size() + 1);

@@ -187,7 +187,7 @@ class WarcSinkTest {
 
     @Test
     void onlyALastContentEncodingOfGzipCountsAsUndone() throws IOException {
-        // OkHttp undoes gzip only when the last Content-Encoding field says gzip ("gzip" then "identity" arrives as
+        // The fetcher undoes gzip only when the last Content-Encoding field says it ("gzip" then "identity" arrives as
         // sent); renaming the first field alone left gzip bytes under "Content-Encoding: identity".
         Path file = dir.resolve("codings.warc");
         Exchange asSent = Pages.exchange("http://example.com/a", 200, "\u001f\u008b\u0008",
