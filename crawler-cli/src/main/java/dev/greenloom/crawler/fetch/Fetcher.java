@@ -34,6 +34,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -43,7 +45,6 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -51,7 +52,9 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
-import okio.ByteString;
+import okio.Okio;
+import okio.Source;
+import okio.Timeout;
 
 /**
  * Fetches URLs with one shared {@link OkHttpClient}, blocking the calling greenlet in {@code Call.execute()}.
@@ -80,9 +83,6 @@ public final class Fetcher implements AutoCloseable {
      * to {@code Integer.MAX_VALUE}; under one is no timeout at all, and over the maximum it throws.
      */
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(1), MAX_TIMEOUT = Duration.ofDays(24);
-
-    /** A gzip stream of nothing: header, an empty final deflate block, CRC-32 and length 0. */
-    private static final ByteString EMPTY_GZIP = ByteString.decodeHex("1f8b08000000000000ff03000000000000000000");
 
     /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
     private static final int DNS_CACHE_SIZE = 100_000;
@@ -129,8 +129,9 @@ public final class Fetcher implements AutoCloseable {
                         wire.address().set(address.getAddress().getHostAddress());
                     }
                     wire.gate().beforeSend(chain.request().url());
-                    Response response = decodableWhenEmpty(chain.proceed(chain.request()));
-                    wire.headers().set(response.headers());
+                    Response received = chain.proceed(chain.request());
+                    wire.headers().set(received.headers());
+                    Response response = gunzipped(received);
                     // OkHttp reads the Retry-After of a 408 or 503 as an int (NumberFormatException past 2^31 - 1 s)
                     // to resend it itself if it asks for no wait: fine for a 408 (an idle connection's), but a 503's
                     // retries are ours (--retries, recorded). The header as sent is kept above.
@@ -330,13 +331,16 @@ public final class Fetcher implements AutoCloseable {
     }
 
     /**
-     * {@code response}, or, if it is marked {@code Content-Encoding: gzip} but its body is empty (as servers with a
-     * gzip filter send an empty page), the same response with an empty gzip stream for a body, so that OkHttp's
-     * transparent gzip decodes it to nothing where it failed with EOFException looking for a gzip header; browsers
-     * and curl show an empty page. The headers stay as received, for the WARC. Only the bodies OkHttp decodes are
-     * replaced: not a 204's or a 304's without a length or chunked coding (OkHttp's {@code promisesBody}).
+     * {@code response}, or, if it is marked {@code Content-Encoding: gzip} (its last such field, as OkHttp reads it)
+     * and has a body (not a 204's or a 304's without a length or chunked coding: OkHttp's {@code promisesBody}), the
+     * same response with its body decoded as it is read, and without the {@code Content-Encoding} and
+     * {@code Content-Length} that described it as sent, so that OkHttp leaves it alone. Decoded as browsers and curl
+     * do, where OkHttp's own decoder failed the page: an empty body (as servers with a gzip filter send an empty
+     * page) is an empty page, members after the first (RFC 1952) are decoded too, and bytes after the last member
+     * that start none (a PHP page's newline after its gzipped output) are ignored. The headers recorded for the WARC
+     * are the ones received.
      */
-    private static Response decodableWhenEmpty(Response response) throws IOException {
+    private static Response gunzipped(Response response) {
         if (!"gzip".equalsIgnoreCase(response.header("Content-Encoding"))) {
             return response; // every response passes here: the rest only for gzip ones
         }
@@ -344,12 +348,51 @@ public final class Fetcher implements AutoCloseable {
         boolean promisesBody = (code < 100 || code >= 200) && code != 204 && code != 304
                 || response.body().contentLength() != -1
                 || "chunked".equalsIgnoreCase(response.header("Transfer-Encoding"));
-        if (!promisesBody || !response.body().source().exhausted()) {
+        if (!promisesBody) {
             return response;
         }
-        MediaType type = response.body().contentType();
-        response.body().close();
-        return response.newBuilder().body(ResponseBody.create(EMPTY_GZIP, type)).build();
+        BufferedSource raw = response.body().source();
+        Source decoded = new Source() {
+            /** Made at the first read, which waits for the body: the interceptor does not. */
+            private Source inflating;
+
+            @Override
+            public long read(Buffer sink, long byteCount) throws IOException {
+                if (inflating == null) {
+                    if (raw.exhausted()) {
+                        return -1;
+                    }
+                    inflating = Okio.source(new GZIPInputStream(raw.inputStream(), 64 * 1024));
+                }
+                try {
+                    return inflating.read(sink, byteCount);
+                } catch (EOFException e) {
+                    if (!raw.exhausted()) { // a body cut short throws again here, as the broken connection it is
+                        throw e;
+                    }
+                    throw new ZipException("the body ends before its gzip data does");
+                }
+            }
+
+            @Override
+            public Timeout timeout() {
+                return raw.timeout();
+            }
+
+            @Override
+            public void close() throws IOException {
+                try (raw) {
+                    if (inflating != null) {
+                        inflating.close(); // frees the inflater's native memory
+                    }
+                }
+            }
+        };
+        return response.newBuilder()
+                .removeHeader("Content-Encoding")
+                .removeHeader("Content-Length")
+                .body(ResponseBody.create(Okio.buffer(decoded), response.body().contentType(), -1))
+                .build();
     }
 
     /**
@@ -366,8 +409,7 @@ public final class Fetcher implements AutoCloseable {
             }
         } catch (ProtocolException | EOFException e) {
             boolean closed = e instanceof EOFException
-                    ? !"source exhausted prematurely".equals(e.getMessage()) // okio's for gzip data that stops short
-                    : "unexpected end of stream".equals(e.getMessage()); // not a malformed chunk
+                    || "unexpected end of stream".equals(e.getMessage()); // not a malformed chunk
             if (!closed) {
                 throw e;
             }

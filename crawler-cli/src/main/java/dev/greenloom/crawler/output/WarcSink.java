@@ -46,7 +46,7 @@ import org.netpreserve.jwarc.Warcinfo;
  *
  * <p>The response block is an HTTP/1.x message rebuilt from the {@link Exchange}: status line, headers in the order
  * and case received, and the body <em>as decoded by the crawler</em>; the request block likewise. So that standard tools read the body correctly, {@code Transfer-Encoding},
- * {@code Content-Length} and a {@code Content-Encoding: gzip} (the one coding OkHttp undoes) are replaced by a
+ * {@code Content-Length} and a {@code Content-Encoding} whose last field says {@code gzip} (the one coding the fetcher asks for and undoes) are replaced by a
  * {@code Content-Length} of the recorded body; the originals are kept as {@code X-Original-Content-Encoding} etc.
  * A body in another coding (a server sending {@code deflate} unasked) is recorded as sent, with its header. Header
  * values keep the UTF-8 bytes they arrived in. A response whose body was cut at the size limit (a page's last, which
@@ -188,12 +188,14 @@ public final class WarcSink implements PageSink {
 
         // The status line as received; HTTP/2 has no such line, so it is written as HTTP/1.1's.
         String version = exchange.protocol().equals("HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
+        // The fetcher undoes gzip only (the coding it asks for), when the last Content-Encoding field names it, as
+        // OkHttp reads it; a body in any other coding arrives as sent.
+        String lastCoding = header(exchange.responseHeaders(), "Content-Encoding");
+        boolean decoded = lastCoding != null && lastCoding.strip().equalsIgnoreCase("gzip");
         List<Header> responseHeaders = new ArrayList<>(exchange.responseHeaders().size() + 1);
         for (Header header : exchange.responseHeaders()) {
             String name = header.name().toLowerCase(Locale.ROOT);
-            // OkHttp undoes gzip only (the coding it asks for); a body in any other coding arrives as sent.
-            boolean decoded = name.equals("content-encoding") && header.value().strip().equalsIgnoreCase("gzip");
-            responseHeaders.add(decoded || REPLACED_HEADERS.contains(name)
+            responseHeaders.add(decoded && name.equals("content-encoding") || REPLACED_HEADERS.contains(name)
                     ? new Header("X-Original-" + header.name(), header.value()) : header);
         }
         responseHeaders.add(new Header("Content-Length", Integer.toString(exchange.body().length)));
@@ -232,6 +234,17 @@ public final class WarcSink implements PageSink {
             request.ipAddress(ip);
         }
         return new WarcRecordPair(request.build(), warcResponse);
+    }
+
+    /** The value of the last {@code name} field of {@code headers}, as OkHttp's {@code header(name)}; null if none. */
+    private static String header(List<Header> headers, String name) {
+        String value = null;
+        for (Header header : headers) {
+            if (header.name().equalsIgnoreCase(name)) {
+                value = header.value();
+            }
+        }
+        return value;
     }
 
     /**

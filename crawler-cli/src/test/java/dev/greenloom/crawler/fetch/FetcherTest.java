@@ -565,6 +565,55 @@ class FetcherTest {
     }
 
     @Test
+    void aGzipBodyIsDecodedAsBrowsersDo() throws IOException {
+        // OkHttp's decoder failed a page whose gzip stream had a second member (RFC 1952) or bytes after it (a PHP
+        // page's newline after its gzipped output) with "gzip finished without exhausting source": retried, then
+        // reported with no status and missing from the WARC, where browsers and curl show the page.
+        byte[] member = gzip("<p>hi</p>");
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Encoding", "gzip")
+                .body(new Buffer().write(member).write(gzip("<p>there</p>"))).build());
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Encoding", "GZIP")
+                .chunkedBody(new Buffer().write(member).writeUtf8("\n"), 7).build());
+
+        Fetched members = assertInstanceOf(Fetched.class, fetcher.fetch(url("/members")));
+        Fetched trailing = assertInstanceOf(Fetched.class, fetcher.fetch(url("/trailing")));
+
+        assertEquals("<p>hi</p><p>there</p>", new String(members.body(), StandardCharsets.UTF_8));
+        assertEquals("<p>hi</p>", new String(trailing.body(), StandardCharsets.UTF_8));
+        assertEquals(2, server.getRequestCount(), "no retry");
+        assertTrue(trailing.exchanges().getLast().responseHeaders().stream()
+                .anyMatch(h -> h.name().equalsIgnoreCase("Content-Encoding")), "the header is recorded as received");
+    }
+
+    /** Gzip data that stops short in a whole body is the data's fault; in a body cut short, the connection's. */
+    @Test
+    void aShortGzipStreamIsToldApartFromAClosedConnection() throws IOException {
+        byte[] member = gzip("x".repeat(1000));
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            server.enqueue(new MockResponse.Builder().setHeader("Content-Encoding", "gzip")
+                    .body(new Buffer().write(member, 0, member.length - 4)).build());
+            server.enqueue(new MockResponse.Builder().setHeader("Content-Encoding", "gzip")
+                    .chunkedBody(new Buffer().write(member), 5).onResponseBody(new SocketEffect.CloseSocket()).build());
+
+            Failed shortData = assertInstanceOf(Failed.class, once.fetch(url("/short")));
+            Failed cut = assertInstanceOf(Failed.class, once.fetch(url("/cut")));
+
+            assertEquals(url("/short") + ": the body ends before its gzip data does fetching " + url("/short"),
+                    shortData.message());
+            assertEquals(url("/cut") + ": the connection closed before the end of the body fetching " + url("/cut"),
+                    cut.message());
+        }
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return compressed.toByteArray();
+    }
+
+    @Test
     void gzipBombStopsAtTheLimit() throws IOException {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {

@@ -186,6 +186,28 @@ class WarcSinkTest {
     }
 
     @Test
+    void onlyALastContentEncodingOfGzipCountsAsUndone() throws IOException {
+        // The fetcher undoes gzip only when the last Content-Encoding field says it ("gzip" then "identity" arrives as
+        // sent); renaming the first field alone left gzip bytes under "Content-Encoding: identity".
+        Path file = dir.resolve("codings.warc");
+        Exchange asSent = Pages.exchange("http://example.com/a", 200, "\u001f\u008b\u0008",
+                new Header("Content-Encoding", "gzip"), new Header("Content-Encoding", "identity"));
+        Exchange undone = Pages.exchange("http://example.com/b", 200, "<p>hi</p>",
+                new Header("Content-Encoding", "identity"), new Header("Content-Encoding", "gzip"));
+        try (WarcSink sink = new WarcSink(file)) {
+            for (Exchange exchange : List.of(asSent, undone)) {
+                sink.accept(new PageRecord(exchange.url(), exchange.url(), 0, null, 200, null,
+                        exchange.body().length, 1, null, null, List.of(exchange)));
+            }
+        }
+        List<Read> records = readAll(file);
+        assertEquals(List.of("gzip", "identity"), records.get(2).http().all("Content-Encoding"));
+        assertEquals(List.of(), records.get(2).http().all("X-Original-Content-Encoding"));
+        assertEquals(List.of(), records.get(4).http().all("Content-Encoding"));
+        assertEquals(List.of("identity", "gzip"), records.get(4).http().all("X-Original-Content-Encoding"));
+    }
+
+    @Test
     void aNonAsciiHeaderValueIsRecordedInTheUtf8ItArrivedIn() throws IOException {
         // OkHttp decodes header lines as UTF-8; written back as Latin-1, a replayed Location led elsewhere.
         Path file = dir.resolve("utf8.warc");
