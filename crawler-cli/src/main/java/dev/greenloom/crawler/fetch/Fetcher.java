@@ -43,6 +43,7 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -52,6 +53,8 @@ import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
 import okio.ByteString;
+import okio.ForwardingSource;
+import okio.Okio;
 
 /**
  * Fetches URLs with one shared {@link OkHttpClient}, blocking the calling greenlet in {@code Call.execute()}.
@@ -129,7 +132,8 @@ public final class Fetcher implements AutoCloseable {
                         wire.address().set(address.getAddress().getHostAddress());
                     }
                     wire.gate().beforeSend(chain.request().url());
-                    Response response = decodableWhenEmpty(chain.proceed(chain.request()));
+                    Response response =
+                            lastOnItsConnection(chain, decodableWhenEmpty(chain.proceed(chain.request())));
                     wire.headers().set(response.headers());
                     // OkHttp reads the Retry-After of a 408 or 503 as an int (NumberFormatException past 2^31 - 1 s)
                     // to resend it itself if it asks for no wait: fine for a 408 (an idle connection's), but a 503's
@@ -336,6 +340,36 @@ public final class Fetcher implements AutoCloseable {
      * and curl show an empty page. The headers stay as received, for the WARC. Only the bodies OkHttp decodes are
      * replaced: not a 204's or a 304's without a length or chunked coding (OkHttp's {@code promisesBody}).
      */
+    /**
+     * An HTTP/1.0 response without {@code Connection: keep-alive} ends its connection (RFC 9112, section 9.3), as
+     * {@code python3 -m http.server}'s do; OkHttp pools such a connection unless it said {@code Connection: close}, and
+     * the next request on it fails. Its socket is closed with the body, before OkHttp releases the connection to its
+     * pool, which drops a closed one.
+     */
+    private static Response lastOnItsConnection(Interceptor.Chain chain, Response response) {
+        boolean keepAlive = response.headers("Connection").stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .anyMatch(token -> token.strip().equalsIgnoreCase("keep-alive"));
+        if (response.protocol() != Protocol.HTTP_1_0 || keepAlive || chain.connection() == null) {
+            return response;
+        }
+        Socket socket = chain.connection().socket();
+        ResponseBody body = response.body();
+        BufferedSource source = Okio.buffer(new ForwardingSource(body.source()) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    socket.close();
+                } finally {
+                    super.close();
+                }
+            }
+        });
+        return response.newBuilder()
+                .body(ResponseBody.create(source, body.contentType(), body.contentLength()))
+                .build();
+    }
+
     private static Response decodableWhenEmpty(Response response) throws IOException {
         if (!"gzip".equalsIgnoreCase(response.header("Content-Encoding"))) {
             return response; // every response passes here: the rest only for gzip ones
