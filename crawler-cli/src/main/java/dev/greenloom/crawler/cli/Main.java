@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine;
@@ -35,6 +36,13 @@ public final class Main implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * picocli's message for one option of an exclusive group ({@code --json | --csv}) given twice, where it says any
+     * other repeated option as {@code option '--x' should be specified only once}.
+     */
+    private static final Pattern REPEATED_IN_GROUP =
+            Pattern.compile("expected only one match but got (\\[.*])=\\{(\\S+)} and \\1=\\{\\2}");
 
     /** The subcommands, in the order the usage lists them. */
     private static final List<Class<?>> SUBCOMMANDS =
@@ -92,7 +100,10 @@ public final class Main implements Callable<Integer> {
         CommandLine command = error.getCommandLine();
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
-        err.println(name + ": " + error.getMessage().replaceFirst("^Error: ", ""));
+        String message = error.getMessage().replaceFirst("^Error: ", "");
+        Matcher repeated = REPEATED_IN_GROUP.matcher(message);
+        err.println(name + ": " + (repeated.matches()
+                ? "option '" + repeated.group(2) + "' should be specified only once" : message));
         UnmatchedArgumentException.printSuggestions(error, err);
         err.println(helpPointer(name));
         return command.getCommandSpec().exitCodeOnInvalidInput();

@@ -96,6 +96,8 @@ public final class Crawler {
     private static final int MAX_WRITER_QUEUE = 1 << 14;
     /** The host an IPv6 literal's URL is normalised under, crawler-commons refusing the literal itself. */
     private static final String IPV6_STAND_IN = "ipv6-literal.invalid";
+    /** What the input reads a byte that is no UTF-8 as. */
+    private static final char UNDECODABLE = '\uFFFD';
     /** An IPv4 address as OkHttp writes a host, which it also makes of an IPv4-mapped IPv6 literal ([::ffff:7f00:1]). */
     private static final Pattern IPV4_HOST = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
     /** Ends a writer thread's queue. */
@@ -396,7 +398,15 @@ public final class Crawler {
     }
 
     private void admitSeed(Seed seed) {
-        admitSeed(seed, normalise(seed.url()));
+        admitSeed(seed, normalise(seed));
+    }
+
+    /**
+     * A seed's normalised URL, or null if it has none: a listed line holding U+FFFD is none either, as that is how
+     * its input reads a byte that is no UTF-8 (a list saved in Latin-1), and the URL fetched would not be the line's.
+     */
+    private String normalise(Seed seed) {
+        return seed.listed() && seed.url().indexOf(UNDECODABLE) >= 0 ? null : normalise(seed.url());
     }
 
     /** Queues {@code seed}, whose normalised URL is {@code url} (null: it has none), or reports why it is not. */
@@ -878,7 +888,7 @@ public final class Crawler {
      * the timeout; any other listed one not finished earlier is not reached.
      */
     private void reportNotReached(Seed seed) {
-        String url = normalise(seed.url());
+        String url = normalise(seed);
         if (url == null || seen.containsKey(url)) {
             admitSeed(seed, url);
         } else if (seed.listed() && !finishedEarlier.contains(url)) {
@@ -894,7 +904,9 @@ public final class Crawler {
     private static PageRecord badUrl(Seed seed) {
         String scheme = HostNames.schemeOf(seed.url());
         String why;
-        if (scheme == null) {
+        if (seed.url().indexOf(UNDECODABLE) >= 0) {
+            why = "not UTF-8 text (\uFFFD marks a byte that is no UTF-8)";
+        } else if (scheme == null) {
             why = "not a URL (it needs http:// or https://)";
         } else if (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) {
             why = "not a valid http or https URL" + parseFailure(seed.url());

@@ -45,6 +45,7 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -52,6 +53,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
+import okio.ForwardingSource;
 import okio.Okio;
 import okio.Source;
 import okio.Timeout;
@@ -131,7 +133,7 @@ public final class Fetcher implements AutoCloseable {
                     wire.gate().beforeSend(chain.request().url());
                     Response received = chain.proceed(chain.request());
                     wire.headers().set(received.headers());
-                    Response response = gunzipped(received);
+                    Response response = gunzipped(lastOnItsConnection(chain, received));
                     // OkHttp reads the Retry-After of a 408 or 503 as an int (NumberFormatException past 2^31 - 1 s)
                     // to resend it itself if it asks for no wait: fine for a 408 (an idle connection's), but a 503's
                     // retries are ours (--retries, recorded). The header as sent is kept above.
@@ -328,6 +330,39 @@ public final class Fetcher implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * An HTTP/1.0 response without {@code Connection: keep-alive} ends its connection (RFC 9112, section 9.3), as
+     * {@code python3 -m http.server}'s do; OkHttp pools such a connection unless it said {@code Connection: close}, and
+     * the next request on it fails. Its socket is closed with the body, before OkHttp releases the connection to its
+     * pool, which drops a closed one.
+     */
+    private static Response lastOnItsConnection(Interceptor.Chain chain, Response response) {
+        if (response.protocol() != Protocol.HTTP_1_0 || chain.connection() == null) {
+            return response; // every response passes here: the rest only for HTTP/1.0 ones
+        }
+        boolean keepAlive = response.headers("Connection").stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .anyMatch(token -> token.strip().equalsIgnoreCase("keep-alive"));
+        if (keepAlive) {
+            return response;
+        }
+        Socket socket = chain.connection().socket();
+        ResponseBody body = response.body();
+        BufferedSource source = Okio.buffer(new ForwardingSource(body.source()) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    socket.close();
+                } finally {
+                    super.close();
+                }
+            }
+        });
+        return response.newBuilder()
+                .body(ResponseBody.create(source, body.contentType(), body.contentLength()))
+                .build();
     }
 
     /**

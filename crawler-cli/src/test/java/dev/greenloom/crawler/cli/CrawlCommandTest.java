@@ -144,6 +144,25 @@ class CrawlCommandTest {
         assertEquals(1, hits.get("/").get());
     }
 
+    /**
+     * A list saved in Latin-1 has bytes that are no UTF-8: each read as U+FFFD, and {@code /caf\xe9} was fetched as
+     * {@code /caf%EF%BF%BD}, another URL than the line's, with nothing said.
+     */
+    @Test
+    void aLineThatIsNotUtf8IsABadUrlNamingItsLine() throws IOException {
+        serveSite(0, Duration.ZERO, new CountDownLatch(0));
+        Path latin1 = Files.write(dir.resolve("latin1.txt"),
+                (url("/caf\u00e9") + "\n" + url("/") + "\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        int code = crawl(latin1.toString());
+
+        assertEquals(Main.EXIT_SOME_FAILED, code, err.toString());
+        assertEquals(2, out.toString().lines().count(), out.toString());
+        assertTrue(out.toString().lines().anyMatch(line -> line.startsWith("ERR") && line.contains("bad-url ")
+                && line.contains("latin1.txt:1: ") && line.contains("not UTF-8 text")), out.toString());
+        assertEquals(1, server.getRequestCount(), "only the second line was fetched");
+    }
+
     @Test
     void anInputThatFailsMidwayKeepsTheLinesReadBeforeAndSaysSo() throws IOException {
         Path unreadable = Path.of("/proc/self/mem"); // readable, but reading its first page fails with EIO

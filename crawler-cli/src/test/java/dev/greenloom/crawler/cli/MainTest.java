@@ -56,6 +56,18 @@ class MainTest {
         assertTrue(err.toString().contains("--concurrency"), err.toString());
     }
 
+    /** picocli said "expected only one match but got [--json | --csv]={--json} and [--json | --csv]={--json}". */
+    @Test
+    void anOptionOfAnExclusiveGroupGivenTwiceIsSaidAsAnyOtherRepeatedOption() {
+        for (String[] args : List.of(new String[] {"resolve", "--json", "--json", "x"},
+                new String[] {"crawl", "--same-host", "--same-host", "x"})) {
+            err.getBuffer().setLength(0);
+            assertEquals(Main.EXIT_USAGE, commandLine(args).execute(args), String.join(" ", args));
+            assertEquals("greenloom " + args[0] + ": option '" + args[1] + "' should be specified only once",
+                    err.toString().lines().findFirst().orElseThrow());
+        }
+    }
+
     @Test
     void aBadRegularExpressionIsSaidInOneLine() {
         String[] args = {"crawl", "--include", "(", "x"};

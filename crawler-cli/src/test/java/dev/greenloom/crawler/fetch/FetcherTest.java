@@ -303,6 +303,26 @@ class FetcherTest {
     }
 
     /**
+     * An HTTP/1.0 answer without {@code Connection: keep-alive} ends its connection, as {@code python3 -m
+     * http.server} does after each page; OkHttp keeps only {@code Connection: close} answers out of its pool, so
+     * every other page of such a server failed on the closed connection (then took a retry's backoff).
+     */
+    @Test
+    void anHttp10ConnectionIsNotReused() {
+        try (Fetcher once = Fetcher.builder(resolver).retries(0).build()) {
+            for (int i = 0; i < 3; i++) {
+                server.enqueue(new MockResponse.Builder().status("HTTP/1.0 200 OK").body("page " + i)
+                        .onResponseEnd(new SocketEffect.CloseSocket()).build());
+            }
+
+            for (int i = 0; i < 3; i++) {
+                Fetched page = assertInstanceOf(Fetched.class, once.fetch(url("/" + i)));
+                assertEquals("page " + i, new String(page.body(), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    /**
      * OkHttp sent a request again by itself when it failed on a pooled connection, then once more (its route
      * selector not yet used): with retries 0, a server dropping the connection got 3 requests at once, with no
      * backoff, no host turn and no record of the first two. Each attempt is now one request.
