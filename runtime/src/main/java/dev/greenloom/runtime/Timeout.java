@@ -123,8 +123,8 @@ public final class Timeout implements AutoCloseable {
             state = CLOSED;
         }
         timer.cancel(false);
-        if (was == FIRED && !Interruption.killed() && !outerFired()) {
-            Thread.interrupted();
+        if (was == FIRED) {
+            clearInterrupt();
         }
         return was;
     }
@@ -157,8 +157,19 @@ public final class Timeout implements AutoCloseable {
         synchronized (found) {
             found.state = DELIVERED;
         }
-        Thread.interrupted();
+        found.clearInterrupt();
         return found;
+    }
+
+    /**
+     * Clears the interrupt this timeout caused, then sets it again if a kill or an enclosing timeout
+     * interrupted meanwhile: both mark themselves before they interrupt, so none is lost with it.
+     */
+    private void clearInterrupt() {
+        Thread.interrupted();
+        if (Interruption.killed() || outerFired()) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

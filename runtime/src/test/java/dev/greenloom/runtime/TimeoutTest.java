@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.Timeout(60)
@@ -156,6 +157,53 @@ class TimeoutTest {
         GreenTest.await(inTimeout);
         job.kill();
         assertInstanceOf(GreenletExit.class, job.exception());
+    }
+
+    // A kill that came while a blocking call or a close reported a timeout (and cleared its interrupt) was lost
+    // with that interrupt: the greenlet handled its Expired, waited again, and its kill() waited for ever. Holding
+    // the monitor of an enclosing Timeout stops the greenlet inside that window, so the kill lands there each time.
+    @Test
+    void aKillWhileATimeoutIsReportedStillEndsTheGreenlet() {
+        for (boolean reportedByClose : new boolean[] {false, true}) {
+            AtomicReference<Timeout> enclosing = new AtomicReference<>();
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch armed = new CountDownLatch(1);
+            Greenlet<Void> job = Green.spawn(() -> {
+                try (Timeout outer = Timeout.start(LONG)) {
+                    enclosing.set(outer);
+                    thread.set(Thread.currentThread());
+                    armed.countDown();
+                    GreenTest.await(go);
+                    if (reportedByClose) {
+                        Green.withTimeout(Duration.ZERO, () -> {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                Thread.onSpinWait(); // busy past the deadline: the close reports it
+                            }
+                        });
+                    } else {
+                        try (Timeout inner = Timeout.start(Duration.ZERO)) {
+                            Green.sleep(LONG);
+                        } catch (Timeout.Expired handled) {
+                            // this block's own deadline
+                        }
+                    }
+                    new Event().await();
+                }
+            });
+            GreenTest.await(armed);
+            synchronized (enclosing.get()) {
+                go.countDown();
+                while (thread.get().getState() != Thread.State.BLOCKED) {
+                    Thread.onSpinWait();
+                }
+                job.kill(Duration.ZERO);
+            }
+            boolean ended = job.join(Duration.ofSeconds(5));
+            job.kill();
+            assertTrue(ended, "the kill was lost (reported by close: " + reportedByClose + ")");
+            assertInstanceOf(GreenletExit.class, job.exception());
+        }
     }
 
     @Test
