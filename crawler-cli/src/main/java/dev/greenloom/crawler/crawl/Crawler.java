@@ -28,11 +28,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +49,8 @@ import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
- * Crawls: fetches every seed, and, to {@code depth}, the in-scope links of HTML pages, each normalised URL once.
+ * Crawls: fetches every seed, and, to {@code depth}, the in-scope links of HTML pages, each normalised URL once, at
+ * its least depth (as breadth first, whichever pages answer first).
  * A greenlet per page; at most {@code concurrency} pages fetched at once, and at most {@code perHost} of one host
  * (whatever its scheme and port: http and https of a site are one server), requests to one host spaced by
  * {@code delay} (or its robots.txt {@code Crawl-delay}, if longer); robots.txt fetched once per origin
@@ -130,6 +133,16 @@ public final class Crawler {
     private final Condition changed = lock.newCondition();
     /** Runnable pages, in order. Guarded by lock. */
     private final ArrayDeque<Work> ready = new ArrayDeque<>();
+    /**
+     * With a {@code maxDepth} of 2 or more, the pages queued or being visited whose links are not all queued yet, by
+     * depth (one entry per depth). Guarded by lock.
+     */
+    private final TreeMap<Integer, Integer> openByDepth = new TreeMap<>();
+    /**
+     * Pages kept from {@link #ready}, by depth, then URL in order: one at depth d waits while a page at a depth below
+     * d - 1 is {@link #openByDepth open}, as that page may still link to it and make it nearer. Guarded by lock.
+     */
+    private final TreeMap<Integer, LinkedHashMap<String, Work>> heldBack = new TreeMap<>();
     /** By host name. Guarded by lock. */
     private final Map<String, Host> hosts = new HashMap<>();
     /**
@@ -457,11 +470,58 @@ public final class Crawler {
         return taken[0];
     }
 
-    /** Adds a page to the frontier. Under lock. */
+    /**
+     * Adds a page to the frontier: to the pages ready to start, or, while a page two or more links nearer the list
+     * has not queued its links, to those {@link #heldBack held back}, so that every page is crawled at its least
+     * depth, as breadth first. Under lock.
+     */
     private void queue(Work work) {
-        ready.addLast(work);
+        if (maxDepth >= 2) {
+            openByDepth.merge(work.depth(), 1, Integer::sum);
+        }
+        if (maxDepth >= 2 && work.depth() > openByDepth.firstKey() + 1L) {
+            heldBack.computeIfAbsent(work.depth(), depth -> new LinkedHashMap<>()).put(work.url(), work);
+        } else {
+            ready.addLast(work);
+        }
         pending++;
         changed.signalAll();
+    }
+
+    /**
+     * Counts {@code work}'s links as queued, and readies the pages held back that no open page can make nearer any
+     * more. Under lock.
+     */
+    private void close(Work work) {
+        if (maxDepth < 2) {
+            return;
+        }
+        openByDepth.compute(work.depth(), (depth, open) -> open == 1 ? null : open - 1);
+        while (!heldBack.isEmpty() && heldBack.firstKey() <= openByDepth.firstKey() + 1L) {
+            ready.addAll(heldBack.pollFirstEntry().getValue().values());
+        }
+    }
+
+    /**
+     * Moves the page of {@code url}, if it is held back deeper than a link on {@code from} puts it, to that depth and
+     * parent. Under lock.
+     */
+    private void bringNearer(String url, Work from, String siteKey) {
+        for (Map.Entry<Integer, LinkedHashMap<String, Work>> level : heldBack.tailMap(from.depth() + 1, false).entrySet()) {
+            Work held = level.getValue().get(url);
+            if (held != null) {
+                if (scope.allows(url, siteKey)) {
+                    level.getValue().remove(url);
+                    if (level.getValue().isEmpty()) {
+                        heldBack.remove(level.getKey());
+                    }
+                    openByDepth.compute(held.depth(), (depth, open) -> open == 1 ? null : open - 1);
+                    pending--;
+                    queue(new Work(url, from.depth() + 1, from.url(), siteKey, held.host()));
+                }
+                return; // a URL is queued once: iterating on would meet the map just changed
+            }
+        }
     }
 
     /**
@@ -659,8 +719,14 @@ public final class Crawler {
 
     private void admitLinks(List<String> links, Work from, String siteKey) {
         List<String> inScope = new ArrayList<>();
+        // Pages already queued that this one may bring nearer: only those held back at 2 or more links deeper.
+        List<String> queuedBefore = new ArrayList<>();
+        boolean mayBeNearer = from.depth() + 2L <= maxDepth;
         for (String link : links) {
             if (seen.containsKey(link)) {
+                if (mayBeNearer) {
+                    queuedBefore.add(link);
+                }
                 continue; // most links of a site lead to pages already queued, and are already normal
             }
             String url = normalise(link);
@@ -671,14 +737,18 @@ public final class Crawler {
         List<String> queued = new ArrayList<>();
         lock.lock();
         try {
-            for (String url : inScope) {
-                if (admitted >= maxPages) {
-                    break;
+            if (!heldBack.isEmpty()) {
+                for (String url : queuedBefore) {
+                    bringNearer(url, from, siteKey);
                 }
-                if (seen.putIfAbsent(url, FROM_LINK) == null) {
+            }
+            for (String url : inScope) {
+                if (admitted < maxPages && seen.putIfAbsent(url, FROM_LINK) == null) {
                     queue(new Work(url, from.depth() + 1, from.url(), siteKey, host(url)));
                     admitted++;
                     queued.add(url);
+                } else if (mayBeNearer && !heldBack.isEmpty()) {
+                    bringNearer(url, from, siteKey);
                 }
             }
         } finally {
@@ -713,6 +783,7 @@ public final class Crawler {
         lock.lock();
         try {
             inFlight--;
+            close(work);
             if (!finished && timedOut) {
                 unfinished.add(work);
             }
@@ -875,6 +946,7 @@ public final class Crawler {
             left.addAll(unfinished);
             left.addAll(ready);
             hosts.values().forEach(host -> left.addAll(host.parked));
+            heldBack.values().forEach(level -> left.addAll(level.values()));
         } finally {
             lock.unlock();
         }

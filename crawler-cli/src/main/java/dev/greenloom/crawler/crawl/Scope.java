@@ -37,6 +37,12 @@ public record Scope(Mode mode, List<Pattern> includes, List<Pattern> excludes) {
             return null;
         }
         String host = parsed.host().toLowerCase(Locale.ROOT);
+        // A fully qualified name's trailing dot (www.example.com.) ends no label, and the normalised links have none:
+        // left on, a page redirected there would have no link in scope (the list, for its domain, would even take the
+        // empty last label for the suffix, and all of *.com. for one site).
+        if (host.length() > 1 && host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
         if (mode == Mode.SAME_HOST) {
             return host;
         }

@@ -231,6 +231,31 @@ class CrawlerTest {
         assertEquals(1, site.hits("/"), "a page linked back to is fetched once");
     }
 
+    /**
+     * A page is crawled at its least depth, as wget's breadth-first walk has it, however fast the pages that reach it
+     * by a longer way: /target is 2 links from the seed through the slow page and 3 through the fast ones, which are
+     * all fetched before the slow one answers; at depth 3 it was fetched first, and /leaf, at 3, was never fetched.
+     */
+    @Test
+    void aPageIsCrawledAtItsLeastDepthWhateverThePagesReachingItByALongerWay() {
+        site.html("/", "<a href=/slow>s</a> <a href=/fast>f</a>");
+        site.pages.put("/slow", new MockResponse.Builder().setHeader("Content-Type", "text/html")
+                .headersDelay(250, TimeUnit.MILLISECONDS).body("<a href=/target>t</a>").build());
+        site.html("/fast", "<a href=/fast2>f</a>");
+        site.html("/fast2", "<a href=/target>t</a>");
+        site.html("/target", "<a href=/leaf>l</a>");
+        site.html("/leaf", "leaf");
+
+        crawl(Crawler.builder(fetcher).depth(3).perHost(4), url("/"));
+
+        Map<String, PageRecord> byUrl = records.byUrl();
+        assertEquals(2, byUrl.get(url("/target")).depth(), byUrl.keySet().toString());
+        assertEquals(url("/slow"), byUrl.get(url("/target")).parent());
+        assertEquals(3, byUrl.get(url("/leaf")).depth(), byUrl.keySet().toString());
+        assertEquals(6, byUrl.size(), byUrl.keySet().toString());
+        assertEquals(1, site.hits("/target"));
+    }
+
     @Test
     void sameDomainFollowsOtherHostsOfTheRegisteredDomain() {
         site.html("www.example.com/", "<a href='" + url("blog.example.com", "/post") + "'>b</a>"

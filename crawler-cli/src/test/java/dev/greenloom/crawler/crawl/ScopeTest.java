@@ -26,7 +26,15 @@ class ScopeTest {
         "SAME_DOMAIN, http://www.site.test/a, http://www.other.test/b, false",
         "SAME_DOMAIN, http://127.0.0.1/a, http://127.0.0.2/b, false",
         "SAME_DOMAIN, http://[::1]/a, http://[::2]/b, false",
-        "SAME_DOMAIN, http://localhost/a, http://other/b, false"})
+        "SAME_DOMAIN, http://localhost/a, http://other/b, false",
+        // A fully qualified name's trailing dot is no label: its host and domain are the ones without the dot.
+        "SAME_HOST, http://www.example.com./a, http://www.example.com/b, true",
+        "SAME_HOST, http://www.example.com./a, http://blog.example.com/b, false",
+        "SAME_DOMAIN, http://www.example.co.uk./a, http://shop.example.co.uk./b, true",
+        "SAME_DOMAIN, http://www.example.co.uk./a, http://shop.example.co.uk/b, true",
+        "SAME_DOMAIN, http://www.example.co.uk./a, http://other.co.uk./b, false",
+        "SAME_DOMAIN, http://www.example.com./a, http://other.com./b, false",
+        "SAME_DOMAIN, http://www.site.test./a, http://www.other.test./b, false"})
     void linksAreInScopeOfTheirSeedsSite(Scope.Mode mode, String seed, String link, boolean allowed) {
         Scope scope = new Scope(mode, List.of(), List.of());
 
