@@ -22,6 +22,7 @@ import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -487,11 +488,36 @@ public final class Fetcher implements AutoCloseable {
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
             case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
-            case TLS -> certificateProblem(e) instanceof String problem
+            case TLS -> invalidDates(e) instanceof CertPathValidatorException invalid
+                    ? "the certificate of " + authority(url) + validity(invalid)
+                    : certificateProblem(e) instanceof String problem
                     ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")"
                     : message + " fetching " + url;
             default -> message + " fetching " + url;
         };
+    }
+
+    /** The cause of {@code e} saying a certificate of the chain is expired or not yet valid, or null. */
+    private static CertPathValidatorException invalidDates(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertPathValidatorException invalid && invalid.getCertPath() != null
+                    && invalid.getIndex() >= 0 && invalid.getIndex() < invalid.getCertPath().getCertificates().size()
+                    && invalid.getCertPath().getCertificates().get(invalid.getIndex()) instanceof X509Certificate
+                    && (invalid.getReason() == BasicReason.EXPIRED || invalid.getReason() == BasicReason.NOT_YET_VALID)) {
+                return invalid;
+            }
+        }
+        return null;
+    }
+
+    /** " expired on DATE" or " is not valid before DATE", naming an issuer's certificate if it is not the server's. */
+    private static String validity(CertPathValidatorException invalid) {
+        X509Certificate certificate = (X509Certificate) invalid.getCertPath().getCertificates().get(invalid.getIndex());
+        String whose = invalid.getIndex() == 0 ? ""
+                : " was issued by " + certificate.getSubjectX500Principal().getName() + ", whose certificate";
+        return whose + (invalid.getReason() == BasicReason.EXPIRED
+                ? " expired on " + certificate.getNotAfter().toInstant()
+                : " is not valid before " + certificate.getNotBefore().toInstant());
     }
 
     /**

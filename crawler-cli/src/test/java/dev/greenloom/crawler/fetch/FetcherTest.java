@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -695,19 +696,8 @@ class FetcherTest {
         HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
         HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("another.test")
                 .signedBy(authority).build();
-        KeyStore roots = KeyStore.getInstance("PKCS12");
-        roots.load(null, null);
-        roots.setCertificateEntry("test-authority", authority.certificate());
-        Path trustStore = dir.resolve("roots.p12");
-        try (var file = Files.newOutputStream(trustStore)) {
-            roots.store(file, "secret".toCharArray());
-        }
-        System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", "secret");
-        try (MockWebServer https = new MockWebServer(); Fetcher verifying = Fetcher.builder(resolver).build()) {
-            https.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate, authority.certificate())
-                    .build().sslSocketFactory());
-            https.start();
+        try (MockWebServer https = trustedServer(dir, authority, certificate);
+                Fetcher verifying = Fetcher.builder(resolver).build()) {
             String url = "https://localhost:" + https.getPort() + "/";
 
             Failed failed = assertInstanceOf(Failed.class, verifying.fetch(url));
@@ -717,10 +707,74 @@ class FetcherTest {
                     failed.message());
             assertTrue(failed.message().contains(" subjectAltNames: [another.test] fetching " + url), failed.message());
             assertFalse(failed.message().contains("\n"), failed.message());
-        } finally {
-            System.clearProperty("javax.net.ssl.trustStore");
-            System.clearProperty("javax.net.ssl.trustStorePassword");
         }
+    }
+
+    @Test
+    void anExpiredCertificateIsATlsFailureSayingWhenItExpired(@TempDir Path dir)
+            throws IOException, GeneralSecurityException {
+        // The JDK's innermost reason is "NotAfter: Tue Nov 24 11:59:16 UTC 2026", which says neither word.
+        HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
+        long expiry = System.currentTimeMillis() / 1000 * 1000 - 86_400_000;
+        HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
+                .validityInterval(expiry - 86_400_000, expiry).signedBy(authority).build();
+        try (MockWebServer https = trustedServer(dir, authority, certificate);
+                Fetcher verifying = Fetcher.builder(resolver).build()) {
+            String url = "https://localhost:" + https.getPort() + "/";
+
+            Failed failed = assertInstanceOf(Failed.class, verifying.fetch(url));
+
+            assertEquals(Failure.TLS, failed.kind());
+            assertEquals(url + ": the certificate of localhost:" + https.getPort() + " expired on "
+                    + Instant.ofEpochMilli(expiry), failed.message());
+        }
+    }
+
+    @Test
+    void aCertificateNotYetValidIsATlsFailureSayingFromWhen(@TempDir Path dir)
+            throws IOException, GeneralSecurityException {
+        HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
+        long start = System.currentTimeMillis() / 1000 * 1000 + 86_400_000;
+        HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
+                .validityInterval(start, start + 86_400_000).signedBy(authority).build();
+        try (MockWebServer https = trustedServer(dir, authority, certificate);
+                Fetcher verifying = Fetcher.builder(resolver).build()) {
+            String url = "https://localhost:" + https.getPort() + "/";
+
+            Failed failed = assertInstanceOf(Failed.class, verifying.fetch(url));
+
+            assertEquals(Failure.TLS, failed.kind());
+            assertEquals(url + ": the certificate of localhost:" + https.getPort() + " is not valid before "
+                    + Instant.ofEpochMilli(start), failed.message());
+        }
+    }
+
+    /**
+     * A started https server presenting {@code certificate}, with {@code authority} made the JDK's only trusted root
+     * (for fetchers built from now until {@link #forgetTrustStore}).
+     */
+    private static MockWebServer trustedServer(Path dir, HeldCertificate authority, HeldCertificate certificate)
+            throws IOException, GeneralSecurityException {
+        KeyStore roots = KeyStore.getInstance("PKCS12");
+        roots.load(null, null);
+        roots.setCertificateEntry("test-authority", authority.certificate());
+        Path trustStore = dir.resolve("roots.p12");
+        try (var file = Files.newOutputStream(trustStore)) {
+            roots.store(file, "secret".toCharArray());
+        }
+        System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", "secret");
+        MockWebServer https = new MockWebServer();
+        https.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate, authority.certificate())
+                .build().sslSocketFactory());
+        https.start();
+        return https;
+    }
+
+    @AfterEach
+    void forgetTrustStore() {
+        System.clearProperty("javax.net.ssl.trustStore");
+        System.clearProperty("javax.net.ssl.trustStorePassword");
     }
 
     @Test
