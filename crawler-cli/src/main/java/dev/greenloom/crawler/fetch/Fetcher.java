@@ -35,11 +35,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import okhttp3.Call;
@@ -86,6 +88,13 @@ public final class Fetcher implements AutoCloseable {
      * to {@code Integer.MAX_VALUE}; under one is no timeout at all, and over the maximum it throws.
      */
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(1), MAX_TIMEOUT = Duration.ofDays(24);
+
+    /**
+     * OkHttp's message (on one line) for a trusted certificate that is not for the URL's host, its pin and subject
+     * left out: group 1 is the certificate's names.
+     */
+    private static final Pattern OTHER_HOSTS =
+            Pattern.compile("Hostname \\S+ not verified: .* subjectAltNames: \\[(.*)\\]");
 
     /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
     private static final int DNS_CACHE_SIZE = 100_000;
@@ -488,13 +497,25 @@ public final class Fetcher implements AutoCloseable {
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
             case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
-            case TLS -> invalidDates(e) instanceof CertPathValidatorException invalid
+            case TLS -> e instanceof SSLPeerUnverifiedException && OTHER_HOSTS.matcher(message).matches()
+                    ? "the host name does not match the certificate of " + authority(url) + ", which "
+                            + certifiedNames(OTHER_HOSTS.matcher(message).replaceFirst("$1"))
+                    : invalidDates(e) instanceof CertPathValidatorException invalid
                     ? "the certificate of " + authority(url) + validity(invalid)
                     : certificateProblem(e) instanceof String problem
                     ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")"
                     : message + " fetching " + url;
             default -> message + " fetching " + url;
         };
+    }
+
+    /** The names a certificate is for, from OkHttp's list {@code a.test, b.test}: "is for a.test, b.test". */
+    private static String certifiedNames(String list) {
+        List<String> names = list.isBlank() ? List.of() : List.of(list.split(", "));
+        int shown = Math.min(names.size(), 5); // a CDN's certificate may name a hundred
+        return names.isEmpty() ? "names no host"
+                : "is for " + String.join(", ", names.subList(0, shown))
+                        + (shown < names.size() ? " and " + (names.size() - shown) + " more" : "");
     }
 
     /** The cause of {@code e} saying a certificate of the chain is expired or not yet valid, or null. */
