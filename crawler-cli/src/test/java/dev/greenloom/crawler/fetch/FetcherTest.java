@@ -23,10 +23,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +36,6 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
-import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
@@ -697,7 +694,7 @@ class FetcherTest {
         HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
         HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("another.test")
                 .signedBy(authority).build();
-        try (MockWebServer https = trustedServer(dir, authority, certificate);
+        try (MockWebServer https = TrustedServer.start(dir, authority, certificate);
                 Fetcher verifying = Fetcher.builder(resolver).build()) {
             String url = "https://localhost:" + https.getPort() + "/";
 
@@ -716,7 +713,7 @@ class FetcherTest {
         for (int i = 1; i <= 7; i++) {
             builder.addSubjectAlternativeName("h" + i + ".test");
         }
-        try (MockWebServer https = trustedServer(dir, authority, builder.build());
+        try (MockWebServer https = TrustedServer.start(dir, authority, builder.build());
                 Fetcher verifying = Fetcher.builder(resolver).build()) {
             String url = "https://127.0.0.1:" + https.getPort() + "/";
 
@@ -735,7 +732,7 @@ class FetcherTest {
         long expiry = System.currentTimeMillis() / 1000 * 1000 - 86_400_000;
         HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
                 .validityInterval(expiry - 86_400_000, expiry).signedBy(authority).build();
-        try (MockWebServer https = trustedServer(dir, authority, certificate);
+        try (MockWebServer https = TrustedServer.start(dir, authority, certificate);
                 Fetcher verifying = Fetcher.builder(resolver).build()) {
             String url = "https://localhost:" + https.getPort() + "/";
 
@@ -754,7 +751,7 @@ class FetcherTest {
         long start = System.currentTimeMillis() / 1000 * 1000 + 86_400_000;
         HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
                 .validityInterval(start, start + 86_400_000).signedBy(authority).build();
-        try (MockWebServer https = trustedServer(dir, authority, certificate);
+        try (MockWebServer https = TrustedServer.start(dir, authority, certificate);
                 Fetcher verifying = Fetcher.builder(resolver).build()) {
             String url = "https://localhost:" + https.getPort() + "/";
 
@@ -766,32 +763,9 @@ class FetcherTest {
         }
     }
 
-    /**
-     * A started https server presenting {@code certificate}, with {@code authority} made the JDK's only trusted root
-     * (for fetchers built from now until {@link #forgetTrustStore}).
-     */
-    private static MockWebServer trustedServer(Path dir, HeldCertificate authority, HeldCertificate certificate)
-            throws IOException, GeneralSecurityException {
-        KeyStore roots = KeyStore.getInstance("PKCS12");
-        roots.load(null, null);
-        roots.setCertificateEntry("test-authority", authority.certificate());
-        Path trustStore = dir.resolve("roots.p12");
-        try (var file = Files.newOutputStream(trustStore)) {
-            roots.store(file, "secret".toCharArray());
-        }
-        System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", "secret");
-        MockWebServer https = new MockWebServer();
-        https.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate, authority.certificate())
-                .build().sslSocketFactory());
-        https.start();
-        return https;
-    }
-
     @AfterEach
     void forgetTrustStore() {
-        System.clearProperty("javax.net.ssl.trustStore");
-        System.clearProperty("javax.net.ssl.trustStorePassword");
+        TrustedServer.forgetTrustStore();
     }
 
     @Test
