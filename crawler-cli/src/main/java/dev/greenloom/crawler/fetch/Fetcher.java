@@ -485,9 +485,7 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private String describe(IOException e, HttpUrl url) {
-        // On one line: OkHttp says a certificate is for another host in four.
-        String message = e.getMessage() == null ? e.getClass().getSimpleName()
-                : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+        String message = oneLine(e);
         return switch (kind(e)) {
             case DNS -> "cannot resolve " + url.host() + " (" + message + ")";
             // OkHttp says "timeout" for both: a socket's read (or write) timeout, or its own call timeout.
@@ -497,16 +495,34 @@ public final class Fetcher implements AutoCloseable {
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
             case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
-            case TLS -> e instanceof SSLPeerUnverifiedException && OTHER_HOSTS.matcher(message).matches()
-                    ? "the host name does not match the certificate of " + authority(url) + ", which "
-                            + certifiedNames(OTHER_HOSTS.matcher(message).replaceFirst("$1"))
-                    : invalidDates(e) instanceof CertPathValidatorException invalid
-                    ? "the certificate of " + authority(url) + validity(invalid)
-                    : certificateProblem(e) instanceof String problem
-                    ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")"
-                    : message + " fetching " + url;
+            case TLS -> certificateProblem((SSLException) e, url) instanceof String problem
+                    ? problem : message + " fetching " + url;
             default -> message + " fetching " + url;
         };
+    }
+
+    /**
+     * What is wrong with the certificate {@code e} refused for {@code url}'s server, on one line in a user's words
+     * ({@code the certificate of host:port is not trusted (...)}, {@code ... expired on DATE}, {@code the host name
+     * does not match ...}), or null if {@code e} is another TLS failure, such as a handshake the server broke off.
+     */
+    public static String certificateProblem(SSLException e, HttpUrl url) {
+        String message = oneLine(e);
+        if (e instanceof SSLPeerUnverifiedException && OTHER_HOSTS.matcher(message).matches()) {
+            return "the host name does not match the certificate of " + authority(url) + ", which "
+                    + certifiedNames(OTHER_HOSTS.matcher(message).replaceFirst("$1"));
+        }
+        if (invalidDates(e) instanceof CertPathValidatorException invalid) {
+            return "the certificate of " + authority(url) + validity(invalid);
+        }
+        return untrusted(e) instanceof String problem
+                ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")" : null;
+    }
+
+    /** {@code e}'s message on one line (OkHttp says a certificate is for another host in four), or its class's name. */
+    private static String oneLine(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The names a certificate is for, from OkHttp's list {@code a.test, b.test}: "is for a.test, b.test". */
@@ -524,7 +540,8 @@ public final class Fetcher implements AutoCloseable {
             if (cause instanceof CertPathValidatorException invalid && invalid.getCertPath() != null
                     && invalid.getIndex() >= 0 && invalid.getIndex() < invalid.getCertPath().getCertificates().size()
                     && invalid.getCertPath().getCertificates().get(invalid.getIndex()) instanceof X509Certificate
-                    && (invalid.getReason() == BasicReason.EXPIRED || invalid.getReason() == BasicReason.NOT_YET_VALID)) {
+                    && (invalid.getReason() == BasicReason.EXPIRED
+                            || invalid.getReason() == BasicReason.NOT_YET_VALID)) {
                 return invalid;
             }
         }
@@ -545,7 +562,7 @@ public final class Fetcher implements AutoCloseable {
      * Why the JDK refused a server's certificate chain (its innermost cause, such as "unable to find valid
      * certification path to requested target" for a self-signed one), or null for another TLS failure.
      */
-    private static String certificateProblem(IOException e) {
+    private static String untrusted(IOException e) {
         String problem = null;
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof CertificateException || cause instanceof CertPathBuilderException

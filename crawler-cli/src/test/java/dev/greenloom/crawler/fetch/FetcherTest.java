@@ -707,7 +707,8 @@ class FetcherTest {
     }
 
     @Test
-    void aCertificateForManyOtherHostsNamesTheFirstFive(@TempDir Path dir) throws IOException, GeneralSecurityException {
+    void aCertificateForManyOtherHostsNamesTheFirstFive(@TempDir Path dir)
+            throws IOException, GeneralSecurityException {
         HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
         HeldCertificate.Builder builder = new HeldCertificate.Builder().signedBy(authority);
         for (int i = 1; i <= 7; i++) {
