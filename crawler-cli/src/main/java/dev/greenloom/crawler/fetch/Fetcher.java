@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
@@ -20,6 +21,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
@@ -43,7 +45,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
@@ -154,9 +159,10 @@ public final class Fetcher implements AutoCloseable {
                         default -> response;
                     };
                 });
+        X509TrustManager trust = builder.trustAnyCertificate ? new TrustAny() : systemTrust();
+        client.sslSocketFactory(new HandshakeTimeout(socketFactory(trust), builder.connectTimeout), trust);
         if (builder.trustAnyCertificate) {
-            TrustAny trustAny = new TrustAny();
-            client.sslSocketFactory(trustAny.socketFactory(), trustAny).hostnameVerifier((host, session) -> true);
+            client.hostnameVerifier((host, session) -> true);
         }
         this.client = client.build();
     }
@@ -692,21 +698,90 @@ public final class Fetcher implements AutoCloseable {
     private record Hop(Exchange exchange, boolean tooLarge) {
     }
 
+    /** The JDK's trust manager over its trusted roots ({@code cacerts}, or {@code javax.net.ssl.trustStore}). */
+    private static X509TrustManager systemTrust() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return Arrays.stream(factory.getTrustManagers())
+                    .filter(X509TrustManager.class::isInstance)
+                    .map(X509TrustManager.class::cast)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no X.509 trust manager in this JDK"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no trusted roots in this JDK", e);
+        }
+    }
+
+    private static SSLSocketFactory socketFactory(X509TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JDK", e);
+        }
+    }
+
+    /**
+     * TLS sockets whose handshake has the connect timeout, as curl counts it, not the read timeout OkHttp gives it: a
+     * server that accepts but never answers (a plain http server waiting for a request line) fails as a connect
+     * timeout does. OkHttp sets the read timeout (HTTP/1.1) or none (HTTP/2, timed per stream) once connected.
+     */
+    private static final class HandshakeTimeout extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final int timeoutMillis;
+
+        HandshakeTimeout(SSLSocketFactory delegate, Duration timeout) {
+            this.delegate = delegate;
+            this.timeoutMillis = (int) timeout.toMillis(); // at most MAX_TIMEOUT
+        }
+
+        @Override
+        public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+            Socket tls = delegate.createSocket(socket, host, port, autoClose);
+            tls.setSoTimeout(timeoutMillis);
+            return tls;
+        }
+
+        // OkHttp connects its own sockets and layers TLS over them: the methods below are the factory's as they are.
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return delegate.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return delegate.createSocket(host, port, localHost, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return delegate.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return delegate.createSocket(address, port, localAddress, localPort);
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+    }
+
     /**
      * Accepts every certificate chain, for {@link Builder#trustAnyCertificate}. An extended trust manager, so that
      * the JDK uses it as it is instead of wrapping it in checks of its own.
      */
     private static final class TrustAny extends X509ExtendedTrustManager {
-        SSLSocketFactory socketFactory() {
-            try {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustAny[] {this}, null);
-                return context.getSocketFactory();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("no TLS in this JDK", e);
-            }
-        }
-
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
         }

@@ -36,6 +36,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.Protocol;
 import okhttp3.tls.HeldCertificate;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterEach;
@@ -395,6 +396,59 @@ class FetcherTest {
             for (Socket socket : queued) {
                 socket.close();
             }
+        }
+    }
+
+    /**
+     * The TLS handshake is part of the connection: a server that accepts but never answers the ClientHello (a plain
+     * http server waiting for a request line, a dead backend behind a port forward) is given the connect timeout, as
+     * curl gives it, not the read timeout that OkHttp sets for it.
+     */
+    @Test
+    void aTlsHandshakeThatStallsIsBoundedByTheConnectTimeout() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+                Fetcher impatient = Fetcher.builder(resolver)
+                        .connectTimeout(Duration.ofMillis(200))
+                        .readTimeout(Duration.ofSeconds(20))
+                        .retries(0)
+                        .build()) {
+            String url = "https://127.0.0.1:" + silent.getLocalPort() + "/";
+            long start = System.nanoTime();
+
+            Failed failed = assertInstanceOf(Failed.class, impatient.fetch(url));
+
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(Failure.CONNECT, failed.kind(), failed.message());
+            assertEquals(url + ": cannot connect to 127.0.0.1:" + silent.getLocalPort() + " (connect timed out)",
+                    failed.message());
+            assertTrue(millis < 5_000, "the handshake waited " + millis + " ms, not the 200 ms connect timeout");
+        }
+    }
+
+    /** After the handshake, the response has the read timeout again, over HTTP/1.1 and HTTP/2 alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http/1.1", "h2"})
+    void aResponseSlowerThanTheConnectTimeoutOverTlsHasTheReadTimeout(String protocol) throws IOException {
+        try (MockWebServer https = SelfSigned.server("localhost");
+                Fetcher insecure = Fetcher.builder(resolver)
+                        .trustAnyCertificate(true)
+                        .connectTimeout(Duration.ofMillis(200))
+                        .readTimeout(Duration.ofSeconds(20))
+                        .retries(0)
+                        .build()) {
+            https.setProtocols(protocol.equals("h2") ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)
+                    : List.of(Protocol.HTTP_1_1));
+            https.enqueue(new MockResponse.Builder().headersDelay(600, TimeUnit.MILLISECONDS).body("late").build());
+            https.enqueue(new MockResponse.Builder().bodyDelay(600, TimeUnit.MILLISECONDS).body("later").build());
+            https.start();
+            String url = "https://localhost:" + https.getPort() + "/";
+
+            Fetched headersLate = assertInstanceOf(Fetched.class, insecure.fetch(url + "a"));
+            Fetched bodyLate = assertInstanceOf(Fetched.class, insecure.fetch(url + "b"));
+
+            assertEquals("late", new String(headersLate.body(), StandardCharsets.UTF_8));
+            assertEquals("later", new String(bodyLate.body(), StandardCharsets.UTF_8));
+            assertEquals(protocol.equals("h2") ? "h2" : "HTTP/1.1", bodyLate.exchanges().getLast().protocol());
         }
     }
 
