@@ -501,19 +501,26 @@ public final class Fetcher implements AutoCloseable {
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
             case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
-            case TLS -> certificateProblem((SSLException) e, url) instanceof String problem
+            case TLS -> tlsProblem((SSLException) e, url) instanceof String problem
                     ? problem : message + " fetching " + url;
             default -> message + " fetching " + url;
         };
     }
 
     /**
-     * What is wrong with the certificate {@code e} refused for {@code url}'s server, on one line in a user's words
-     * ({@code the certificate of host:port is not trusted (...)}, {@code ... expired on DATE}, {@code the host name
-     * does not match ...}), or null if {@code e} is another TLS failure, such as a handshake the server broke off.
+     * What went wrong in the TLS connection to {@code url}'s server, on one line in a user's words: a certificate
+     * refused ({@code the certificate of host:port is not trusted (...)}, {@code ... expired on DATE}, {@code the
+     * host name does not match ...}), a server that does not speak TLS or closed the handshake; or null if the
+     * JDK's message is all there is to say.
      */
-    public static String certificateProblem(SSLException e, HttpUrl url) {
+    public static String tlsProblem(SSLException e, HttpUrl url) {
         String message = oneLine(e);
+        if (message.equals("Unsupported or unrecognized SSL message")) {
+            return authority(url) + " does not speak TLS (is it an http port?)";
+        }
+        if (message.equals("Remote host terminated the handshake")) {
+            return authority(url) + " closed the connection during the TLS handshake";
+        }
         if (e instanceof SSLPeerUnverifiedException && OTHER_HOSTS.matcher(message).matches()) {
             return "the host name does not match the certificate of " + authority(url) + ", which "
                     + certifiedNames(OTHER_HOSTS.matcher(message).replaceFirst("$1"));

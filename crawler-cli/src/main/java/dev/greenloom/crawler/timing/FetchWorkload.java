@@ -104,7 +104,7 @@ public final class FetchWorkload implements Workload {
             }
             return failed(url, "timeout: " + e.getMessage());
         } catch (SSLException e) {
-            return failed(url, Fetcher.certificateProblem(e, parsed) instanceof String problem ? problem
+            return failed(url, Fetcher.tlsProblem(e, parsed) instanceof String problem ? problem
                     : e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (IOException e) {
             return failed(url, e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -16,6 +16,7 @@ import dev.greenloom.runtime.Greenlet;
 import dev.greenloom.runtime.GreenletExit;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
@@ -396,6 +398,37 @@ class FetcherTest {
             for (Socket socket : queued) {
                 socket.close();
             }
+        }
+    }
+
+    /**
+     * An https URL on a plain http port, whose server answers the ClientHello with an HTTP error (as nginx does) or
+     * closes the connection (as MockWebServer does).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', does not speak TLS (is it an http port?)",
+        "'', closed the connection during the TLS handshake"})
+    void anHttpServerOnAnHttpsUrlSaysWhatIsWrong(String answer, String problem) throws IOException {
+        try (ServerSocket plain = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Greenlet<Void> serving = Green.spawn(() -> {
+                try (Socket connection = plain.accept()) {
+                    // The whole ClientHello record: closing with unread bytes would reset the connection.
+                    DataInputStream hello = new DataInputStream(connection.getInputStream());
+                    byte[] header = new byte[5];
+                    hello.readFully(header);
+                    hello.readFully(new byte[(header[3] & 0xff) << 8 | header[4] & 0xff]);
+                    connection.getOutputStream().write(answer.translateEscapes().getBytes(StandardCharsets.US_ASCII));
+                }
+                return null;
+            });
+            String url = "https://127.0.0.1:" + plain.getLocalPort() + "/";
+
+            Failed failed = assertInstanceOf(Failed.class, fetcher.fetch(url));
+
+            assertEquals(Failure.TLS, failed.kind());
+            assertEquals(url + ": 127.0.0.1:" + plain.getLocalPort() + " " + problem, failed.message());
+            serving.join();
         }
     }
 
