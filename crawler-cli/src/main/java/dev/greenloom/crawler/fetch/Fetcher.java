@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
@@ -20,8 +21,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -34,13 +37,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Headers;
@@ -85,6 +93,13 @@ public final class Fetcher implements AutoCloseable {
      * to {@code Integer.MAX_VALUE}; under one is no timeout at all, and over the maximum it throws.
      */
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(1), MAX_TIMEOUT = Duration.ofDays(24);
+
+    /**
+     * OkHttp's message (on one line) for a trusted certificate that is not for the URL's host, its pin and subject
+     * left out: group 1 is the certificate's names.
+     */
+    private static final Pattern OTHER_HOSTS =
+            Pattern.compile("Hostname \\S+ not verified: .* subjectAltNames: \\[(.*)\\]");
 
     /** Host names whose addresses are kept; enough for a 100,000-URL list of distinct hosts. */
     private static final int DNS_CACHE_SIZE = 100_000;
@@ -144,9 +159,10 @@ public final class Fetcher implements AutoCloseable {
                         default -> response;
                     };
                 });
+        X509TrustManager trust = builder.trustAnyCertificate ? new TrustAny() : systemTrust();
+        client.sslSocketFactory(new HandshakeTimeout(socketFactory(trust), builder.connectTimeout), trust);
         if (builder.trustAnyCertificate) {
-            TrustAny trustAny = new TrustAny();
-            client.sslSocketFactory(trustAny.socketFactory(), trustAny).hostnameVerifier((host, session) -> true);
+            client.hostnameVerifier((host, session) -> true);
         }
         this.client = client.build();
     }
@@ -475,9 +491,7 @@ public final class Fetcher implements AutoCloseable {
     }
 
     private String describe(IOException e, HttpUrl url) {
-        // On one line: OkHttp says a certificate is for another host in four.
-        String message = e.getMessage() == null ? e.getClass().getSimpleName()
-                : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+        String message = oneLine(e);
         return switch (kind(e)) {
             case DNS -> "cannot resolve " + url.host() + " (" + message + ")";
             // OkHttp says "timeout" for both: a socket's read (or write) timeout, or its own call timeout.
@@ -487,18 +501,81 @@ public final class Fetcher implements AutoCloseable {
                     : "timed out fetching " + url + ": the request took longer than " + DurationText.format(callTimeout)
                             + " (the request timeout)";
             case CONNECT -> "cannot connect to " + authority(url) + " (" + message + ")";
-            case TLS -> certificateProblem(e) instanceof String problem
-                    ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")"
-                    : message + " fetching " + url;
+            case TLS -> tlsProblem((SSLException) e, url) instanceof String problem
+                    ? problem : message + " fetching " + url;
             default -> message + " fetching " + url;
         };
+    }
+
+    /**
+     * What went wrong in the TLS connection to {@code url}'s server, on one line in a user's words: a certificate
+     * refused ({@code the certificate of host:port is not trusted (...)}, {@code ... expired on DATE}, {@code the
+     * host name does not match ...}), a server that does not speak TLS or closed the handshake; or null if the
+     * JDK's message is all there is to say.
+     */
+    public static String tlsProblem(SSLException e, HttpUrl url) {
+        String message = oneLine(e);
+        if (message.equals("Unsupported or unrecognized SSL message")) {
+            return authority(url) + " does not speak TLS (is it an http port?)";
+        }
+        if (message.equals("Remote host terminated the handshake")) {
+            return authority(url) + " closed the connection during the TLS handshake";
+        }
+        if (e instanceof SSLPeerUnverifiedException && OTHER_HOSTS.matcher(message).matches()) {
+            return "the host name does not match the certificate of " + authority(url) + ", which "
+                    + certifiedNames(OTHER_HOSTS.matcher(message).replaceFirst("$1"));
+        }
+        if (invalidDates(e) instanceof CertPathValidatorException invalid) {
+            return "the certificate of " + authority(url) + validity(invalid);
+        }
+        return untrusted(e) instanceof String problem
+                ? "the certificate of " + authority(url) + " is not trusted (" + problem + ")" : null;
+    }
+
+    /** {@code e}'s message on one line (OkHttp says a certificate is for another host in four), or its class's name. */
+    private static String oneLine(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The names a certificate is for, from OkHttp's list {@code a.test, b.test}: "is for a.test, b.test". */
+    private static String certifiedNames(String list) {
+        List<String> names = list.isBlank() ? List.of() : List.of(list.split(", "));
+        int shown = Math.min(names.size(), 5); // a CDN's certificate may name a hundred
+        return names.isEmpty() ? "names no host"
+                : "is for " + String.join(", ", names.subList(0, shown))
+                        + (shown < names.size() ? " and " + (names.size() - shown) + " more" : "");
+    }
+
+    /** The cause of {@code e} saying a certificate of the chain is expired or not yet valid, or null. */
+    private static CertPathValidatorException invalidDates(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertPathValidatorException invalid && invalid.getCertPath() != null
+                    && invalid.getIndex() >= 0 && invalid.getIndex() < invalid.getCertPath().getCertificates().size()
+                    && invalid.getCertPath().getCertificates().get(invalid.getIndex()) instanceof X509Certificate
+                    && (invalid.getReason() == BasicReason.EXPIRED
+                            || invalid.getReason() == BasicReason.NOT_YET_VALID)) {
+                return invalid;
+            }
+        }
+        return null;
+    }
+
+    /** " expired on DATE" or " is not valid before DATE", naming an issuer's certificate if it is not the server's. */
+    private static String validity(CertPathValidatorException invalid) {
+        X509Certificate certificate = (X509Certificate) invalid.getCertPath().getCertificates().get(invalid.getIndex());
+        String whose = invalid.getIndex() == 0 ? ""
+                : " was issued by " + certificate.getSubjectX500Principal().getName() + ", whose certificate";
+        return whose + (invalid.getReason() == BasicReason.EXPIRED
+                ? " expired on " + certificate.getNotAfter().toInstant()
+                : " is not valid before " + certificate.getNotBefore().toInstant());
     }
 
     /**
      * Why the JDK refused a server's certificate chain (its innermost cause, such as "unable to find valid
      * certification path to requested target" for a self-signed one), or null for another TLS failure.
      */
-    private static String certificateProblem(IOException e) {
+    private static String untrusted(IOException e) {
         String problem = null;
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof CertificateException || cause instanceof CertPathBuilderException
@@ -628,21 +705,90 @@ public final class Fetcher implements AutoCloseable {
     private record Hop(Exchange exchange, boolean tooLarge) {
     }
 
+    /** The JDK's trust manager over its trusted roots ({@code cacerts}, or {@code javax.net.ssl.trustStore}). */
+    private static X509TrustManager systemTrust() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return Arrays.stream(factory.getTrustManagers())
+                    .filter(X509TrustManager.class::isInstance)
+                    .map(X509TrustManager.class::cast)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no X.509 trust manager in this JDK"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no trusted roots in this JDK", e);
+        }
+    }
+
+    private static SSLSocketFactory socketFactory(X509TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JDK", e);
+        }
+    }
+
+    /**
+     * TLS sockets whose handshake has the connect timeout, as curl counts it, not the read timeout OkHttp gives it: a
+     * server that accepts but never answers (a plain http server waiting for a request line) fails as a connect
+     * timeout does. OkHttp sets the read timeout (HTTP/1.1) or none (HTTP/2, timed per stream) once connected.
+     */
+    private static final class HandshakeTimeout extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final int timeoutMillis;
+
+        HandshakeTimeout(SSLSocketFactory delegate, Duration timeout) {
+            this.delegate = delegate;
+            this.timeoutMillis = (int) timeout.toMillis(); // at most MAX_TIMEOUT
+        }
+
+        @Override
+        public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+            Socket tls = delegate.createSocket(socket, host, port, autoClose);
+            tls.setSoTimeout(timeoutMillis);
+            return tls;
+        }
+
+        // OkHttp connects its own sockets and layers TLS over them: the methods below are the factory's as they are.
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return delegate.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return delegate.createSocket(host, port, localHost, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return delegate.createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return delegate.createSocket(address, port, localAddress, localPort);
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+    }
+
     /**
      * Accepts every certificate chain, for {@link Builder#trustAnyCertificate}. An extended trust manager, so that
      * the JDK uses it as it is instead of wrapping it in checks of its own.
      */
     private static final class TrustAny extends X509ExtendedTrustManager {
-        SSLSocketFactory socketFactory() {
-            try {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustAny[] {this}, null);
-                return context.getSocketFactory();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("no TLS in this JDK", e);
-            }
-        }
-
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
         }

@@ -1,5 +1,6 @@
 package dev.greenloom.crawler.timing;
 
+import dev.greenloom.crawler.fetch.Fetcher;
 import dev.greenloom.runtime.Green;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLException;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -101,6 +103,9 @@ public final class FetchWorkload implements Workload {
                 throw Green.interrupted(e);
             }
             return failed(url, "timeout: " + e.getMessage());
+        } catch (SSLException e) {
+            return failed(url, Fetcher.tlsProblem(e, parsed) instanceof String problem ? problem
+                    : e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (IOException e) {
             return failed(url, e.getClass().getSimpleName() + ": " + e.getMessage());
         }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.greenloom.crawler.fetch.ClosedPort;
+import dev.greenloom.crawler.fetch.TrustedServer;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +17,11 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FetchWorkloadTest {
@@ -65,6 +70,26 @@ class FetchWorkloadTest {
         assertFalse(first.ok());
         assertTrue(first.text().startsWith("FAILED " + refused + " (ConnectException"), first.text());
         assertEquals(new Workload.Outcome(false, "FAILED ftp://example.test/ (not an http(s) URL)"), workload.run(2));
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsAFailureOnOneLineSayingSo(@TempDir Path dir)
+            throws IOException, GeneralSecurityException {
+        // OkHttp says it in four lines, and the task's line was broken into them.
+        HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0).build();
+        HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("another.test")
+                .signedBy(authority).build();
+        try (MockWebServer https = TrustedServer.start(dir, authority, certificate)) {
+            OkHttpClient verifying = new OkHttpClient.Builder().build();
+            String url = "https://localhost:" + https.getPort() + "/";
+
+            Workload.Outcome outcome = new FetchWorkload(verifying, List.of(url), 100, "test URLs").run(1);
+
+            assertEquals(new Workload.Outcome(false, "FAILED " + url + " (the host name does not match the certificate"
+                    + " of localhost:" + https.getPort() + ", which is for another.test)"), outcome);
+        } finally {
+            TrustedServer.forgetTrustStore();
+        }
     }
 
     @Test
