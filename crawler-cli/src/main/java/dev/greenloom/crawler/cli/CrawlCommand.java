@@ -119,7 +119,7 @@ public final class CrawlCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--connect-timeout", paramLabel = "TIME",
-            description = "time to connect (default: 10s)")
+            description = "time to connect, TLS handshake included (default: 10s)")
     Duration connectTimeout = Duration.ofSeconds(10);
 
     @Option(names = "--read-timeout", paramLabel = "TIME",
