@@ -88,9 +88,13 @@ final class CrawlStats implements PageSink {
         return failed > 0;
     }
 
-    /** The progress line: {@code 1234 done, 56 queued, 321.0 pages/s, 7 failed}; done counts URLs, the rate pages. */
+    /**
+     * The progress line: {@code 1234 done, 56 queued, 321.0 pages/s, 7 errors}; done counts URLs, the rate pages,
+     * errors the URLs that failed (as the summary's "failed").
+     */
     synchronized String progress(int queued) {
-        return String.format(Locale.ROOT, "%d done, %d queued, %.1f pages/s, %d failed", urls, queued, rate(), failed);
+        return String.format(Locale.ROOT, "%d done, %d queued, %.1f pages/s, %s", urls, queued, rate(),
+                Counted.of(failed, "error"));
     }
 
     /**

@@ -36,6 +36,16 @@ class CrawlStatsTest {
     }
 
     @Test
+    void progressSaysPagesDoneQueuedTheirRateAndErrors() {
+        stats.accept(page(200, null));
+        stats.accept(page(404, null));
+
+        String progress = stats.progress(7);
+
+        assertTrue(progress.matches("2 done, 7 queued, [0-9.]+ pages/s, 1 error"), progress);
+    }
+
+    @Test
     void summaryCountsOnePageInTheSingular() {
         stats.accept(page(200, null));
 
