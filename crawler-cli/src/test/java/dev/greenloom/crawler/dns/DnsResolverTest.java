@@ -326,6 +326,18 @@ class DnsResolverTest {
     }
 
     @Test
+    void recordsOfAnotherClassThanTheQuestionsAreNotTheNamesRecords() {
+        // A query asks for class IN: a CHAOS record of the name and type in the answer is no address of the host,
+        // nor a CHAOS CNAME an alias of it.
+        server.add("chaos.test", "CH", "A", "192.0.2.66").add("chaos-alias.test", "CH", "CNAME", "a.test.");
+        Resolution chaos = resolver.resolve("chaos.test", RecordType.A);
+        assertEquals(Outcome.NO_DATA, chaos.outcome(), chaos.toString());
+        Resolution alias = resolver.resolve("chaos-alias.test", RecordType.A);
+        assertEquals(Outcome.NO_DATA, alias.outcome(), alias.toString());
+        assertEquals(List.of(), alias.cnames());
+    }
+
+    @Test
     void answersCnameQueriesWithTheAliasItself() {
         Resolution r = resolver.resolve("alias.test", RecordType.CNAME);
         assertEquals(List.of("alias2.test."), r.records());

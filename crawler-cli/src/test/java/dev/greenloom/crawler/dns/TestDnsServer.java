@@ -116,9 +116,14 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** Adds a record: {@code add("a.test", "A", "192.0.2.1")}, {@code add("m.test", "MX", "10 mx.test.")}. */
     public TestDnsServer add(String owner, String type, String rdata) {
+        return add(owner, "IN", type, rdata);
+    }
+
+    /** Adds a record of a class ({@code "CH"}); the server gives it in answers to queries of any class. */
+    public TestDnsServer add(String owner, String dclass, String type, String rdata) {
         Name name = name(owner);
         try {
-            Record record = Record.fromString(name, Type.value(type), DClass.IN, 60, rdata, Name.root);
+            Record record = Record.fromString(name, Type.value(type), DClass.value(dclass), 60, rdata, Name.root);
             zone.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
