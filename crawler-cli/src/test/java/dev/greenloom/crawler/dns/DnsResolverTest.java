@@ -391,6 +391,19 @@ class DnsResolverTest {
     }
 
     @Test
+    void aTcpAnswerTricklingInEndsItsTryAtTheLookupTimeout() {
+        // Each byte comes before a read would time out: the try's limit is for the whole answer, not for each read.
+        server.behave("a.test", Behaviour.TRUNCATE).dripTcp(Duration.ofMillis(100));
+        try (DnsResolver impatient = resolverFor(server.address(), Duration.ofMillis(300), 0)) {
+            long start = System.nanoTime();
+            Resolution r = impatient.resolve("a.test", RecordType.A);
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertEquals("TCP to " + server.hostPort() + ": no answer within 300 ms", r.error());
+            assertTrue(millis < 2_000, millis + " ms");
+        }
+    }
+
+    @Test
     void aTcpConnectionClosedWithoutAnAnswerSaysSo() {
         server.behave("a.test", Behaviour.TRUNCATE).failTcp(1, false);
         assertEquals("network error: TCP to " + server.hostPort() + ": connection closed before an answer",

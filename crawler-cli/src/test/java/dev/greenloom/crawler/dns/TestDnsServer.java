@@ -76,6 +76,8 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile boolean followCnames = true;
     /** Whether a failing TCP connection holds its query unanswered (or closes at once). */
     private volatile boolean tcpSilent;
+    /** How long apart the bytes of a TCP answer are written; null to write it at once. */
+    private volatile Duration tcpDrip;
 
     private TestDnsServer(DatagramChannel udp, ServerSocket tcp) {
         this.udp = udp;
@@ -202,6 +204,12 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Makes TCP answers trickle out a byte at a time, {@code interval} apart: each read gets a byte before it times out. */
+    public TestDnsServer dripTcp(Duration interval) {
+        tcpDrip = interval;
+        return this;
+    }
+
     /**
      * The most TCP queries that were being answered at once (read, the answer not yet written): a client that sends
      * one query per connection had at least as many connections open at once.
@@ -288,6 +296,11 @@ public final class TestDnsServer implements AutoCloseable {
                     return;
                 }
                 byte[] wire = answer.toWire();
+                Duration drip = tcpDrip;
+                if (drip != null) {
+                    drip(connection, wire, drip);
+                    return;
+                }
                 out.writeShort(wire.length);
                 out.write(wire);
                 out.flush();
@@ -298,6 +311,22 @@ public final class TestDnsServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes the framed answer a byte at a time, {@code interval} apart, until done or the client has gone. */
+    private static void drip(Socket connection, byte[] wire, Duration interval) throws InterruptedException {
+        byte[] framed = new byte[wire.length + 2];
+        framed[0] = (byte) (wire.length >> 8);
+        framed[1] = (byte) wire.length;
+        System.arraycopy(wire, 0, framed, 2, wire.length);
+        try {
+            for (byte b : framed) {
+                connection.getOutputStream().write(b);
+                Thread.sleep(interval);
+            }
+        } catch (IOException e) {
+            // The client gave up.
         }
     }
 
