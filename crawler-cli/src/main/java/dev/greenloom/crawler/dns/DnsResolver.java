@@ -475,7 +475,7 @@ public final class DnsResolver implements Resolver, AutoCloseable {
             }
             List<String> records = new ArrayList<>();
             for (Record record : answer.getSection(Section.ANSWER)) {
-                if (record.getType() == rrType && record.getName().equals(current)) {
+                if (record.getType() == rrType && record.getDClass() == DClass.IN && record.getName().equals(current)) {
                     records.add(text(record));
                 }
             }
@@ -493,9 +493,10 @@ public final class DnsResolver implements Resolver, AutoCloseable {
         }
     }
 
+    /** The target of the CNAME of {@code owner} in the answer; only of class IN, the class every query asks. */
     private static Name cnameTarget(Message answer, Name owner) {
         for (Record record : answer.getSection(Section.ANSWER)) {
-            if (record instanceof CNAMERecord cname && cname.getName().equals(owner)) {
+            if (record instanceof CNAMERecord cname && cname.getDClass() == DClass.IN && cname.getName().equals(owner)) {
                 return cname.getTarget();
             }
         }

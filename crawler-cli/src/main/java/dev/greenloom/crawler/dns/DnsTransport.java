@@ -2,10 +2,10 @@ package dev.greenloom.crawler.dns;
 
 import dev.greenloom.runtime.Green;
 import dev.greenloom.runtime.GreenletExit;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -257,15 +257,12 @@ final class DnsTransport implements AutoCloseable {
         }
         try (Socket socket = new Socket()) {
             socket.connect(server, millisLeft(deadline));
-            socket.setSoTimeout(millisLeft(deadline));
             var out = new DataOutputStream(socket.getOutputStream());
             out.writeShort(wire.length);
             out.write(wire);
             out.flush();
-            var in = new DataInputStream(socket.getInputStream());
-            byte[] bytes = new byte[in.readUnsignedShort()];
-            in.readFully(bytes);
-            Message answer = new Message(bytes);
+            byte[] length = readFully(socket, new byte[2], deadline);
+            Message answer = new Message(readFully(socket, new byte[((length[0] & 0xff) << 8) | (length[1] & 0xff)], deadline));
             if (!answer.getHeader().getFlag(Flags.QR) || answer.getHeader().getID() != query.getHeader().getID()
                     || !sameQuestion(query.getQuestion(), answer)) {
                 throw new IOException("the answer does not match the query");
@@ -284,6 +281,29 @@ final class DnsTransport implements AutoCloseable {
         } finally {
             connections.release();
         }
+    }
+
+    /**
+     * Fills {@code bytes} from the socket by {@code deadline}: a socket's timeout bounds each read alone, and a server
+     * sending a byte now and then would hold the try far beyond its limit.
+     *
+     * @throws SocketTimeoutException if the deadline passes first
+     * @throws EOFException if the connection is closed first
+     */
+    private static byte[] readFully(Socket socket, byte[] bytes, long deadline) throws IOException {
+        InputStream in = socket.getInputStream();
+        for (int filled = 0; filled < bytes.length; ) {
+            if (deadline - System.nanoTime() <= 0) {
+                throw new SocketTimeoutException();
+            }
+            socket.setSoTimeout(millisLeft(deadline));
+            int read = in.read(bytes, filled, bytes.length - filled);
+            if (read < 0) {
+                throw new EOFException();
+            }
+            filled += read;
+        }
+        return bytes;
     }
 
     private static SocketTimeoutException noAnswer(InetSocketAddress server, int timeoutMillis) {

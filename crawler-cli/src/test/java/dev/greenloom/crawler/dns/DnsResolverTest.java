@@ -326,6 +326,18 @@ class DnsResolverTest {
     }
 
     @Test
+    void recordsOfAnotherClassThanTheQuestionsAreNotTheNamesRecords() {
+        // A query asks for class IN: a CHAOS record of the name and type in the answer is no address of the host,
+        // nor a CHAOS CNAME an alias of it.
+        server.add("chaos.test", "CH", "A", "192.0.2.66").add("chaos-alias.test", "CH", "CNAME", "a.test.");
+        Resolution chaos = resolver.resolve("chaos.test", RecordType.A);
+        assertEquals(Outcome.NO_DATA, chaos.outcome(), chaos.toString());
+        Resolution alias = resolver.resolve("chaos-alias.test", RecordType.A);
+        assertEquals(Outcome.NO_DATA, alias.outcome(), alias.toString());
+        assertEquals(List.of(), alias.cnames());
+    }
+
+    @Test
     void answersCnameQueriesWithTheAliasItself() {
         Resolution r = resolver.resolve("alias.test", RecordType.CNAME);
         assertEquals(List.of("alias2.test."), r.records());
@@ -376,6 +388,19 @@ class DnsResolverTest {
             assertEquals(List.of("192.0.2.1", "192.0.2.2"), once.resolve("a.test", RecordType.A).records());
         }
         assertEquals(2, server.tcpQueries());
+    }
+
+    @Test
+    void aTcpAnswerTricklingInEndsItsTryAtTheLookupTimeout() {
+        // Each byte comes before a read would time out: the try's limit is for the whole answer, not for each read.
+        server.behave("a.test", Behaviour.TRUNCATE).dripTcp(Duration.ofMillis(100));
+        try (DnsResolver impatient = resolverFor(server.address(), Duration.ofMillis(300), 0)) {
+            long start = System.nanoTime();
+            Resolution r = impatient.resolve("a.test", RecordType.A);
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertEquals("TCP to " + server.hostPort() + ": no answer within 300 ms", r.error());
+            assertTrue(millis < 2_000, millis + " ms");
+        }
     }
 
     @Test

@@ -76,6 +76,8 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile boolean followCnames = true;
     /** Whether a failing TCP connection holds its query unanswered (or closes at once). */
     private volatile boolean tcpSilent;
+    /** How long apart the bytes of a TCP answer are written; null to write it at once. */
+    private volatile Duration tcpDrip;
 
     private TestDnsServer(DatagramChannel udp, ServerSocket tcp) {
         this.udp = udp;
@@ -116,9 +118,14 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** Adds a record: {@code add("a.test", "A", "192.0.2.1")}, {@code add("m.test", "MX", "10 mx.test.")}. */
     public TestDnsServer add(String owner, String type, String rdata) {
+        return add(owner, "IN", type, rdata);
+    }
+
+    /** Adds a record of a class ({@code "CH"}); the server gives it in answers to queries of any class. */
+    public TestDnsServer add(String owner, String dclass, String type, String rdata) {
         Name name = name(owner);
         try {
-            Record record = Record.fromString(name, Type.value(type), DClass.IN, 60, rdata, Name.root);
+            Record record = Record.fromString(name, Type.value(type), DClass.value(dclass), 60, rdata, Name.root);
             zone.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -194,6 +201,12 @@ public final class TestDnsServer implements AutoCloseable {
     public TestDnsServer failTcp(int connections, boolean silently) {
         tcpSilent = silently;
         tcpFailures.set(connections);
+        return this;
+    }
+
+    /** Makes TCP answers trickle out a byte at a time, {@code interval} apart: each read gets a byte before it times out. */
+    public TestDnsServer dripTcp(Duration interval) {
+        tcpDrip = interval;
         return this;
     }
 
@@ -283,6 +296,11 @@ public final class TestDnsServer implements AutoCloseable {
                     return;
                 }
                 byte[] wire = answer.toWire();
+                Duration drip = tcpDrip;
+                if (drip != null) {
+                    drip(connection, wire, drip);
+                    return;
+                }
                 out.writeShort(wire.length);
                 out.write(wire);
                 out.flush();
@@ -293,6 +311,22 @@ public final class TestDnsServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes the framed answer a byte at a time, {@code interval} apart, until done or the client has gone. */
+    private static void drip(Socket connection, byte[] wire, Duration interval) throws InterruptedException {
+        byte[] framed = new byte[wire.length + 2];
+        framed[0] = (byte) (wire.length >> 8);
+        framed[1] = (byte) wire.length;
+        System.arraycopy(wire, 0, framed, 2, wire.length);
+        try {
+            for (byte b : framed) {
+                connection.getOutputStream().write(b);
+                Thread.sleep(interval);
+            }
+        } catch (IOException e) {
+            // The client gave up.
         }
     }
 
