@@ -1037,7 +1037,7 @@ public final class Crawler {
     private static PageRecord toRecord(Work work, FetchResult result) {
         Exchange last = result.exchanges().isEmpty() ? null : result.exchanges().getLast();
         int status = last == null ? 0 : last.status();
-        String contentType = last == null ? null : header(last, "Content-Type");
+        String contentType = last == null ? null : Header.first(last.responseHeaders(), "Content-Type");
         long bytes = last == null ? 0 : last.body().length;
         return switch (result) {
             case Fetched page -> new PageRecord(work.url(), page.finalUrl(), work.depth(), work.parent(), status,
@@ -1050,14 +1050,6 @@ public final class Crawler {
 
     private static PageRecord record(String url, int depth, String parent, String errorKind, String error) {
         return new PageRecord(url, null, depth, parent, 0, null, 0, 0, errorKind, error, List.of());
-    }
-
-    private static String header(Exchange exchange, String name) {
-        return exchange.responseHeaders().stream()
-                .filter(header -> header.name().equalsIgnoreCase(name))
-                .map(Header::value)
-                .findFirst()
-                .orElse(null);
     }
 
     private void signal() {

@@ -229,7 +229,7 @@ public final class Fetcher implements AutoCloseable {
             }
             Exchange exchange = hop.exchange();
             exchanges.add(exchange);
-            String location = isRedirect(exchange.status()) ? header(exchange.responseHeaders(), "Location") : null;
+            String location = isRedirect(exchange.status()) ? Header.first(exchange.responseHeaders(), "Location") : null;
             if (hop.tooLarge() && location == null) { // a redirect's body is not the page: cut, it is followed
                 String of = redirects == 0 ? "" : "of " + current + " "; // the URL heads the message already
                 return new Failed(url, Failure.TOO_LARGE, url + ": body " + of + "exceeds " + maxSize + " bytes",
@@ -238,7 +238,7 @@ public final class Fetcher implements AutoCloseable {
             if (location == null) {
                 // Not current.toString() without a redirect: OkHttp writes ' in a query as %27, which is no redirect.
                 return new Fetched(url, redirects == 0 ? url : current.toString(), exchange.status(),
-                        header(exchange.responseHeaders(), "Content-Type"), exchange.body(), exchanges,
+                        Header.first(exchange.responseHeaders(), "Content-Type"), exchange.body(), exchanges,
                         millisSince(started));
             }
             // A Location's fragment is never sent: the hop, its record and the final URL name the resource fetched.
@@ -293,7 +293,7 @@ public final class Fetcher implements AutoCloseable {
             if (attempt >= retries || (status != 429 && status < 500)) {
                 return hop;
             }
-            String retryAfter = header(hop.exchange().responseHeaders(), "Retry-After");
+            String retryAfter = Header.first(hop.exchange().responseHeaders(), "Retry-After");
             Duration wait = backoff.delay(attempt, retryAfter, Instant.now());
             if (wait == null) {
                 return hop; // the server asks for a longer wait than we give it: its answer stands
@@ -600,15 +600,6 @@ public final class Fetcher implements AutoCloseable {
             list.add(new Header(headers.name(i), headers.value(i)));
         }
         return list;
-    }
-
-    private static String header(List<Header> headers, String name) {
-        for (Header header : headers) {
-            if (header.name().equalsIgnoreCase(name)) {
-                return header.value();
-            }
-        }
-        return null;
     }
 
     private static long millisSince(long startNanos) {

@@ -190,7 +190,7 @@ public final class WarcSink implements PageSink {
         String version = exchange.protocol().equals("HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
         // The fetcher undoes gzip only (the coding it asks for), when the last Content-Encoding field names it, as
         // OkHttp reads it; a body in any other coding arrives as sent.
-        String lastCoding = header(exchange.responseHeaders(), "Content-Encoding");
+        String lastCoding = Header.last(exchange.responseHeaders(), "Content-Encoding");
         boolean decoded = lastCoding != null && lastCoding.strip().equalsIgnoreCase("gzip");
         List<Header> responseHeaders = new ArrayList<>(exchange.responseHeaders().size() + 1);
         for (Header header : exchange.responseHeaders()) {
@@ -234,17 +234,6 @@ public final class WarcSink implements PageSink {
             request.ipAddress(ip);
         }
         return new WarcRecordPair(request.build(), warcResponse);
-    }
-
-    /** The value of the last {@code name} field of {@code headers}, as OkHttp's {@code header(name)}; null if none. */
-    private static String header(List<Header> headers, String name) {
-        String value = null;
-        for (Header header : headers) {
-            if (header.name().equalsIgnoreCase(name)) {
-                value = header.value();
-            }
-        }
-        return value;
     }
 
     /**
