@@ -477,7 +477,7 @@ public final class Crawler {
      */
     private void queue(Work work) {
         if (maxDepth >= 2) {
-            openByDepth.merge(work.depth(), 1, Integer::sum);
+            countOpen(work.depth(), 1);
         }
         if (maxDepth >= 2 && work.depth() > openByDepth.firstKey() + 1L) {
             heldBack.computeIfAbsent(work.depth(), depth -> new LinkedHashMap<>()).put(work.url(), work);
@@ -496,10 +496,15 @@ public final class Crawler {
         if (maxDepth < 2) {
             return;
         }
-        openByDepth.compute(work.depth(), (depth, open) -> open == 1 ? null : open - 1);
+        countOpen(work.depth(), -1);
         while (!heldBack.isEmpty() && heldBack.firstKey() <= openByDepth.firstKey() + 1L) {
             ready.addAll(heldBack.pollFirstEntry().getValue().values());
         }
+    }
+
+    /** Adds {@code change} to the open pages at {@code depth}, dropping the depth once none is open. Under lock. */
+    private void countOpen(int depth, int change) {
+        openByDepth.merge(depth, change, (open, added) -> open + added == 0 ? null : open + added);
     }
 
     /**
@@ -515,7 +520,7 @@ public final class Crawler {
                     if (level.getValue().isEmpty()) {
                         heldBack.remove(level.getKey());
                     }
-                    openByDepth.compute(held.depth(), (depth, open) -> open == 1 ? null : open - 1);
+                    countOpen(held.depth(), -1);
                     pending--;
                     queue(new Work(url, from.depth() + 1, from.url(), siteKey, held.host()));
                 }

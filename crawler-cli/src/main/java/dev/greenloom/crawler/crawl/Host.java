@@ -59,7 +59,7 @@ final class Host {
      */
     synchronized Turn reserve(Duration delay) {
         long now = System.nanoTime();
-        Duration longer = lastDelay == null || delay.compareTo(lastDelay) > 0 ? delay : lastDelay;
+        Duration longer = longer(delay, lastDelay);
         long start = lastDelay == null ? now : Math.max(now, lastStart + longer.toNanos());
         if (pausedUntil - start > 0) {
             start = pausedUntil;
@@ -77,8 +77,7 @@ final class Host {
      */
     synchronized Duration send(Turn turn) {
         long now = System.nanoTime();
-        long at = lastSentDelay == null ? now : Math.max(now,
-                lastSent + (turn.delay.compareTo(lastSentDelay) > 0 ? turn.delay : lastSentDelay).toNanos());
+        long at = lastSentDelay == null ? now : Math.max(now, lastSent + longer(turn.delay, lastSentDelay).toNanos());
         long late = at - start(turn);
         if (late > 0 && !turn.delay.isZero()) { // requests without a delay are not planned after one another
             drift += late;
@@ -87,6 +86,11 @@ final class Host {
         lastSent = at;
         lastSentDelay = turn.delay;
         return Duration.ofNanos(at - now);
+    }
+
+    /** The longer of {@code delay} and {@code previous}, the delay of the request before (null: none). */
+    private static Duration longer(Duration delay, Duration previous) {
+        return previous == null || delay.compareTo(previous) > 0 ? delay : previous;
     }
 
     /** When {@code turn}, one of this host's, starts: as planned, or later if requests before it were sent late. */
