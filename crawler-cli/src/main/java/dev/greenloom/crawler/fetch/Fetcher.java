@@ -37,6 +37,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -521,9 +522,10 @@ public final class Fetcher implements AutoCloseable {
         if (message.equals("Remote host terminated the handshake")) {
             return authority(url) + " closed the connection during the TLS handshake";
         }
-        if (e instanceof SSLPeerUnverifiedException && OTHER_HOSTS.matcher(message).matches()) {
+        Matcher otherHosts = OTHER_HOSTS.matcher(message);
+        if (e instanceof SSLPeerUnverifiedException && otherHosts.matches()) {
             return "the host name does not match the certificate of " + authority(url) + ", which "
-                    + certifiedNames(OTHER_HOSTS.matcher(message).replaceFirst("$1"));
+                    + certifiedNames(otherHosts.group(1));
         }
         if (invalidDates(e) instanceof CertPathValidatorException invalid) {
             return "the certificate of " + authority(url) + validity(invalid);
