@@ -103,11 +103,11 @@ public final class FetchWorkload implements Workload {
                 throw Green.interrupted(e);
             }
             return failed(url, "timeout: " + e.getMessage());
-        } catch (SSLException e) {
-            return failed(url, Fetcher.tlsProblem(e, parsed) instanceof String problem ? problem
-                    : e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (IOException e) {
-            return failed(url, e.getClass().getSimpleName() + ": " + e.getMessage());
+            // A refused certificate in the crawl's words; any other failure as the JDK names it.
+            return failed(url, e instanceof SSLException tls
+                    && Fetcher.tlsProblem(tls, parsed) instanceof String problem
+                    ? problem : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
